@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ExitCode, isKitError } from './errors.js';
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Commands register cheaply; each one's module is imported only when it runs. */
+export function buildProgram(): Command {
+  const program = new Command('retell-kit')
+    .description('Lint, serve and replay Retell AI conversation flows like software.')
+    .version(version(), '-v, --version')
+    .option('--debug', 'print stack traces for errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('lint')
+    .description('check conversation flows for defects that strand callers')
+    .argument('[inputs...]', 'flow files (.json, .yaml, .yml), directories or globs; - reads stdin')
+    .option('-f, --format <name>', 'stylish | json | sarif | github | junit (repeatable)', collect, [])
+    .option('-o, --output-file <[format=]path>', 'write a format to a file instead of stdout (repeatable: sarif=out.sarif)', collect, [])
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', parseInteger)
+    .option('--quiet', 'report errors only')
+    .option('--rule <id:severity>', 'set a rule\'s severity: off | error | warning | info (repeatable)', collect, [])
+    .option('-c, --config <path>', 'config file (default: search for retell-kit.config.* from the current folder)')
+    .option('--list-rules', 'list every rule with its default severity and exit')
+    .option('--baseline <file>', 'report only findings not recorded in this baseline file')
+    .option('--baseline-write <file>', 'record the current findings as the baseline and exit 0')
+    .option('--stdin-filename <name>', 'name to show for input read from stdin')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ retell-kit lint flows/booking.json
+  $ retell-kit lint "flows/**/*.json" --format sarif --output-file lint.sarif
+  $ retell-kit lint flows/ --format github --format json -o json=lint.json
+  $ retell-kit lint flows/ --baseline-write .retell-kit/baseline.json
+  $ cat flow.json | retell-kit lint -
+
+Exit codes: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage, config or I/O trouble.`,
+    )
+    .action(async (inputs: string[], options) => {
+      const { runLint } = await import('./commands/lint.js');
+      process.exitCode = await runLint(inputs, options);
+    });
+
+  return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) {
+    throw new CommanderError(ExitCode.usage, 'retell-kit.invalidArgument', `error: expected an integer, got "${value}"`);
+  }
+  return n;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug');
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    process.exitCode = reportError(error, debug);
+  }
+}
+
+/** Every failure becomes one line on stderr and exit 2; --debug adds the stack. */
+export function reportError(error: unknown, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0.
+    if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    return ExitCode.usage;
+  }
+  if (isKitError(error)) {
+    process.stderr.write(`retell-kit: ${error.oneLine()}\n`);
+    if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`retell-kit: internal error: ${message.split('\n')[0]} (run with --debug for the stack, and please report it)\n`);
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return ExitCode.usage;
+}

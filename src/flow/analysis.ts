@@ -1,0 +1,221 @@
+import { isSilentEdge, isTerminal, type FlowGraph, type GraphEdge, type GraphNode, type Scope } from './graph.js';
+
+/**
+ * Graph facts several rules need, computed once per flow on first use. Every walk is iterative so a
+ * 100k-node flow cannot overflow the stack.
+ */
+export class FlowAnalysis {
+  private _reachable?: Uint8Array;
+  private _canFinish?: Uint8Array;
+  private _reachesDeadEnd?: Uint8Array;
+  private _silentCycles?: GraphNode[][];
+  private _usedComponents?: Set<Scope>;
+
+  constructor(readonly graph: FlowGraph) {}
+
+  /** Entry points of a scope: its start node and its global nodes. */
+  entries(scope: Scope): GraphNode[] {
+    const out: GraphNode[] = [];
+    if (scope.start) out.push(scope.start);
+    for (const n of scope.nodes) if (n.isGlobal && n !== scope.start) out.push(n);
+    return out;
+  }
+
+  /** Scopes that can run: the flow, and every component entered from a reachable component node. */
+  get usedComponents(): Set<Scope> {
+    if (!this._usedComponents) this.reachable;
+    return this._usedComponents!;
+  }
+
+  /** 1 for nodes reachable from the flow's start or a global node, through connected edges and into used components. */
+  get reachable(): Uint8Array {
+    if (this._reachable) return this._reachable;
+    const seen = new Uint8Array(this.graph.nodes.length);
+    const used = new Set<Scope>();
+    const stack: GraphNode[] = [];
+    const enterScope = (scope: Scope) => {
+      for (const e of this.entries(scope)) {
+        if (!seen[e.index]) {
+          seen[e.index] = 1;
+          stack.push(e);
+        }
+      }
+    };
+    enterScope(this.graph.root);
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.component && !used.has(node.component)) {
+        used.add(node.component);
+        enterScope(node.component);
+      }
+      for (const edge of node.out) {
+        const to = edge.to;
+        if (to && !seen[to.index]) {
+          seen[to.index] = 1;
+          stack.push(to);
+        }
+      }
+    }
+    this._usedComponents = used;
+    return (this._reachable = seen);
+  }
+
+  isReachable(node: GraphNode): boolean {
+    return this.reachable[node.index] === 1;
+  }
+
+  /** 1 for nodes from which a terminal node (or a component exit) can be reached along connected edges. */
+  get canFinish(): Uint8Array {
+    if (this._canFinish) return this._canFinish;
+    const ok = new Uint8Array(this.graph.nodes.length);
+    const stack: GraphNode[] = [];
+    for (const n of this.graph.nodes) {
+      if (isTerminal(n)) {
+        ok[n.index] = 1;
+        stack.push(n);
+      }
+    }
+    this.walkBack(stack, ok);
+    return (this._canFinish = ok);
+  }
+
+  /** 1 for nodes from which a dead end (a non-terminal node with no connected way out) can be reached. */
+  get reachesDeadEnd(): Uint8Array {
+    if (this._reachesDeadEnd) return this._reachesDeadEnd;
+    const hit = new Uint8Array(this.graph.nodes.length);
+    const stack: GraphNode[] = [];
+    for (const n of this.graph.nodes) {
+      if (!isTerminal(n) && !n.out.some((e) => e.to && e.kind !== 'go-back')) {
+        hit[n.index] = 1;
+        stack.push(n);
+      }
+    }
+    this.walkBack(stack, hit);
+    return (this._reachesDeadEnd = hit);
+  }
+
+  private walkBack(stack: GraphNode[], mark: Uint8Array): void {
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      for (const edge of node.in) {
+        const from = edge.from;
+        if (!mark[from.index]) {
+          mark[from.index] = 1;
+          stack.push(from);
+        }
+      }
+    }
+  }
+
+  /** Shortest path of nodes from the scope's entries to `target` (inclusive), for messages. */
+  pathTo(target: GraphNode): GraphNode[] {
+    const scope = target.scope;
+    const prev = new Map<GraphNode, GraphNode | null>();
+    const queue: GraphNode[] = [];
+    for (const e of this.entries(scope)) {
+      prev.set(e, null);
+      queue.push(e);
+    }
+    for (let head = 0; head < queue.length; head++) {
+      const node = queue[head]!;
+      if (node === target) break;
+      for (const edge of node.out) {
+        const to = edge.to;
+        if (to && !prev.has(to)) {
+          prev.set(to, node);
+          queue.push(to);
+        }
+      }
+    }
+    if (!prev.has(target)) return [target];
+    const path: GraphNode[] = [];
+    for (let n: GraphNode | null | undefined = target; n; n = prev.get(n)) path.push(n);
+    return path.reverse();
+  }
+
+  /**
+   * Cycles made only of silent edges (hops that never wait for the caller), as strongly connected
+   * components with more than one node or a self-loop. Iterative Tarjan.
+   */
+  get silentCycles(): GraphNode[][] {
+    if (this._silentCycles) return this._silentCycles;
+    const n = this.graph.nodes.length;
+    const index = new Int32Array(n).fill(-1);
+    const low = new Int32Array(n);
+    const onStack = new Uint8Array(n);
+    const stack: number[] = [];
+    const silentOut: GraphEdge[][] = this.graph.nodes.map((node) => node.out.filter((e) => e.to && isSilentEdge(e)));
+    const result: GraphNode[][] = [];
+    let counter = 0;
+    for (let root = 0; root < n; root++) {
+      if (index[root] !== -1 || silentOut[root]!.length === 0) continue;
+      const work: [number, number][] = [[root, 0]];
+      index[root] = low[root] = counter++;
+      stack.push(root);
+      onStack[root] = 1;
+      while (work.length > 0) {
+        const frame = work[work.length - 1]!;
+        const v = frame[0];
+        const outs = silentOut[v]!;
+        if (frame[1] < outs.length) {
+          const w = outs[frame[1]++]!.to!.index;
+          if (index[w] === -1) {
+            index[w] = low[w] = counter++;
+            stack.push(w);
+            onStack[w] = 1;
+            work.push([w, 0]);
+          } else if (onStack[w]) {
+            low[v] = Math.min(low[v]!, index[w]!);
+          }
+          continue;
+        }
+        work.pop();
+        if (work.length > 0) {
+          const parent = work[work.length - 1]![0];
+          low[parent] = Math.min(low[parent]!, low[v]!);
+        }
+        if (low[v] === index[v]) {
+          const members: number[] = [];
+          let w: number;
+          do {
+            w = stack.pop()!;
+            onStack[w] = 0;
+            members.push(w);
+          } while (w !== v);
+          const selfLoop = members.length === 1 && outs.some((e) => e.to!.index === v);
+          if (members.length > 1 || selfLoop) result.push(members.sort((a, b) => a - b).map((i) => this.graph.nodes[i]!));
+        }
+      }
+    }
+    result.sort((a, b) => a[0]!.index - b[0]!.index);
+    return (this._silentCycles = result);
+  }
+
+  /** One cycle through the members of a strongly connected set, starting at its first node, for messages. */
+  cyclePath(members: GraphNode[], silentOnly = true): GraphNode[] {
+    const inSet = new Set(members);
+    const start = members[0]!;
+    const prev = new Map<GraphNode, GraphNode>();
+    const queue: GraphNode[] = [start];
+    const visited = new Set<GraphNode>([start]);
+    for (let head = 0; head < queue.length; head++) {
+      const node = queue[head]!;
+      for (const edge of node.out) {
+        const to = edge.to;
+        if (!to || !inSet.has(to) || (silentOnly && !isSilentEdge(edge))) continue;
+        if (to === start) {
+          const path: GraphNode[] = [start];
+          for (let n: GraphNode | undefined = node; n && n !== start; n = prev.get(n)) path.splice(1, 0, n);
+          path.push(start);
+          return path;
+        }
+        if (!visited.has(to)) {
+          visited.add(to);
+          prev.set(to, node);
+          queue.push(to);
+        }
+      }
+    }
+    return [start, start];
+  }
+}

@@ -1,0 +1,274 @@
+import type { FlowInput } from './load.js';
+import { join } from './pointer.js';
+
+/** Every way a node can hand the call on. Rules switch on this, never on raw field names. */
+export type EdgeKind =
+  | 'normal' // edges[]
+  | 'else' // else_edge
+  | 'always' // always_edge
+  | 'skip-response' // skip_response_edge
+  | 'transfer-failed' // transfer_call.edge
+  | 'swap-failed' // agent_swap.edge
+  | 'sms-success' // sms.success_edge
+  | 'sms-failed' // sms.failed_edge
+  | 'go-back'; // global_node_setting.go_back_conditions[] (returns to the previous node; no destination)
+
+export type Raw = Record<string, unknown>;
+
+export interface GraphEdge {
+  /** Index in graph.edges. */
+  index: number;
+  id?: string;
+  kind: EdgeKind;
+  from: GraphNode;
+  /** Resolved destination inside the same scope; undefined when missing or unknown. */
+  to?: GraphNode;
+  /** destination_node_id as written (undefined when the edge was never attached). */
+  destinationId?: string;
+  pointer: string;
+  raw: Raw;
+  /** transition_condition, when it is an object. */
+  condition?: Raw;
+}
+
+export interface GraphNode {
+  /** Index in graph.nodes (all scopes together). */
+  index: number;
+  id: string;
+  type: string;
+  name?: string;
+  pointer: string;
+  raw: Raw;
+  scope: Scope;
+  isGlobal: boolean;
+  out: GraphEdge[];
+  in: GraphEdge[];
+  /** For component nodes: the local component they enter, when it resolves. */
+  component?: Scope;
+}
+
+export interface ToolDef {
+  id?: string;
+  name?: string;
+  type: string;
+  pointer: string;
+  raw: Raw;
+  scope: Scope;
+  /** Inline tool of a subagent node (not addressable by tool_ids). */
+  inlineOf?: GraphNode;
+}
+
+export interface Scope {
+  kind: 'flow' | 'component';
+  /** conversation_flow_component_id for components; '' for the flow itself. */
+  id: string;
+  name?: string;
+  pointer: string;
+  raw: Raw;
+  startNodeId?: string;
+  start?: GraphNode;
+  nodes: GraphNode[];
+  /** First node with each id. Duplicates are reported by no-duplicate-id. */
+  nodesById: Map<string, GraphNode>;
+  tools: ToolDef[];
+  /** Tools by tool_id; component scopes fall back to the flow's tools. */
+  toolsById: Map<string, ToolDef>;
+  /** Components in this scope that are referenced by component nodes elsewhere. */
+  parent?: Scope;
+}
+
+export interface FlowGraph {
+  file: string;
+  flowId: string;
+  pointer: string;
+  raw: Raw;
+  root: Scope;
+  components: Scope[];
+  componentsById: Map<string, Scope>;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  /** Flow and component tools, then inline subagent tools. */
+  tools: ToolDef[];
+}
+
+/** Node types that legitimately end a call path (on success for transfers and swaps). */
+export const TERMINAL_TYPES: ReadonlySet<string> = new Set(['end', 'transfer_call', 'agent_swap', 'bridge_transfer', 'cancel_transfer']);
+/** Node types with no outgoing edges at all by design. */
+export const EDGELESS_TYPES: ReadonlySet<string> = new Set(['end', 'bridge_transfer', 'cancel_transfer']);
+/** Inline subagent tools that end or hand off the call. */
+export const TERMINAL_TOOL_TYPES: ReadonlySet<string> = new Set(['end_call', 'transfer_call', 'agent_swap', 'bridge_transfer', 'cancel_transfer']);
+/** Node types that speak and then wait for the caller before any transition. */
+export const WAITING_TYPES: ReadonlySet<string> = new Set(['conversation', 'subagent', 'press_digit', 'component']);
+
+function isRaw(v: unknown): v is Raw {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** True when the node can end or hand off the call by itself (type, or a subagent's end/transfer tool). */
+export function isTerminal(node: GraphNode): boolean {
+  if (TERMINAL_TYPES.has(node.type)) return true;
+  if (node.type === 'subagent' && Array.isArray(node.raw.tools)) {
+    return node.raw.tools.some((t) => isRaw(t) && TERMINAL_TOOL_TYPES.has(String(t.type)));
+  }
+  return false;
+}
+
+/** An edge taken without waiting for the caller: every edge of a non-waiting node, and skip-response edges. */
+export function isSilentEdge(edge: GraphEdge): boolean {
+  if (edge.kind === 'skip-response') return true;
+  return !WAITING_TYPES.has(edge.from.type);
+}
+
+/** Build the graph of one flow. Never throws on malformed input: what is missing is simply absent. */
+export function buildGraph(flow: FlowInput, file: string): FlowGraph {
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  const tools: ToolDef[] = [];
+  const raw = flow.value;
+
+  const makeScope = (kind: Scope['kind'], scopeRaw: Raw, pointer: string, id: string, parent?: Scope): Scope => ({
+    kind,
+    id,
+    name: str(scopeRaw.name),
+    pointer,
+    raw: scopeRaw,
+    startNodeId: str(scopeRaw.start_node_id),
+    nodes: [],
+    nodesById: new Map(),
+    tools: [],
+    toolsById: new Map(parent ? parent.toolsById : []),
+    parent,
+  });
+
+  const addTools = (scope: Scope) => {
+    const list = scope.raw.tools;
+    if (!Array.isArray(list)) return;
+    list.forEach((t, i) => {
+      if (!isRaw(t)) return;
+      const tool: ToolDef = { id: str(t.tool_id), name: str(t.name), type: String(t.type ?? ''), pointer: join(scope.pointer, 'tools', i), raw: t, scope };
+      scope.tools.push(tool);
+      tools.push(tool);
+      if (tool.id !== undefined) {
+        const previous = scope.toolsById.get(tool.id);
+        if (!previous || previous.scope !== scope) scope.toolsById.set(tool.id, tool);
+      }
+    });
+  };
+
+  const addNodes = (scope: Scope) => {
+    const list = scope.raw.nodes;
+    if (!Array.isArray(list)) return;
+    list.forEach((n, i) => {
+      if (!isRaw(n)) return;
+      const node: GraphNode = {
+        index: nodes.length,
+        id: typeof n.id === 'string' ? n.id : '',
+        type: typeof n.type === 'string' ? n.type : '',
+        name: str(n.name),
+        pointer: join(scope.pointer, 'nodes', i),
+        raw: n,
+        scope,
+        isGlobal: isRaw(n.global_node_setting),
+        out: [],
+        in: [],
+      };
+      nodes.push(node);
+      scope.nodes.push(node);
+      if (node.id && !scope.nodesById.has(node.id)) scope.nodesById.set(node.id, node);
+    });
+  };
+
+  const root = makeScope('flow', raw, flow.pointer, '');
+  addTools(root);
+  addNodes(root);
+  const components: Scope[] = [];
+  const componentsById = new Map<string, Scope>();
+  if (Array.isArray(raw.components)) {
+    raw.components.forEach((c, i) => {
+      if (!isRaw(c)) return;
+      const id = str(c.conversation_flow_component_id) ?? str(c.component_id) ?? str(c.id) ?? `#${i}`;
+      const scope = makeScope('component', c, join(flow.pointer, 'components', i), id, root);
+      components.push(scope);
+      if (!componentsById.has(id)) componentsById.set(id, scope);
+      addTools(scope);
+      addNodes(scope);
+    });
+  }
+
+  const addEdge = (from: GraphNode, kind: EdgeKind, e: unknown, pointer: string) => {
+    if (!isRaw(e)) return;
+    const destinationId = str(e.destination_node_id) || undefined;
+    const edge: GraphEdge = {
+      index: edges.length,
+      id: str(e.id),
+      kind,
+      from,
+      destinationId,
+      pointer,
+      raw: e,
+      condition: isRaw(e.transition_condition) ? e.transition_condition : undefined,
+    };
+    if (destinationId !== undefined && kind !== 'go-back') {
+      const to = from.scope.nodesById.get(destinationId);
+      if (to) {
+        edge.to = to;
+        to.in.push(edge);
+      }
+    }
+    edges.push(edge);
+    from.out.push(edge);
+  };
+
+  for (const node of nodes) {
+    const n = node.raw;
+    if (Array.isArray(n.edges)) n.edges.forEach((e, i) => addEdge(node, 'normal', e, join(node.pointer, 'edges', i)));
+    if (n.else_edge !== undefined) addEdge(node, 'else', n.else_edge, join(node.pointer, 'else_edge'));
+    if (n.always_edge !== undefined) addEdge(node, 'always', n.always_edge, join(node.pointer, 'always_edge'));
+    if (n.skip_response_edge !== undefined) addEdge(node, 'skip-response', n.skip_response_edge, join(node.pointer, 'skip_response_edge'));
+    if (n.edge !== undefined) {
+      const kind: EdgeKind = node.type === 'agent_swap' ? 'swap-failed' : 'transfer-failed';
+      addEdge(node, kind, n.edge, join(node.pointer, 'edge'));
+    }
+    if (n.success_edge !== undefined) addEdge(node, 'sms-success', n.success_edge, join(node.pointer, 'success_edge'));
+    if (n.failed_edge !== undefined) addEdge(node, 'sms-failed', n.failed_edge, join(node.pointer, 'failed_edge'));
+    const setting = n.global_node_setting;
+    if (isRaw(setting) && Array.isArray(setting.go_back_conditions)) {
+      setting.go_back_conditions.forEach((e, i) => addEdge(node, 'go-back', e, join(node.pointer, 'global_node_setting', 'go_back_conditions', i)));
+    }
+    if (node.type === 'component') {
+      const ref = str(n.component_id);
+      if (ref !== undefined) node.component = componentsById.get(ref);
+    }
+    if (node.type === 'subagent' && Array.isArray(n.tools)) {
+      n.tools.forEach((t, i) => {
+        if (!isRaw(t)) return;
+        tools.push({ id: str(t.tool_id), name: str(t.name), type: String(t.type ?? ''), pointer: join(node.pointer, 'tools', i), raw: t, scope: node.scope, inlineOf: node });
+      });
+    }
+  }
+
+  for (const scope of [root, ...components]) {
+    if (scope.startNodeId !== undefined) scope.start = scope.nodesById.get(scope.startNodeId);
+  }
+
+  return { file, flowId: flow.flowId, pointer: flow.pointer, raw, root, components, componentsById, nodes, edges, tools };
+}
+
+/** A short human label for a node: its name when it has one, else its id. */
+export function label(node: GraphNode): string {
+  return node.name && node.name.trim() ? `"${node.name.trim()}"` : node.id ? `"${node.id}"` : `#${node.index}`;
+}
+
+/** Tool ids a node can call: a function node's tool_id, a subagent's tool_ids. */
+export function toolRefs(node: GraphNode): { id: string; pointer: string }[] {
+  const n = node.raw;
+  if (node.type === 'function' && typeof n.tool_id === 'string') return [{ id: n.tool_id, pointer: join(node.pointer, 'tool_id') }];
+  if (node.type === 'subagent' && Array.isArray(n.tool_ids)) {
+    return n.tool_ids.flatMap((id, i) => (typeof id === 'string' ? [{ id, pointer: join(node.pointer, 'tool_ids', i) }] : []));
+  }
+  return [];
+}

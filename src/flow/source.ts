@@ -1,0 +1,311 @@
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { split } from './pointer.js';
+
+export interface Range {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export type SourceFormat = 'json' | 'yaml';
+
+/**
+ * The text of one input and the way back from a JSON pointer to a range in it.
+ * JSON is parsed with JSON.parse (fast) and ranges are found afterwards, only for the pointers that
+ * diagnostics name, in one scan that skips every subtree no pointer enters.
+ */
+export interface SourceText {
+  readonly path: string;
+  readonly text: string;
+  readonly format: SourceFormat;
+  /** Ranges for many pointers at once; a missing pointer falls back to its nearest existing ancestor. */
+  locate(pointers: readonly string[]): Map<string, Range>;
+  rangeAtOffset(start: number, end: number): Range;
+}
+
+class LineIndex {
+  private starts: number[] | undefined;
+  constructor(private readonly text: string) {}
+
+  private lineStarts(): number[] {
+    if (!this.starts) {
+      const starts = [0];
+      let i = this.text.indexOf('\n');
+      while (i !== -1) {
+        starts.push(i + 1);
+        i = this.text.indexOf('\n', i + 1);
+      }
+      this.starts = starts;
+    }
+    return this.starts;
+  }
+
+  position(offset: number): { line: number; column: number } {
+    const starts = this.lineStarts();
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  }
+
+  range(start: number, end: number): Range {
+    const a = this.position(start);
+    const b = this.position(Math.max(start, end));
+    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  }
+}
+
+/** Offsets [start, end) of the value at each requested pointer, found in one pass over JSON text. */
+function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map<string, [number, number]> {
+  const found = new Map<string, [number, number]>();
+  let i = 0;
+  const n = text.length;
+
+  const ws = () => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+      else break;
+    }
+  };
+  const skipString = () => {
+    // i at opening quote
+    i++;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 92) i += 2;
+      else if (c === 34) {
+        i++;
+        return;
+      } else i++;
+    }
+  };
+  const readString = (): string => {
+    const start = i;
+    skipString();
+    try {
+      return JSON.parse(text.slice(start, i)) as string;
+    } catch {
+      return text.slice(start + 1, i - 1);
+    }
+  };
+  const skipValue = () => {
+    const c = text.charCodeAt(i);
+    if (c === 34) return skipString();
+    if (c === 123 || c === 91) {
+      let depth = 0;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 34) {
+          skipString();
+          continue;
+        }
+        if (d === 123 || d === 91) depth++;
+        else if (d === 125 || d === 93) {
+          depth--;
+          if (depth === 0) {
+            i++;
+            return;
+          }
+        }
+        i++;
+      }
+      return;
+    }
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d === 44 || d === 125 || d === 93 || d === 32 || d === 10 || d === 13 || d === 9) return;
+      i++;
+    }
+  };
+  const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+  // Iterative walk: a stack of open containers that some wanted pointer enters.
+  type Frame = { pointer: string; isArray: boolean; index: number; start: number };
+  const stack: Frame[] = [];
+  const enterValue = (pointer: string): void => {
+    ws();
+    const start = i;
+    const c = text.charCodeAt(i);
+    if ((c === 123 || c === 91) && prefixes.has(pointer)) {
+      i++;
+      stack.push({ pointer, isArray: c === 91, index: 0, start });
+      return;
+    }
+    skipValue();
+    if (wanted.has(pointer)) found.set(pointer, [start, i]);
+  };
+
+  enterValue('');
+  while (stack.length > 0 && i < n) {
+    const frame = stack[stack.length - 1]!;
+    ws();
+    const c = text.charCodeAt(i);
+    if (c === 44) {
+      i++;
+      continue;
+    }
+    if (c === 125 || c === 93) {
+      i++;
+      stack.pop();
+      if (wanted.has(frame.pointer)) found.set(frame.pointer, [frame.start, i]);
+      continue;
+    }
+    if (frame.isArray) {
+      const child = frame.pointer + '/' + frame.index++;
+      enterValue(child);
+    } else {
+      if (c !== 34) {
+        i++;
+        continue;
+      }
+      const keyStart = i;
+      const key = readString();
+      const keyEnd = i;
+      ws();
+      if (text.charCodeAt(i) === 58) i++;
+      const child = frame.pointer + '/' + escape(key);
+      const before = found.size;
+      enterValue(child);
+      // Keys are useful too: `#key` variants point at the property name.
+      if (wanted.has(child + '#key') && found.size >= before) found.set(child + '#key', [keyStart, keyEnd]);
+    }
+  }
+  return found;
+}
+
+function ancestors(pointer: string): string[] {
+  const out: string[] = [];
+  let p = pointer;
+  while (p !== '') {
+    p = p.slice(0, p.lastIndexOf('/'));
+    out.push(p);
+  }
+  return out;
+}
+
+export class JsonSource implements SourceText {
+  readonly format = 'json' as const;
+  private readonly lines: LineIndex;
+  constructor(
+    readonly path: string,
+    readonly text: string,
+  ) {
+    this.lines = new LineIndex(text);
+  }
+
+  locate(pointers: readonly string[]): Map<string, Range> {
+    const wanted = new Set<string>();
+    const prefixes = new Set<string>();
+    for (const p of pointers) {
+      wanted.add(p);
+      for (const a of ancestors(p)) {
+        wanted.add(a);
+        prefixes.add(a);
+      }
+    }
+    const offsets = scanJson(this.text, wanted, prefixes);
+    const out = new Map<string, Range>();
+    for (const p of pointers) {
+      let hit = offsets.get(p);
+      if (!hit) for (const a of ancestors(p)) if ((hit = offsets.get(a))) break;
+      const [s, e] = hit ?? [0, 0];
+      out.set(p, this.lines.range(s, e));
+    }
+    return out;
+  }
+
+  rangeAtOffset(start: number, end: number): Range {
+    return this.lines.range(start, end);
+  }
+}
+
+export class YamlSource implements SourceText {
+  readonly format = 'yaml' as const;
+  private readonly lines: LineIndex;
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    private readonly doc: Document,
+  ) {
+    this.lines = new LineIndex(text);
+  }
+
+  locate(pointers: readonly string[]): Map<string, Range> {
+    const out = new Map<string, Range>();
+    for (const p of pointers) {
+      const tokens = split(p);
+      let range: Range | undefined;
+      for (let k = tokens.length; k >= 0 && !range; k--) {
+        const node = this.doc.getIn(tokens.slice(0, k), true);
+        if (isNode(node) && node.range) range = this.lines.range(node.range[0], node.range[1]);
+      }
+      out.set(p, range ?? this.lines.range(0, 0));
+    }
+    return out;
+  }
+
+  rangeAtOffset(start: number, end: number): Range {
+    return this.lines.range(start, end);
+  }
+}
+
+export interface ParseFailure {
+  message: string;
+  range: Range;
+}
+
+export type ParseResult =
+  | { ok: true; value: unknown; source: SourceText }
+  | { ok: false; error: ParseFailure; source: SourceText };
+
+/** Where JSON.parse failed, from its message (V8 says "at position N" or "line L column C"). */
+function jsonErrorOffset(text: string, message: string): number {
+  const pos = /at position (\d+)/.exec(message);
+  if (pos) return Number(pos[1]);
+  const lc = /line (\d+) column (\d+)/.exec(message);
+  if (lc) {
+    let offset = 0;
+    for (let line = 1; line < Number(lc[1]); line++) {
+      const nl = text.indexOf('\n', offset);
+      if (nl === -1) break;
+      offset = nl + 1;
+    }
+    return offset + Number(lc[2]) - 1;
+  }
+  if (/end of (JSON|data) input/i.test(message)) return text.length;
+  return 0;
+}
+
+export function parseSource(path: string, rawText: string, format: SourceFormat): ParseResult {
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  if (format === 'json') {
+    const source = new JsonSource(path, text);
+    try {
+      return { ok: true, value: JSON.parse(text), source };
+    } catch (error) {
+      const message = (error as Error).message;
+      const offset = Math.min(jsonErrorOffset(text, message), text.length);
+      const clean = message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/,\s*".*" is not valid JSON$/s, '');
+      return { ok: false, error: { message: `invalid JSON: ${clean}`, range: source.rangeAtOffset(offset, offset) }, source };
+    }
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const source = new YamlSource(path, text, doc);
+  const first = doc.errors[0];
+  if (first) {
+    const [start, end] = first.pos;
+    return {
+      ok: false,
+      error: { message: `invalid YAML: ${first.message.split('\n')[0]}`, range: source.rangeAtOffset(start, end) },
+      source,
+    };
+  }
+  return { ok: true, value: doc.toJS({ maxAliasCount: 1000 }), source };
+}

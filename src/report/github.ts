@@ -1,0 +1,6 @@
+import type { Formatter } from './types.js';
+
+// SKELETON: to be implemented.
+const github: Formatter = () => '';
+
+export default github;

@@ -1,0 +1,28 @@
+import { KitError } from '../errors.js';
+import { suggest } from '../util/suggest.js';
+import type { Formatter } from './types.js';
+
+export type { FormatContext, Formatter } from './types.js';
+
+const loaders = {
+  stylish: () => import('./stylish.js'),
+  json: () => import('./json.js'),
+  sarif: () => import('./sarif.js'),
+  github: () => import('./github.js'),
+  junit: () => import('./junit.js'),
+} as const;
+
+export type FormatName = keyof typeof loaders;
+export const FORMAT_NAMES = Object.keys(loaders) as FormatName[];
+
+export function isFormatName(name: string): name is FormatName {
+  return name in loaders;
+}
+
+export async function loadFormatter(name: string): Promise<Formatter> {
+  if (!isFormatName(name)) {
+    const near = suggest(name, FORMAT_NAMES);
+    throw new KitError('usage', `unknown format "${name}"`, { hint: near ? `did you mean "${near}"?` : `use one of ${FORMAT_NAMES.join(', ')}` });
+  }
+  return (await loaders[name]()).default;
+}

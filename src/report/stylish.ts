@@ -1,0 +1,36 @@
+import { Chalk } from 'chalk';
+import { countBySeverity } from '../diagnostic.js';
+import type { Formatter } from './types.js';
+
+/** ESLint-style human output: a block per file, one line per finding, a summary line. */
+const stylish: Formatter = (results, context) => {
+  const c = new Chalk({ level: context.color ? 1 : 0 });
+  const lines: string[] = [];
+  for (const r of results) {
+    if (r.diagnostics.length === 0) continue;
+    lines.push(c.underline(r.file));
+    const rows = r.diagnostics.map((d) => {
+      const sev = d.severity === 'error' ? c.red('error') : d.severity === 'warning' ? c.yellow('warning') : c.blue('info');
+      const where = `${d.line}:${d.column}`;
+      const hint = d.hint ? c.dim(` (${d.hint})`) : '';
+      return { where, sev, plainSev: d.severity, text: `${d.message}${hint}`, rule: c.dim(d.ruleId) };
+    });
+    const whereWidth = Math.max(...rows.map((r) => r.where.length));
+    const sevWidth = Math.max(...rows.map((r) => r.plainSev.length));
+    for (const row of rows) {
+      lines.push(`  ${c.dim(row.where.padEnd(whereWidth))}  ${row.sev}${' '.repeat(sevWidth - row.plainSev.length)}  ${row.text}  ${row.rule}`);
+    }
+    lines.push('');
+  }
+  const counts = countBySeverity(results.flatMap((r) => r.diagnostics));
+  const total = counts.errors + counts.warnings + counts.infos;
+  if (total > 0) {
+    const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+    const summary = `✖ ${plural(total, 'problem')} (${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')}${counts.infos ? `, ${counts.infos} info` : ''})`;
+    lines.push(counts.errors ? c.red.bold(summary) : counts.warnings ? c.yellow.bold(summary) : c.bold(summary));
+    return lines.join('\n') + '\n';
+  }
+  return '';
+};
+
+export default stylish;

@@ -1,0 +1,13 @@
+import type { Rule } from '../validators/rule.js';
+import type { FileResult } from '../validators/engine.js';
+
+export interface FormatContext {
+  cwd: string;
+  color: boolean;
+  version: string;
+  /** Every registered rule, for descriptions and help URLs. */
+  rules: readonly Rule[];
+}
+
+/** A formatter is a pure function of the results: it returns text and prints nothing. */
+export type Formatter = (results: readonly FileResult[], context: FormatContext) => string;

@@ -1,0 +1,124 @@
+import { compareDiagnostics, type Diagnostic, type Severity } from '../diagnostic.js';
+import { FlowAnalysis } from '../flow/analysis.js';
+import { buildGraph } from '../flow/graph.js';
+import type { LoadedFile } from '../flow/load.js';
+import type { Range } from '../flow/source.js';
+import { docsUrl, interpolate } from './messages.js';
+import { rules as registry } from './registry.js';
+import type { LintSettings, Report, Rule, RuleContext } from './rule.js';
+
+export type RuleSetting = Severity | 'off';
+
+export interface LintOptions {
+  /** Per-rule severity ('off' disables); rules not named run at their default severity. */
+  rules?: Record<string, RuleSetting>;
+  /** Per-rule options, already validated against each rule's meta.options. */
+  ruleOptions?: Record<string, unknown>;
+  /** When set, only these rules run (the rule tester uses it). */
+  only?: readonly string[];
+  settings?: Partial<LintSettings>;
+}
+
+export interface FileResult {
+  file: string;
+  diagnostics: Diagnostic[];
+}
+
+interface Pending {
+  rule: Rule;
+  report: Report;
+  pointer: string;
+  flowId?: string;
+  range?: Range;
+}
+
+export function getRule(id: string): Rule | undefined {
+  return registry.get(id);
+}
+
+function severityOf(rule: Rule, options: LintOptions, report?: Report): Severity | 'off' {
+  if (options.only && !options.only.includes(rule.id)) return 'off';
+  const configured = options.rules?.[rule.id];
+  if (configured) return configured;
+  return report?.severity ?? rule.meta.defaultSeverity;
+}
+
+/** Lint one loaded file: loader findings plus every enabled rule on every flow in it. */
+export function lintLoaded(file: LoadedFile, options: LintOptions = {}): FileResult {
+  const pending: Pending[] = [];
+  const settings: LintSettings = {
+    requiredFunctions: options.settings?.requiredFunctions ?? [],
+    variables: options.settings?.variables ?? [],
+  };
+
+  for (const finding of file.findings) {
+    const rule = registry.get(finding.ruleId)!;
+    pending.push({ rule, report: { messageId: finding.messageId, data: finding.data }, pointer: finding.pointer, range: finding.range });
+  }
+
+  const enabled = [...registry.values()].filter((r) => !r.meta.reportedByLoader && severityOf(r, options) !== 'off');
+  for (const flow of file.flows) {
+    const graph = buildGraph(flow, file.path);
+    const analysis = new FlowAnalysis(graph);
+    for (const rule of enabled) {
+      const context: RuleContext = {
+        file: file.path,
+        graph,
+        analysis,
+        settings,
+        options: options.ruleOptions?.[rule.id],
+        report(report) {
+          const pointer = report.pointer ?? report.edge?.pointer ?? report.node?.pointer ?? flow.pointer;
+          pending.push({ rule, report, pointer, flowId: flow.flowId });
+        },
+      };
+      try {
+        rule.check(context);
+      } catch (error) {
+        // A rule bug must not hide every other finding; it surfaces as one diagnostic instead.
+        pending.push({
+          rule: registry.get('internal-error')!,
+          report: { messageId: 'crash', data: { rule: rule.id, message: (error as Error)?.message ?? String(error) } },
+          pointer: flow.pointer,
+          flowId: flow.flowId,
+        });
+      }
+    }
+  }
+
+  const ranges = file.source.locate(pending.filter((p) => !p.range).map((p) => p.pointer));
+  const diagnostics: Diagnostic[] = [];
+  for (const p of pending) {
+    const severity = severityOf(p.rule, options, p.report);
+    if (severity === 'off') continue;
+    const range = p.range ?? ranges.get(p.pointer)!;
+    const template = p.rule.meta.messages[p.report.messageId] ?? p.report.messageId;
+    const data = p.report.data ?? {};
+    const d: Diagnostic = {
+      ruleId: p.rule.id,
+      severity,
+      messageId: p.report.messageId,
+      data,
+      message: interpolate(template, data),
+      file: file.path,
+      pointer: p.pointer,
+      line: range.line,
+      column: range.column,
+      endLine: range.endLine,
+      endColumn: range.endColumn,
+      docsUrl: docsUrl(p.rule.id),
+    };
+    if (p.flowId !== undefined) d.flowId = p.flowId;
+    const nodeId = p.report.node?.id ?? p.report.edge?.from.id;
+    if (nodeId) d.nodeId = nodeId;
+    if (p.report.edge?.id) d.edgeId = p.report.edge.id;
+    if (p.report.hint) d.hint = p.report.hint;
+    diagnostics.push(d);
+  }
+  diagnostics.sort(compareDiagnostics);
+  return { file: file.path, diagnostics };
+}
+
+export function listRules(): Rule[] {
+  return [...registry.values()];
+}

@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+import type { DiagnosticData, Severity } from '../diagnostic.js';
+import type { FlowAnalysis } from '../flow/analysis.js';
+import type { FlowGraph, GraphEdge, GraphNode } from '../flow/graph.js';
+
+export interface RuleMeta {
+  /** One sentence: what the rule finds. Shown by --list-rules and in SARIF. */
+  description: string;
+  defaultSeverity: Severity;
+  /** messageId -> text with {{placeholders}} filled from the report's data. */
+  messages: Record<string, string>;
+  /** zod schema of the rule's options, validated when config is loaded. */
+  options?: z.ZodType;
+  /** Findings made by the loader, not by check(): parse-error, not-a-flow, parts of schema. */
+  reportedByLoader?: boolean;
+}
+
+/** Settings that come from config and flags, visible to every rule. */
+export interface LintSettings {
+  /** Tool names that some reachable node must be able to call (config lint.requiredFunctions). */
+  requiredFunctions: string[];
+  /** Dynamic variables the team passes per call, declared in config (lint.variables). */
+  variables: string[];
+}
+
+export interface Report {
+  messageId: string;
+  data?: DiagnosticData;
+  /** Absolute JSON pointer in the file. Defaults to the node's or edge's pointer. */
+  pointer?: string;
+  node?: GraphNode;
+  edge?: GraphEdge;
+  /** Overrides the rule's default severity for this finding (a config severity still wins). */
+  severity?: Severity;
+  hint?: string;
+}
+
+export interface RuleContext {
+  readonly file: string;
+  readonly graph: FlowGraph;
+  readonly analysis: FlowAnalysis;
+  readonly settings: LintSettings;
+  /** The rule's options after validation by meta.options (undefined when none). */
+  readonly options: unknown;
+  report(report: Report): void;
+}
+
+export interface Rule {
+  id: string;
+  meta: RuleMeta;
+  check(context: RuleContext): void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}

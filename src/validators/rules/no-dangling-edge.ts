@@ -1,0 +1,32 @@
+import { join } from '../../flow/pointer.js';
+import { label } from '../../flow/graph.js';
+import { defineRule } from '../rule.js';
+
+export default defineRule({
+  id: 'no-dangling-edge',
+  meta: {
+    description: 'Every edge that names a destination names a node of the same flow or component.',
+    defaultSeverity: 'error',
+    messages: {
+      dangling: 'edge from {{from}} goes to "{{to}}", which is not a node of {{scope}}',
+      otherScope: 'edge from {{from}} goes to "{{to}}", which is a node of {{where}}: edges cannot cross into or out of a component',
+    },
+  },
+  check({ graph, report }) {
+    const anywhere = new Map(graph.nodes.filter((n) => n.id).map((n) => [n.id, n]));
+    for (const edge of graph.edges) {
+      if (edge.kind === 'go-back' || edge.destinationId === undefined || edge.to) continue;
+      const scope = edge.from.scope;
+      const here = scope.kind === 'flow' ? 'the flow' : `component "${scope.name ?? scope.id}"`;
+      const elsewhere = anywhere.get(edge.destinationId);
+      const data = { from: label(edge.from), to: edge.destinationId, scope: here };
+      const pointer = join(edge.pointer, 'destination_node_id');
+      if (elsewhere && elsewhere.scope !== scope) {
+        const where = elsewhere.scope.kind === 'flow' ? 'the top-level flow' : `component "${elsewhere.scope.name ?? elsewhere.scope.id}"`;
+        report({ messageId: 'otherScope', data: { ...data, where }, edge, pointer });
+      } else {
+        report({ messageId: 'dangling', data, edge, pointer });
+      }
+    }
+  },
+});

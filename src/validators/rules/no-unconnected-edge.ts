@@ -1,0 +1,33 @@
+import { isTerminal, label, type EdgeKind } from '../../flow/graph.js';
+import { defineRule } from '../rule.js';
+
+// Failure edges (transfer, swap, sms) belong to failure-path; a branch's else to branch-needs-else.
+const KINDS: ReadonlySet<EdgeKind> = new Set(['normal', 'else', 'always', 'skip-response']);
+
+export default defineRule({
+  id: 'no-unconnected-edge',
+  meta: {
+    description: 'Edges whose destination was never attached (the dashboard leaves these behind); an error when it was the node\'s only way on.',
+    defaultSeverity: 'warning',
+    messages: {
+      unconnected: '{{kind}} of {{node}} is not connected to any node: when it matches, the call stays where it is',
+      onlyWayOn: '{{kind}} of {{node}} is not connected to any node, and it is the node\'s only way on: callers are stuck here',
+    },
+  },
+  check({ graph, report }) {
+    for (const edge of graph.edges) {
+      if (!KINDS.has(edge.kind) || edge.destinationId !== undefined) continue;
+      const from = edge.from;
+      if (edge.kind === 'else' && (from.type === 'branch' || from.type === 'component')) continue;
+      const stuck = !isTerminal(from) && !from.out.some((e) => e.to);
+      const condition = edge.condition?.type === 'prompt' && typeof edge.condition.prompt === 'string' ? edge.condition.prompt : '';
+      const kind = edge.kind === 'normal' ? `edge${condition ? ` "${condition.slice(0, 60)}"` : ''}` : `${edge.kind} edge`;
+      report({
+        messageId: stuck ? 'onlyWayOn' : 'unconnected',
+        data: { kind, node: label(from) },
+        edge,
+        severity: stuck ? 'error' : 'warning',
+      });
+    }
+  },
+});

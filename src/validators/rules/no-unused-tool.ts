@@ -1,0 +1,12 @@
+import { defineRule } from '../rule.js';
+
+// SKELETON: to be implemented.
+export default defineRule({
+  id: 'no-unused-tool',
+  meta: {
+    description: 'TODO',
+    defaultSeverity: 'error',
+    messages: {},
+  },
+  check() {},
+});

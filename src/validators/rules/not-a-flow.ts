@@ -1,0 +1,21 @@
+import { defineRule } from '../rule.js';
+
+// Reported by the loader: Retell files that are not conversation flows are recognised, not failed.
+export default defineRule({
+  id: 'not-a-flow',
+  meta: {
+    description: 'The file is a Retell object that is not a conversation flow (a Retell LLM agent, a call, a webhook event); nothing to lint.',
+    defaultSeverity: 'info',
+    messages: {
+      retellLlmAgent: 'agent {{name}} runs on a Retell LLM (single/multi prompt), not a conversation flow: nothing to lint',
+      customLlmAgent: 'agent {{name}} runs on a custom LLM websocket, not a conversation flow: nothing to lint',
+      agentWithoutFlow: 'agent {{name}} points at conversation flow {{flow}} but does not include it: lint the flow itself (export the agent with its flow, or fetch the flow)',
+      retellLlm: 'Retell LLM {{id}} (single/multi prompt), not a conversation flow: nothing to lint',
+      webhookEvent: 'a Retell "{{event}}" webhook payload, not a conversation flow: nothing to lint (replay reads these)',
+      callObject: 'Retell call {{id}}, not a conversation flow: nothing to lint (replay reads these)',
+      emptyList: 'a list response with no conversation flows in it',
+    },
+    reportedByLoader: true,
+  },
+  check() {},
+});
