@@ -77,7 +77,8 @@ export async function lintFiles(inputs: readonly string[], options: LintFilesOpt
     }
     results.push(lintLoaded(loaded, options));
   }
-  return results;
+  // Reports are ordered by file, whatever order the shell or the glob gave.
+  return results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
 /**
