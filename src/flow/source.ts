@@ -1,4 +1,5 @@
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { findJsonSyntaxError } from './json-syntax.js';
 import { split } from './pointer.js';
 
 export interface Range {
@@ -264,24 +265,6 @@ export type ParseResult =
   | { ok: true; value: unknown; source: SourceText }
   | { ok: false; error: ParseFailure; source: SourceText };
 
-/** Where JSON.parse failed, from its message (V8 says "at position N" or "line L column C"). */
-function jsonErrorOffset(text: string, message: string): number {
-  const pos = /at position (\d+)/.exec(message);
-  if (pos) return Number(pos[1]);
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) {
-    let offset = 0;
-    for (let line = 1; line < Number(lc[1]); line++) {
-      const nl = text.indexOf('\n', offset);
-      if (nl === -1) break;
-      offset = nl + 1;
-    }
-    return offset + Number(lc[2]) - 1;
-  }
-  if (/end of (JSON|data) input/i.test(message)) return text.length;
-  return 0;
-}
-
 export function parseSource(path: string, rawText: string, format: SourceFormat): ParseResult {
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   if (format === 'json') {
@@ -289,10 +272,9 @@ export function parseSource(path: string, rawText: string, format: SourceFormat)
     try {
       return { ok: true, value: JSON.parse(text), source };
     } catch (error) {
-      const message = (error as Error).message;
-      const offset = Math.min(jsonErrorOffset(text, message), text.length);
-      const clean = message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/,\s*".*" is not valid JSON$/s, '');
-      return { ok: false, error: { message: `invalid JSON: ${clean}`, range: source.rangeAtOffset(offset, offset) }, source };
+      const found = findJsonSyntaxError(text) ?? { offset: 0, message: (error as Error).message };
+      const offset = Math.min(found.offset, text.length);
+      return { ok: false, error: { message: `invalid JSON: ${found.message}`, range: source.rangeAtOffset(offset, offset) }, source };
     }
   }
   const lineCounter = new LineCounter();

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { findFlows, loadText } from '../../src/flow/load.js';
+
+const json = `{
+  "start_node_id": "a",
+  "nodes": [
+    { "id": "a", "type": "conversation", "edges": [ { "id": "e", "destination_node_id": "b" } ] },
+    {
+      "id": "b",
+      "type": "end",
+      "we/ird~key": "x"
+    }
+  ]
+}`;
+
+describe('positions', () => {
+  const file = loadText(json, { path: 'f.json' });
+
+  it('maps pointers to 1-based ranges of the value', () => {
+    const ranges = file.source.locate(['/start_node_id', '/nodes/0/edges/0/destination_node_id', '/nodes/1', '']);
+    expect(ranges.get('/start_node_id')).toEqual({ line: 2, column: 20, endLine: 2, endColumn: 23 });
+    expect(ranges.get('/nodes/0/edges/0/destination_node_id')).toMatchObject({ line: 4, column: 89 });
+    expect(ranges.get('/nodes/1')).toEqual({ line: 5, column: 5, endLine: 9, endColumn: 6 });
+    expect(ranges.get('')).toEqual({ line: 1, column: 1, endLine: 11, endColumn: 2 });
+  });
+
+  it('handles escaped keys', () => {
+    expect(file.source.locate(['/nodes/1/we~1ird~0key']).get('/nodes/1/we~1ird~0key')).toMatchObject({ line: 8, column: 21 });
+  });
+
+  it('falls back to the nearest existing ancestor for a missing pointer', () => {
+    expect(file.source.locate(['/nodes/1/else_edge/id']).get('/nodes/1/else_edge/id')).toMatchObject({ line: 5, column: 5 });
+  });
+
+  it('maps YAML pointers through the yaml CST', () => {
+    const y = loadText('start_node_id: a\nnodes:\n  - id: a\n    type: end\n', { path: 'f.yaml' });
+    expect(y.flows).toHaveLength(1);
+    expect(y.source.locate(['/nodes/0/type']).get('/nodes/0/type')).toMatchObject({ line: 4, column: 11 });
+  });
+});
+
+describe('parse errors', () => {
+  it('reports invalid JSON at the syntax error', () => {
+    const f = loadText('{\n  "nodes": [1,,2]\n}', { path: 'bad.json' });
+    expect(f.findings).toHaveLength(1);
+    expect(f.findings[0]).toMatchObject({ ruleId: 'parse-error', messageId: 'parse' });
+    expect(f.findings[0]!.range).toMatchObject({ line: 2, column: 15 });
+  });
+
+  it('reports truncated JSON at its end', () => {
+    const f = loadText('{\n  "nodes": [', { path: 'bad.json' });
+    expect(f.findings[0]!.range).toMatchObject({ line: 2, column: 13 });
+  });
+
+  it('reports invalid YAML', () => {
+    const f = loadText('nodes:\n  - id: a\n   type: [', { path: 'bad.yaml' });
+    expect(f.findings[0]).toMatchObject({ ruleId: 'parse-error' });
+    expect(String(f.findings[0]!.data.message)).toMatch(/^invalid YAML/);
+  });
+
+  it('strips a byte order mark', () => {
+    expect(loadText('\uFEFF{"nodes": []}', { path: 'bom.json' }).flows).toHaveLength(1);
+  });
+});
+
+describe('shapes', () => {
+  it('finds a bare flow', () => {
+    const { flows } = findFlows({ nodes: [], conversation_flow_id: 'cf1', version: 3 });
+    expect(flows).toMatchObject([{ pointer: '', flowId: 'cf1', shape: 'flow' }]);
+  });
+
+  it('finds the flow inside a dashboard agent export', () => {
+    const { flows } = findFlows({ agent_id: 'a', response_engine: { type: 'conversation-flow' }, conversationFlow: { nodes: [] } });
+    expect(flows).toMatchObject([{ pointer: '/conversationFlow', shape: 'agent-export' }]);
+  });
+
+  it('finds every flow of a list response and of an array', () => {
+    expect(findFlows({ items: [{ nodes: [] }, { nodes: [] }], has_more: false }).flows.map((f) => f.pointer)).toEqual(['/items/0', '/items/1']);
+    expect(findFlows([{ nodes: [] }, { nodes: [] }]).flows.map((f) => f.pointer)).toEqual(['/0', '/1']);
+  });
+
+  it('recognises Retell objects that are not flows', () => {
+    const kinds = [
+      { response_engine: { type: 'retell-llm' }, agent_name: 'x' },
+      { retellLlmData: {}, conversationFlow: null },
+      { response_engine: { type: 'custom-llm' } },
+      { response_engine: { type: 'conversation-flow', conversation_flow_id: 'cf' } },
+      { llm_id: 'llm_1', general_prompt: 'hi' },
+      { event: 'call_ended', call: { call_id: 'c' } },
+      { call_id: 'c', call_status: 'ended' },
+    ].map((v) => findFlows(v).findings[0]?.messageId);
+    expect(kinds).toEqual(['retellLlmAgent', 'retellLlmAgent', 'customLlmAgent', 'agentWithoutFlow', 'retellLlm', 'webhookEvent', 'callObject']);
+  });
+
+  it('gives any other JSON one schema finding', () => {
+    expect(findFlows({ steps: [] }).findings).toMatchObject([{ ruleId: 'schema', messageId: 'unrecognized' }]);
+    expect(findFlows('text').findings).toMatchObject([{ ruleId: 'schema', messageId: 'notAnObject', data: { found: 'string' } }]);
+  });
+});
+
+describe('JSON syntax messages', () => {
+  const at = (text: string) => {
+    const f = loadText(text, { path: 'x.json' });
+    return `${f.findings[0]!.range!.line}:${f.findings[0]!.range!.column} ${f.findings[0]!.data.message}`;
+  };
+  it('names what was expected', () => {
+    expect(at('{"a": 1,}')).toBe('1:9 invalid JSON: expected a property name (no trailing commas in JSON), found "}"');
+    expect(at('{"a" 1}')).toBe('1:6 invalid JSON: expected ":" after the property name, found "1"');
+    expect(at('[1 2]')).toBe('1:4 invalid JSON: expected "," or "]", found "2"');
+    expect(at("{'a': 1}")).toBe('1:2 invalid JSON: expected a double-quoted property name, found "\'"');
+    expect(at('{"a": "x\ny"}')).toMatch(/^1:9 invalid JSON: expected a closing quote/);
+    expect(at('{"a": 1} x')).toBe('1:10 invalid JSON: expected end of input after the top-level value, found "x"');
+    expect(at('')).toBe('1:1 invalid JSON: expected a value (string, number, object, array, true, false or null), found end of input');
+  });
+  it('survives deep nesting', () => {
+    expect(at('['.repeat(100000))).toMatch(/found end of input$/);
+  });
+});
