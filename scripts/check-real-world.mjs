@@ -1,0 +1,142 @@
+// Lint every public Retell file in ../shared/real-world (beside the repo) with the built CLI, and fail
+// on a crash, an exit 2, an internal-error, a diagnostic without a position, or a file that does not
+// load the way its README says it should. The files are never copied into this repo.
+// Usage: npm run check:real-world   (RETELL_KIT_REAL_WORLD=/path overrides the folder)
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const folder = path.resolve(repo, process.env.RETELL_KIT_REAL_WORLD ?? '../shared/real-world');
+const cli = path.join(repo, 'bin', 'retell-kit.js');
+
+if (!existsSync(folder)) {
+  console.log(`check:real-world: skipped, no folder at ${folder}`);
+  process.exit(0);
+}
+if (!existsSync(path.join(repo, 'dist', 'cli.js'))) {
+  console.error('check:real-world: dist/ is missing, run npm run build first');
+  process.exit(1);
+}
+
+// The built loader answers "how many flows are in this file" even when a flow lints clean.
+const { loadFlow } = await import(pathToFileURL(path.join(repo, 'dist', 'index.js')).href);
+
+/**
+ * What each file is, from the folder's README. First match wins.
+ * - flow: a flow or an agent export that carries one: must be linted as a flow.
+ * - not-a-flow: a Retell LLM agent, LLM config, call object or agent without its flow: one not-a-flow info.
+ * - schema: not Retell's schema at all: must get schema errors.
+ */
+const EXPECTATIONS = [
+  { pattern: /friseur1_simple_booking_flow/, kind: 'schema', why: 'invented node_id/node_type shape (README #14)' },
+  { pattern: /aria_single_prompt/, kind: 'not-a-flow', why: 'retell-llm agent export (README #4)' },
+  { pattern: /retell-ai-medme/, kind: 'not-a-flow', why: 'retell-llm agent export with conversationFlow: null (README #24)' },
+  { pattern: /llm_full_config/, kind: 'not-a-flow', why: 'GET retell-llm response (README #16)' },
+  { pattern: /test_call_analysis/, kind: 'not-a-flow', why: 'GET call object (README #15)' },
+  { pattern: /Newtown_Gastro_Base_Agent_e6cf0d7c/, kind: 'not-a-flow', why: 'GET agent snapshot without its flow (README #6)' },
+  { pattern: /\.(json|ya?ml)$/, kind: 'flow', why: 'conversation flow or agent export with a flow' },
+];
+
+/** Loader findings that mean "this file was not read as a flow". */
+const NOT_LOADED = (d) => d.ruleId === 'not-a-flow' || d.ruleId === 'parse-error' || (d.ruleId === 'schema' && (d.messageId === 'unrecognized' || d.messageId === 'notAnObject'));
+
+const files = readdirSync(folder)
+  .filter((f) => /\.(json|ya?ml)$/i.test(f))
+  .sort();
+if (files.length === 0) {
+  console.log(`check:real-world: skipped, ${folder} holds no .json/.yaml file`);
+  process.exit(0);
+}
+
+function lint(args) {
+  const started = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, [cli, 'lint', ...args, '--format', 'json'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return { ...run, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+/** Problems with one file's lint run; empty when it behaved. */
+async function check(run, kind, file) {
+  const problems = [];
+  if (run.error) return { problems: [`could not run: ${run.error.message}`], diagnostics: [] };
+  if (run.signal) return { problems: [`killed by ${run.signal}`], diagnostics: [] };
+  if (run.status !== 0 && run.status !== 1) problems.push(`exit ${run.status}: ${run.stderr.trim().split('\n')[0]}`);
+  if (/\n\s+at .+:\d+:\d+/.test(run.stderr)) problems.push('printed a stack trace');
+  let report;
+  try {
+    report = JSON.parse(run.stdout);
+  } catch {
+    problems.push(`stdout is not JSON: ${run.stdout.slice(0, 80)}`);
+    return { problems, diagnostics: [] };
+  }
+  const diagnostics = (report.results ?? []).flatMap((r) => r.diagnostics);
+  for (const d of diagnostics) {
+    if (d.ruleId === 'internal-error') problems.push(`internal-error: ${d.message}`);
+    const positioned = [d.line, d.column, d.endLine, d.endColumn].every((n) => Number.isInteger(n) && n >= 1) && d.endLine >= d.line;
+    if (!positioned) problems.push(`${d.ruleId} at ${d.pointer || '/'} has no valid position (${d.line}:${d.column}-${d.endLine}:${d.endColumn})`);
+    if (/\{\{/.test(d.message)) problems.push(`${d.ruleId}: unfilled placeholder in "${d.message}"`);
+  }
+  const expected = (status) => (run.status === status ? [] : [`expected exit ${status}, got ${run.status}`]);
+  if (kind === 'flow') {
+    const loaded = await loadFlow(file);
+    if (loaded.flows.length === 0) problems.push('should load as a flow but the loader found no flow in it');
+    const notLoaded = diagnostics.filter(NOT_LOADED);
+    for (const d of notLoaded) problems.push(`should load as a flow but got ${d.ruleId}/${d.messageId}: ${d.message}`);
+  } else if (kind === 'not-a-flow') {
+    if (!diagnostics.some((d) => d.ruleId === 'not-a-flow')) problems.push('should be recognised as not-a-flow');
+    const others = diagnostics.filter((d) => d.ruleId !== 'not-a-flow');
+    if (others.length) problems.push(`should have only not-a-flow, also got ${[...new Set(others.map((d) => d.ruleId))].join(', ')}`);
+    problems.push(...expected(0));
+  } else if (kind === 'schema') {
+    if (!diagnostics.some((d) => d.ruleId === 'schema' && d.severity === 'error')) problems.push('should get schema errors (not Retell\'s schema)');
+    problems.push(...expected(1));
+  }
+  return { problems, diagnostics };
+}
+
+function summary(diagnostics) {
+  const bySeverity = { error: new Map(), warning: new Map(), info: new Map() };
+  for (const d of diagnostics) {
+    const m = bySeverity[d.severity] ?? bySeverity.info;
+    m.set(d.ruleId, (m.get(d.ruleId) ?? 0) + 1);
+  }
+  const part = (name, m) => {
+    const total = [...m.values()].reduce((a, b) => a + b, 0);
+    if (!total) return '';
+    return `${total} ${name} (${[...m.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id, n]) => `${id} ${n}`).join(', ')})`;
+  };
+  return [part('errors', bySeverity.error), part('warnings', bySeverity.warning), part('infos', bySeverity.info)].filter(Boolean).join('; ') || 'clean';
+}
+
+let failed = 0;
+const width = Math.min(60, Math.max(...files.map((f) => f.length)));
+console.log(`check:real-world: ${files.length} files in ${folder}`);
+for (const file of files) {
+  const { kind } = EXPECTATIONS.find((e) => e.pattern.test(file));
+  const run = lint([path.join(folder, file)]);
+  const { problems, diagnostics } = await check(run, kind, path.join(folder, file));
+  // Cut the middle, not the end: several names differ only in their last characters.
+  const name = file.length > width ? `${file.slice(0, 24)}…${file.slice(file.length - (width - 25))}` : file.padEnd(width);
+  console.log(`${problems.length ? 'FAIL' : 'ok  '} ${name} [${kind}] exit ${run.status} ${Math.round(run.ms)} ms: ${summary(diagnostics)}`);
+  for (const p of problems) console.log(`       - ${p}`);
+  if (problems.length) failed++;
+}
+
+// The whole folder in one run: the directory path of the CLI must agree with the per-file runs.
+const all = lint([folder]);
+const { problems: allProblems, diagnostics: allDiagnostics } = await check(all, 'any');
+let linted = 0;
+try {
+  linted = JSON.parse(all.stdout).summary.files;
+} catch {}
+if (linted !== files.length) allProblems.push(`linted ${linted} files, expected ${files.length}`);
+console.log(`${allProblems.length ? 'FAIL' : 'ok  '} whole folder in one run: exit ${all.status} ${Math.round(all.ms)} ms, ${linted} files, ${summary(allDiagnostics)}`);
+for (const p of allProblems) console.log(`       - ${p}`);
+if (allProblems.length) failed++;
+
+if (failed) {
+  console.error(`check:real-world: ${failed} failure${failed === 1 ? '' : 's'}`);
+  process.exit(1);
+}
+console.log(`check:real-world: all ${files.length} files behaved`);
