@@ -1,0 +1,241 @@
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, fixture, ROOT, tempDir } from '../helpers/cli.js';
+
+const VALID = 'fixtures/flows/valid/salon-booking.json';
+const DANGLING = 'fixtures/flows/invalid/dangling-edge-and-dead-end.json';
+const UNCONNECTED = 'fixtures/flows/invalid/unconnected-edges.json';
+
+const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+describe('retell-kit (binary)', () => {
+  it('prints its version', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const r = cli(['--version']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('shows help with examples for lint', () => {
+    const r = cli(['lint', '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toContain('--baseline-write');
+  });
+
+  it('rejects an unknown flag with exit 2', () => {
+    const r = cli(['lint', '--frobnicate', VALID]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("unknown option '--frobnicate'");
+  });
+});
+
+describe('retell-kit lint', () => {
+  it('passes a clean flow with exit 0 and no output', () => {
+    const r = cli(['lint', VALID, 'fixtures/flows/valid/salon-booking.yaml']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('reports findings with positions and rule ids, exit 1', () => {
+    const r = cli(['lint', DANGLING]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(DANGLING);
+    expect(r.stdout).toMatch(/\d+:\d+\s+error\s+edge from "Offer the slot" goes to "book_appointment".*no-dangling-edge/);
+    expect(r.stdout).toMatch(/✖ \d+ problems? \(\d+ errors?, \d+ warnings?\)/);
+  });
+
+  it('prints machine-readable JSON', () => {
+    const r = cli(['lint', DANGLING, '--format', 'json']);
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.version).toBe(1);
+    expect(report.results[0].file).toBe(DANGLING);
+    const d = report.results[0].diagnostics.find((x: { ruleId: string }) => x.ruleId === 'no-dangling-edge');
+    expect(d).toMatchObject({ severity: 'error', messageId: 'dangling', pointer: '/nodes/4/edges/0/destination_node_id', nodeId: 'offer_slot', edgeId: 'offer-to-book' });
+    expect(d.line).toBeGreaterThan(1);
+    expect(d.docsUrl).toMatch(/rules\.md#no-dangling-edge$/);
+    expect(report.summary.errors).toBeGreaterThanOrEqual(2);
+    expect(report.summary.files).toBe(1);
+  });
+
+  it('writes several formats in one run', () => {
+    const dir = tempDir();
+    const r = cli(['lint', DANGLING, '-f', 'stylish', '-f', 'json', '-o', `json=${path.join(dir, 'out', 'lint.json')}`]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('no-dangling-edge');
+    expect(JSON.parse(readFileSync(path.join(dir, 'out', 'lint.json'), 'utf8')).version).toBe(1);
+  });
+
+  it('refuses two formats on stdout', () => {
+    const r = cli(['lint', DANGLING, '-f', 'stylish', '-f', 'json']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^retell-kit: several formats would share stdout/);
+  });
+
+  it('honours --max-warnings and --quiet', () => {
+    // unconnected-edges has warnings; make them the only findings by turning the errors off.
+    const base = ['lint', UNCONNECTED, '--rule', 'no-unconnected-edge:warning', '--rule', 'no-vague-transition:off'];
+    const lenient = cli(base);
+    expect(lenient.stdout).toContain('warning');
+    const strict = cli([...base, '--max-warnings', '0']);
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/warnings exceed --max-warnings 0/);
+    const quiet = cli([...base, '--quiet', '-f', 'json']);
+    expect(JSON.parse(quiet.stdout).results[0].diagnostics.every((d: { severity: string }) => d.severity === 'error')).toBe(true);
+  });
+
+  it('turns rules off and rejects unknown rules with a suggestion', () => {
+    const off = cli(['lint', DANGLING, '--rule', 'no-dangling-edge:off', '-f', 'json']);
+    const ids = JSON.parse(off.stdout).results[0].diagnostics.map((d: { ruleId: string }) => d.ruleId);
+    expect(ids).not.toContain('no-dangling-edge');
+    const bad = cli(['lint', DANGLING, '--rule', 'no-dangling-edges:off']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe('retell-kit: --rule: unknown rule "no-dangling-edges" (did you mean "no-dangling-edge"?)');
+  });
+
+  it('lists the rules', () => {
+    const r = cli(['lint', '--list-rules']);
+    expect(r.status).toBe(0);
+    for (const id of ['no-dead-end', 'no-trap', 'schema', 'no-silent-loop']) expect(r.stdout).toMatch(new RegExp(`^${id}\\s`, 'm'));
+  });
+
+  it('reads stdin', () => {
+    const r = cli(['lint', '-', '--stdin-filename', 'piped.json', '-f', 'json'], { input: readFileSync(path.join(ROOT, DANGLING), 'utf8') });
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).results[0].file).toBe('piped.json');
+  });
+
+  it('lints directories and globs, sorted by file', () => {
+    const r = cli(['lint', 'fixtures/flows/valid', 'fixtures/flows/not-flows/*.json', '-f', 'json']);
+    expect(r.status).toBe(0);
+    const files = JSON.parse(r.stdout).results.map((x: { file: string }) => x.file);
+    expect(files).toEqual(['fixtures/flows/not-flows/retell-llm-agent.json', 'fixtures/flows/valid/salon-booking.json', 'fixtures/flows/valid/salon-booking.yaml']);
+  });
+
+  it('treats a file that does not parse as a finding (exit 1), not a crash', () => {
+    const r = cli(['lint', 'fixtures/flows/invalid/parse-error.json']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/5:39\s+error\s+invalid JSON: expected a property name \(no trailing commas in JSON\), found "}"\s+parse-error/);
+  });
+
+  it('exits 2 with one line for a missing file, an empty glob or no input', () => {
+    for (const [args, line] of [
+      [['lint', 'missing.json'], 'retell-kit: missing.json: no such file or directory (check the path)'],
+      [['lint', 'nowhere/**/*.json'], 'retell-kit: no .json, .yaml or .yml file matches "nowhere/**/*.json" (check the pattern, and quote it so the shell does not expand it)'],
+      [['lint'], 'retell-kit: no input: give flow files, directories or globs (e.g. retell-kit lint flows/ (or - to read stdin))'],
+    ] as const) {
+      const r = cli([...args]);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim()).toBe(line);
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('adds the stack only with --debug', () => {
+    const plain = cli(['lint', 'missing.json']);
+    noStack(plain.stderr);
+    const debug = cli(['--debug', 'lint', 'missing.json']);
+    expect(debug.status).toBe(2);
+    expect(debug.stderr).toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+
+  it('honours NO_COLOR and FORCE_COLOR', () => {
+    const forced = cli(['lint', DANGLING], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(forced.stdout).toMatch(/\u001b\[/);
+    const plain = cli(['lint', DANGLING], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    expect(plain.stdout).not.toMatch(/\u001b\[/);
+  });
+});
+
+describe('config', () => {
+  const project = (config: Record<string, string>) => {
+    const dir = tempDir();
+    copyFileSync(fixture('flows/invalid/dangling-edge-and-dead-end.json'), path.join(dir, 'flow.json'));
+    for (const [name, text] of Object.entries(config)) writeFileSync(path.join(dir, name), text);
+    return dir;
+  };
+
+  it('reads rule severities from retell-kit.config.json', () => {
+    const dir = project({ 'retell-kit.config.json': JSON.stringify({ lint: { rules: { 'no-dangling-edge': 'off', 'no-dead-end': 'warning' } } }) });
+    const r = cli(['lint', 'flow.json', '-f', 'json'], { cwd: dir });
+    const ds = JSON.parse(r.stdout).results[0].diagnostics as { ruleId: string; severity: string }[];
+    expect(ds.some((d) => d.ruleId === 'no-dangling-edge')).toBe(false);
+    expect(ds.find((d) => d.ruleId === 'no-dead-end')?.severity).toBe('warning');
+  });
+
+  it('reads YAML config and --config paths', () => {
+    const dir = project({ 'lint.yaml': 'lint:\n  rules:\n    no-dangling-edge: info\n' });
+    const r = cli(['lint', 'flow.json', '-f', 'json', '--config', 'lint.yaml'], { cwd: dir });
+    const ds = JSON.parse(r.stdout).results[0].diagnostics as { ruleId: string; severity: string }[];
+    expect(ds.find((d) => d.ruleId === 'no-dangling-edge')?.severity).toBe('info');
+  });
+
+  it('names the file and key of a bad value, exit 2', () => {
+    const dir = project({ 'retell-kit.config.json': JSON.stringify({ lint: { rules: { 'no-dead-end': 'warn' } } }) });
+    const r = cli(['lint', 'flow.json'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^retell-kit: retell-kit\.config\.json: lint\.rules\.no-dead-end: /);
+    noStack(r.stderr);
+  });
+
+  it('rejects unknown keys and unknown rules in config', () => {
+    const typo = cli(['lint', 'flow.json'], { cwd: project({ 'retell-kit.config.json': JSON.stringify({ lnt: {} }) }) });
+    expect(typo.status).toBe(2);
+    expect(typo.stderr.trim()).toBe('retell-kit: retell-kit.config.json: lnt: unknown key (remove it, or check the spelling)');
+    const rule = cli(['lint', 'flow.json'], { cwd: project({ 'retell-kit.config.json': JSON.stringify({ lint: { rules: { 'no-trapp': 'off' } } }) }) });
+    expect(rule.status).toBe(2);
+    expect(rule.stderr.trim()).toBe('retell-kit: retell-kit.config.json: unknown rule "no-trapp" (did you mean "no-trap"?)');
+  });
+
+  it('reports a config file that does not parse, exit 2', () => {
+    const r = cli(['lint', 'flow.json'], { cwd: project({ 'retell-kit.config.json': '{ "lint": ' }) });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^retell-kit: retell-kit\.config\.json: cannot load config/);
+  });
+
+  it('reports a missing --config file, exit 2', () => {
+    const r = cli(['lint', 'flow.json', '--config', 'nope.json'], { cwd: project({}) });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('retell-kit: nope.json: config file not found (check the --config path)');
+  });
+});
+
+describe('baseline', () => {
+  it('records findings by identity and reports only new ones, through reformatting', () => {
+    const dir = tempDir();
+    const flowPath = path.join(dir, 'flow.json');
+    const flow = JSON.parse(readFileSync(path.join(ROOT, DANGLING), 'utf8'));
+    writeFileSync(flowPath, JSON.stringify(flow, null, 2));
+    const write = cli(['lint', 'flow.json', '--baseline-write', '.retell-kit/baseline.json'], { cwd: dir });
+    expect(write.status).toBe(0);
+    expect(write.stderr).toMatch(/recorded \d+ findings? in \.retell-kit\/baseline\.json/);
+
+    // Reformat and reorder: the nodes move to other lines, findings keep their identity.
+    flow.nodes.reverse();
+    writeFileSync(flowPath, JSON.stringify(flow));
+    const same = cli(['lint', 'flow.json', '--baseline', '.retell-kit/baseline.json', '-f', 'json'], { cwd: dir });
+    expect(same.status).toBe(0);
+    expect(JSON.parse(same.stdout).summary).toMatchObject({ errors: 0, warnings: 0 });
+    expect(same.stderr).toMatch(/findings? hidden by the baseline/);
+
+    // A new defect is reported on its own.
+    flow.nodes.push({ id: 'orphan_dead_end', type: 'conversation', instruction: { type: 'prompt', text: 'Say something helpful.' } });
+    writeFileSync(flowPath, JSON.stringify(flow, null, 2));
+    const fresh = cli(['lint', 'flow.json', '--baseline', '.retell-kit/baseline.json', '-f', 'json'], { cwd: dir });
+    expect(fresh.status).toBe(1);
+    const nodes = JSON.parse(fresh.stdout).results[0].diagnostics.map((d: { nodeId: string }) => d.nodeId);
+    expect(new Set(nodes)).toEqual(new Set(['orphan_dead_end']));
+  });
+
+  it('rejects a baseline that is not one, exit 2', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'b.json'), '{"hello": 1}');
+    const r = cli(['lint', path.join(ROOT, VALID), '--baseline', 'b.json'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('retell-kit: b.json: /version: not a retell-kit baseline (expected { "version": 1, "entries": [...] }) (recreate it with --baseline-write)');
+  });
+});
