@@ -1,6 +1,137 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic, Severity } from '../diagnostic.js';
+import { DOCS_BASE, docsUrl } from '../validators/messages.js';
+import { findingKey } from '../validators/baseline.js';
+import type { Rule } from '../validators/rule.js';
 import type { Formatter } from './types.js';
 
-// SKELETON: to be implemented.
-const sarif: Formatter = () => '';
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+export const INFORMATION_URI = DOCS_BASE.replace(/\/blob\/.*$/, '');
+/** GitHub rejects a run with more results than this (and shows only the top 5,000 by severity). */
+export const MAX_RESULTS_PER_RUN = 25_000;
+/** Versioned so that a future change of the identity scheme does not silently re-open every alert. */
+export const FINGERPRINT_KEY = 'retellKitFinding/v1';
+
+type Level = 'error' | 'warning' | 'note';
+const levelOf: Record<Severity, Level> = { error: 'error', warning: 'warning', info: 'note' };
+const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/**
+ * A relative path becomes a percent-encoded relative URI resolved against %SRCROOT% (the directory
+ * lint ran in, normally the checkout root). An absolute path (outside cwd) becomes a file: URI with no
+ * base, since resolving it against the source root would name a different file.
+ */
+export function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
+  if (path.isAbsolute(file)) return { uri: pathToFileURL(file).href };
+  return { uri: file.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
+function ruleDescriptor(rule: Rule) {
+  return {
+    id: rule.id,
+    shortDescription: { text: rule.meta.description },
+    helpUri: docsUrl(rule.id),
+    help: { text: `${rule.meta.description} See ${docsUrl(rule.id)}`, markdown: `${rule.meta.description}\n\n[Documentation of ${rule.id}](${docsUrl(rule.id)})` },
+    defaultConfiguration: { level: levelOf[rule.meta.defaultSeverity] },
+  };
+}
+
+/** SARIF regions need startLine >= 1 and an end that does not precede the start. */
+function region(d: Diagnostic) {
+  const startLine = Math.max(1, d.line);
+  const startColumn = Math.max(1, d.column);
+  const endLine = Math.max(startLine, d.endLine);
+  const endColumn = endLine === startLine ? Math.max(startColumn, d.endColumn) : Math.max(1, d.endColumn);
+  return { startLine, startColumn, endLine, endColumn };
+}
+
+function fingerprint(key: string, occurrence: number): string {
+  return createHash('sha256').update(`${key}\u0000${occurrence}`).digest('hex');
+}
+
+/**
+ * SARIF 2.1.0 for GitHub code scanning: one run, every rule in the driver, one result per finding.
+ * partialFingerprints come from the finding's identity (rule, flow, node/edge, messageId), never its
+ * line, so alerts survive reformatting and moving nodes. Identical identities are told apart by their
+ * order of occurrence.
+ */
+const sarif: Formatter = (results, context) => {
+  const rules = [...context.rules];
+  const indexById = new Map(rules.map((r, i) => [r.id, i]));
+  const all = results.flatMap((r) => r.diagnostics);
+
+  // Rules that reported but are not registered (never expected) still need a descriptor.
+  for (const d of all) {
+    if (!indexById.has(d.ruleId)) {
+      indexById.set(d.ruleId, rules.length);
+      rules.push({ id: d.ruleId, meta: { description: d.ruleId, defaultSeverity: d.severity, messages: {} }, check() {} });
+    }
+  }
+
+  const seen = new Map<string, number>();
+  const sarifResults = all.map((d) => {
+    const key = findingKey(d);
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    const properties: Record<string, string> = { pointer: d.pointer, messageId: d.messageId };
+    if (d.flowId !== undefined) properties.flowId = d.flowId;
+    if (d.nodeId !== undefined) properties.nodeId = d.nodeId;
+    if (d.edgeId !== undefined) properties.edgeId = d.edgeId;
+    return {
+      severity: d.severity,
+      result: {
+        ruleId: d.ruleId,
+        ruleIndex: indexById.get(d.ruleId)!,
+        level: levelOf[d.severity],
+        message: { text: d.hint ? `${d.message} (${d.hint})` : d.message },
+        locations: [{ physicalLocation: { artifactLocation: artifactLocation(d.file), region: region(d) } }],
+        partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(key, occurrence) },
+        properties,
+      },
+    };
+  });
+
+  // Over GitHub's hard limit the whole upload is rejected: keep the most severe, say what was dropped.
+  let kept = sarifResults;
+  const notifications: object[] = [];
+  if (sarifResults.length > MAX_RESULTS_PER_RUN) {
+    kept = sarifResults
+      .map((r, i) => ({ ...r, i }))
+      .sort((a, b) => severityRank[a.severity] - severityRank[b.severity] || a.i - b.i)
+      .slice(0, MAX_RESULTS_PER_RUN)
+      .sort((a, b) => a.i - b.i);
+    const dropped = sarifResults.length - kept.length;
+    notifications.push({
+      level: 'warning',
+      message: {
+        text: `${dropped} of ${sarifResults.length} findings were left out: GitHub code scanning accepts at most ${MAX_RESULTS_PER_RUN} results per run. Run retell-kit lint --format json to see them all.`,
+      },
+    });
+  }
+
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'retell-kit',
+            version: context.version,
+            informationUri: INFORMATION_URI,
+            rules: rules.map(ruleDescriptor),
+          },
+        },
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(context.cwd.endsWith(path.sep) ? context.cwd : context.cwd + path.sep).href } },
+        columnKind: 'utf16CodeUnits',
+        results: kept.map((r) => r.result),
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+};
 
 export default sarif;
