@@ -2,18 +2,28 @@ import { Chalk } from 'chalk';
 import { countBySeverity } from '../diagnostic.js';
 import type { Formatter } from './types.js';
 
+/**
+ * Text from a flow file goes to a terminal: a newline would split a finding's line and an escape
+ * sequence could rewrite the screen, so control characters are shown as \n, \t or \uXXXX instead.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, (ch) =>
+    ch === '\n' ? '\\n' : ch === '\t' ? '\\t' : ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** ESLint-style human output: a block per file, one line per finding, a summary line. */
 const stylish: Formatter = (results, context) => {
   const c = new Chalk({ level: context.color ? 1 : 0 });
   const lines: string[] = [];
   for (const r of results) {
     if (r.diagnostics.length === 0) continue;
-    lines.push(c.underline(r.file));
+    lines.push(c.underline(printable(r.file)));
     const rows = r.diagnostics.map((d) => {
       const sev = d.severity === 'error' ? c.red('error') : d.severity === 'warning' ? c.yellow('warning') : c.blue('info');
       const where = `${d.line}:${d.column}`;
-      const hint = d.hint ? c.dim(` (${d.hint})`) : '';
-      return { where, sev, plainSev: d.severity, text: `${d.message}${hint}`, rule: c.dim(d.ruleId) };
+      const hint = d.hint ? c.dim(` (${printable(d.hint)})`) : '';
+      return { where, sev, plainSev: d.severity, text: `${printable(d.message)}${hint}`, rule: c.dim(d.ruleId) };
     });
     const whereWidth = Math.max(...rows.map((r) => r.where.length));
     const sevWidth = Math.max(...rows.map((r) => r.plainSev.length));
