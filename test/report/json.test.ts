@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import json from '../../src/report/json.js';
+import type { FileResult } from '../../src/validators/lint.js';
+import { brokenFlow, context, lint, sampleResults } from './sample.js';
+
+const schema = JSON.parse(readFileSync(new URL('../../schemas/lint-report.schema.json', import.meta.url), 'utf8'));
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+ajv.addFormat('uri', (value: string) => URL.canParse(value));
+const validate = ajv.compile(schema);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+function render(results: FileResult[]): Json {
+  return JSON.parse(json(results, context));
+}
+
+function errorsOf(report: unknown): unknown[] {
+  return validate(report) ? [] : validate.errors!;
+}
+
+describe('json formatter and schemas/lint-report.schema.json', () => {
+  it('real output validates against the schema', () => {
+    const report = render(sampleResults());
+    expect(errorsOf(report)).toEqual([]);
+    expect(report.summary).toEqual({ errors: 3, warnings: 1, infos: 1, files: 3 });
+    expect(report.results.map((r: Json) => r.diagnostics.length)).toEqual([3, 2, 0]);
+  });
+
+  it('validates output with node and edge ids present and absent, and with no files', () => {
+    const report = render([lint(brokenFlow({ dangling: ['x'], deadEnds: 1 }), '/abs/path/flow.json'), lint({ nodes: 'not a list' }, 'odd.json', { only: undefined })]);
+    expect(errorsOf(report)).toEqual([]);
+    const all = report.results.flatMap((r: Json) => r.diagnostics);
+    expect(all.some((d: Json) => d.edgeId === null)).toBe(true);
+    expect(all.some((d: Json) => typeof d.edgeId === 'string')).toBe(true);
+    expect(errorsOf(render([]))).toEqual([]);
+  });
+
+  it('describes exactly the keys json.ts writes', () => {
+    const report = render(sampleResults());
+    const diagnostic = report.results[0].diagnostics[0];
+    expect(Object.keys(report).sort()).toEqual([...schema.required].sort());
+    expect(Object.keys(report.summary).sort()).toEqual([...schema.properties.summary.required].sort());
+    expect(Object.keys(report.results[0]).sort()).toEqual([...schema.$defs.fileResult.required].sort());
+    expect(Object.keys(diagnostic).sort()).toEqual([...schema.$defs.diagnostic.required].sort());
+    expect(Object.keys(schema.$defs.diagnostic.properties).sort()).toEqual([...schema.$defs.diagnostic.required].sort());
+  });
+
+  it('rejects reports that break the contract', () => {
+    const good = render(sampleResults());
+    const mutations: ((r: Json) => void)[] = [
+      (r) => (r.version = 2),
+      (r) => (r.results[0].diagnostics[0].severity = 'warn'),
+      (r) => (r.results[0].diagnostics[0].line = 0),
+      (r) => delete r.results[0].diagnostics[0].nodeId,
+      (r) => (r.results[0].diagnostics[0].extra = true),
+      (r) => (r.results[0].diagnostics[0].data = { nested: { no: 1 } }),
+      (r) => (r.results[0].diagnostics[0].docsUrl = 'not a url'),
+      (r) => (r.summary.errors = -1),
+    ];
+    for (const mutate of mutations) {
+      const bad = structuredClone(good);
+      mutate(bad);
+      expect(errorsOf(bad).length, mutate.toString()).toBeGreaterThan(0);
+    }
+  });
+});
