@@ -1,12 +1,34 @@
+import { join } from '../../flow/pointer.js';
+import { label } from '../../flow/graph.js';
 import { defineRule } from '../rule.js';
 
-// SKELETON: to be implemented.
+// Retell requires else_edge on these two types: a branch is evaluated once on entry, and a component
+// node decides once when its component exits, so there is no "wait and try again".
+const NEEDS_ELSE: ReadonlySet<string> = new Set(['branch', 'component']);
+
 export default defineRule({
   id: 'branch-needs-else',
   meta: {
-    description: 'TODO',
+    description: 'Branch (logic split) and component nodes have an else edge attached to a node.',
     defaultSeverity: 'error',
-    messages: {},
+    messages: {
+      missing: '{{type}} node {{node}} has no else_edge: {{when}}, the call has nowhere to go (add an Else edge)',
+      unconnected: 'the else edge of {{type}} node {{node}} is not connected to any node: {{when}}, the call has nowhere to go (connect it)',
+    },
   },
-  check() {},
+  check({ graph, report }) {
+    for (const node of graph.nodes) {
+      if (!NEEDS_ELSE.has(node.type)) continue;
+      const elseEdge = node.out.find((e) => e.kind === 'else');
+      const when = node.type === 'component' ? 'when the component exits and no condition matches' : 'when no condition matches';
+      const data = { type: node.type, node: label(node), when };
+      if (!elseEdge) {
+        // Point at a malformed else_edge when there is one, else at the node.
+        const pointer = node.raw.else_edge !== undefined ? join(node.pointer, 'else_edge') : node.pointer;
+        report({ messageId: 'missing', data, node, pointer });
+      } else if (elseEdge.destinationId === undefined) {
+        report({ messageId: 'unconnected', data, edge: elseEdge });
+      }
+    }
+  },
 });

@@ -1,12 +1,120 @@
-import { defineRule } from '../rule.js';
+import { join } from '../../flow/pointer.js';
+import { label, type FlowGraph, type GraphEdge, type GraphNode, type Scope, type ToolDef } from '../../flow/graph.js';
+import { defineRule, type Report } from '../rule.js';
 
-// SKELETON: to be implemented.
+function scopeName(scope: Scope): string {
+  return scope.kind === 'flow' ? 'the flow' : `component "${scope.name ?? scope.id}"`;
+}
+
+/** Records first occurrences and reports every later one. */
+class FirstSeen<T> {
+  private readonly first = new Map<string, T>();
+  constructor(initial: Iterable<[string, T]> = []) {
+    for (const [k, v] of initial) if (!this.first.has(k)) this.first.set(k, v);
+  }
+  /** Returns the earlier holder of the key, or undefined (and records this one) when it is new. */
+  seen(key: string, value: T): T | undefined {
+    const earlier = this.first.get(key);
+    if (earlier === undefined) this.first.set(key, value);
+    return earlier;
+  }
+  entries(): [string, T][] {
+    return [...this.first.entries()];
+  }
+}
+
 export default defineRule({
   id: 'no-duplicate-id',
   meta: {
-    description: 'TODO',
+    description: 'Node ids and edge ids are unique within the flow and each component; tool ids and names are unique among tools visible together.',
     defaultSeverity: 'error',
-    messages: {},
+    messages: {
+      node: 'node id "{{id}}" is used again in {{scope}} (first defined at {{first}}): edges and start_node_id always reach the first one (give this node its own id)',
+      edge: 'edge id "{{id}}" is used again in {{scope}} (first defined at {{first}}): give this edge of {{node}} its own id',
+      toolId: 'tool_id "{{id}}" is used again (first defined at {{first}}): function nodes and tool_ids reach only one of them (give this tool its own tool_id)',
+      toolName: 'tool name "{{name}}" is used again (first defined at {{first}}): the LLM sees both tools together and cannot tell them apart (rename one)',
+    },
   },
-  check() {},
+  check({ graph, report }) {
+    for (const scope of [graph.root, ...graph.components]) {
+      checkNodes(scope, report);
+      checkEdges(scope, report);
+    }
+    checkTools(graph, report);
+  },
 });
+
+function checkNodes(scope: Scope, report: (r: Report) => void): void {
+  const nodes = new FirstSeen<GraphNode>();
+  for (const node of scope.nodes) {
+    if (!node.id) continue;
+    const first = nodes.seen(node.id, node);
+    if (first) report({ messageId: 'node', data: { id: node.id, scope: scopeName(scope), first: first.pointer }, node, pointer: join(node.pointer, 'id') });
+  }
+}
+
+function checkEdges(scope: Scope, report: (r: Report) => void): void {
+  const edges = new FirstSeen<GraphEdge>();
+  for (const node of scope.nodes) {
+    for (const edge of node.out) {
+      if (!edge.id) continue;
+      const first = edges.seen(edge.id, edge);
+      if (first) report({ messageId: 'edge', data: { id: edge.id, scope: scopeName(scope), node: label(node), first: first.pointer }, edge, pointer: join(edge.pointer, 'id') });
+    }
+  }
+}
+
+/**
+ * Tools are visible together in three sets: the flow's tools; a component's tools plus the flow's
+ * (a component falls back to flow tools); a subagent's inline tools plus the tools its tool_ids name.
+ */
+function checkTools(graph: FlowGraph, report: (r: Report) => void): void {
+  const flowTools = graph.tools.filter((t) => !t.inlineOf && t.scope === graph.root);
+  const flowIds = checkToolSet(flowTools, new FirstSeen(), new FirstSeen(), report);
+  const flowNames = new FirstSeen<ToolDef>(flowTools.flatMap((t) => (t.name ? [[t.name, t] as [string, ToolDef]] : [])));
+
+  for (const scope of graph.components) {
+    const own = graph.tools.filter((t) => !t.inlineOf && t.scope === scope);
+    checkToolSet(own, new FirstSeen(flowIds.entries()), new FirstSeen(flowNames.entries()), report);
+  }
+
+  const inlineBySubagent = new Map<GraphNode, ToolDef[]>();
+  for (const t of graph.tools) {
+    if (!t.inlineOf) continue;
+    const list = inlineBySubagent.get(t.inlineOf);
+    if (list) list.push(t);
+    else inlineBySubagent.set(t.inlineOf, [t]);
+  }
+  for (const [subagent, inline] of inlineBySubagent) {
+    // Inline tools have no addressable tool_id; only their names meet the referenced tools' names.
+    const referenced = new FirstSeen<ToolDef>();
+    if (Array.isArray(subagent.raw.tool_ids)) {
+      for (const id of subagent.raw.tool_ids) {
+        const tool = typeof id === 'string' ? subagent.scope.toolsById.get(id) : undefined;
+        if (tool?.name) referenced.seen(tool.name, tool);
+      }
+    }
+    checkToolSet(inline, null, referenced, report);
+  }
+}
+
+/** Report repeats inside `tools` and against what `ids`/`names` already hold; returns the ids seen. */
+function checkToolSet(tools: ToolDef[], ids: FirstSeen<ToolDef> | null, names: FirstSeen<ToolDef>, report: (r: Report) => void): FirstSeen<ToolDef> {
+  const seenIds = ids ?? new FirstSeen<ToolDef>();
+  for (const tool of tools) {
+    if (ids && tool.id) {
+      const first = seenIds.seen(tool.id, tool);
+      if (first) {
+        // A copied tool repeats both id and name: one finding says it.
+        report({ messageId: 'toolId', data: { id: tool.id, first: first.pointer }, pointer: join(tool.pointer, 'tool_id') });
+        if (tool.name) names.seen(tool.name, tool);
+        continue;
+      }
+    }
+    if (tool.name) {
+      const first = names.seen(tool.name, tool);
+      if (first) report({ messageId: 'toolName', data: { name: tool.name, first: first.pointer }, pointer: join(tool.pointer, 'name') });
+    }
+  }
+  return seenIds;
+}

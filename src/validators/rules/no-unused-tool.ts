@@ -1,12 +1,46 @@
+import { join } from '../../flow/pointer.js';
+import { label, toolRefs, type GraphNode, type ToolDef } from '../../flow/graph.js';
 import { defineRule } from '../rule.js';
 
-// SKELETON: to be implemented.
 export default defineRule({
   id: 'no-unused-tool',
   meta: {
-    description: 'TODO',
-    defaultSeverity: 'error',
-    messages: {},
+    description: 'Every flow or component tool is called by a reachable function node or subagent (conversation nodes cannot call tools).',
+    defaultSeverity: 'warning',
+    messages: {
+      unused: 'tool "{{tool}}" is never called: no function node or subagent tool_ids use tool_id "{{id}}" (use it, or delete the tool)',
+      unreachableOnly: 'tool "{{tool}}" is used only by unreachable nodes ({{nodes}}): no call can run it',
+      noId: 'tool "{{tool}}" has no tool_id, so no function node or subagent can call it (give it a tool_id)',
+    },
   },
-  check() {},
+  check({ graph, analysis, report }) {
+    const users = new Map<ToolDef, GraphNode[]>();
+    for (const node of graph.nodes) {
+      for (const ref of toolRefs(node)) {
+        const tool = node.scope.toolsById.get(ref.id);
+        if (!tool) continue;
+        const list = users.get(tool);
+        if (list) list.push(node);
+        else users.set(tool, [node]);
+      }
+    }
+    for (const tool of graph.tools) {
+      if (tool.inlineOf) continue;
+      const name = tool.name ?? tool.id ?? tool.pointer;
+      if (tool.id === undefined || tool.id === '') {
+        report({ messageId: 'noId', data: { tool: name }, pointer: tool.pointer });
+        continue;
+      }
+      // A repeated tool_id never resolves to this copy; no-duplicate-id reports it.
+      if (tool.scope.toolsById.get(tool.id) !== tool) continue;
+      const callers = users.get(tool) ?? [];
+      if (callers.some((n) => analysis.isReachable(n))) continue;
+      if (callers.length === 0) {
+        report({ messageId: 'unused', data: { tool: name, id: tool.id }, pointer: join(tool.pointer, 'tool_id') });
+      } else {
+        const nodes = callers.slice(0, 3).map(label).join(', ') + (callers.length > 3 ? `, and ${callers.length - 3} more` : '');
+        report({ messageId: 'unreachableOnly', data: { tool: name, id: tool.id, nodes }, pointer: join(tool.pointer, 'tool_id') });
+      }
+    }
+  },
 });

@@ -1,0 +1,76 @@
+import { baseFlow, ruleTester } from '../../helpers/rule-tester.js';
+
+const base = () => baseFlow().nodes as Record<string, unknown>[];
+const conv = (id: string, ...to: string[]) => ({
+  id,
+  type: 'conversation',
+  instruction: { type: 'prompt', text: 'Talk' },
+  edges: to.map((d, i) => ({ id: `e-${id}-${i}`, transition_condition: { type: 'prompt', prompt: `Go to ${d}` }, destination_node_id: d })),
+});
+/** greet -> ask; ask <-> loop: nothing in the loop reaches an end. */
+const loopFlow = (extra: Record<string, unknown>[] = []) =>
+  baseFlow({ nodes: [{ ...conv('greet', 'ask', 'bye'), name: 'Greet' }, { id: 'bye', type: 'end' }, conv('ask', 'loop'), conv('loop', 'ask'), ...extra] });
+
+ruleTester('no-trap', {
+  valid: [
+    { name: 'the base flow', flow: baseFlow() },
+    { name: 'a loop with a way to an end', flow: baseFlow({ nodes: [...base(), conv('a', 'b'), conv('b', 'a', 'bye')] }) },
+    {
+      name: 'a subagent with an end_call tool can finish',
+      flow: baseFlow({ nodes: [conv('greet', 'help'), { id: 'bye', type: 'end' }, { id: 'help', type: 'subagent', instruction: { type: 'prompt', text: 'Help' }, tools: [{ type: 'end_call', name: 'end_call' }], edges: [{ id: 'x', transition_condition: { type: 'prompt', prompt: 'again' }, destination_node_id: 'greet' }] }] }),
+    },
+    {
+      name: 'a loop that reaches a dead end is no-dead-end\'s finding',
+      flow: baseFlow({ nodes: [conv('greet', 'a'), { id: 'bye', type: 'end' }, conv('a', 'b', 'stuck'), conv('b', 'a'), conv('stuck')] }),
+    },
+    { name: 'an unreachable loop is no-unreachable-node\'s finding', flow: baseFlow({ nodes: [...base(), conv('a', 'b'), conv('b', 'a')] }) },
+    {
+      name: 'inside a component an end node is its exit',
+      flow: baseFlow({
+        start_node_id: 'enter',
+        nodes: [
+          { id: 'enter', type: 'component', component_type: 'local', component_id: 'comp', else_edge: { id: 'el', transition_condition: { type: 'prompt', prompt: 'Else' }, destination_node_id: 'bye' } },
+          { id: 'bye', type: 'end' },
+        ],
+        components: [{ conversation_flow_component_id: 'comp', name: 'comp', start_node_id: 'c1', nodes: [conv('c1', 'c2'), { id: 'c2', type: 'end' }] }],
+      }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'a two-node loop is reported once, at its entry, with the path in',
+      flow: loopFlow(),
+      errors: [{ messageId: 'trap', pointer: '/nodes/2', severity: 'error', nodeId: 'ask', data: { type: 'conversation', node: '"ask"', path: '"Greet" -> "ask"', count: 2 } }],
+    },
+    {
+      name: 'a global node is no way out',
+      flow: loopFlow([{ ...conv('g', 'bye'), global_node_setting: { condition: 'Caller wants to hang up' } }]),
+      errors: [{ messageId: 'trap', nodeId: 'ask' }],
+    },
+    {
+      name: 'each entry into one trap is reported',
+      flow: baseFlow({ nodes: [{ ...conv('greet', 'a', 'b', 'bye'), name: 'Greet' }, { id: 'bye', type: 'end' }, conv('a', 'b'), conv('b', 'a')] }),
+      errors: [
+        { messageId: 'trap', nodeId: 'a', data: { path: '"Greet" -> "a"' } },
+        { messageId: 'trap', nodeId: 'b', data: { path: '"Greet" -> "b"' } },
+      ],
+    },
+    {
+      name: 'a trapped start node',
+      flow: baseFlow({ nodes: [conv('greet', 'ask'), { id: 'bye', type: 'end' }, conv('ask', 'greet')] }),
+      errors: [{ messageId: 'trap', pointer: '/nodes/0', data: { path: '"greet"', count: 2 } }],
+    },
+    {
+      name: 'a trap inside a component, past its start',
+      flow: baseFlow({
+        start_node_id: 'enter',
+        nodes: [
+          { id: 'enter', type: 'component', component_type: 'local', component_id: 'comp', else_edge: { id: 'el', transition_condition: { type: 'prompt', prompt: 'Else' }, destination_node_id: 'bye' } },
+          { id: 'bye', type: 'end' },
+        ],
+        components: [{ conversation_flow_component_id: 'comp', name: 'comp', start_node_id: 'c1', nodes: [conv('c1', 'exit', 'spin'), { id: 'exit', type: 'end' }, conv('spin', 'spin')] }],
+      }),
+      errors: [{ messageId: 'trap', pointer: '/components/0/nodes/2', data: { path: '"c1" -> "spin"', count: 1 } }],
+    },
+  ],
+});
