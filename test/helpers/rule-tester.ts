@@ -52,7 +52,10 @@ export function ruleTester(ruleId: string, cases: { valid: ValidCase[]; invalid:
         const got = run(c);
         for (const d of got) {
           expect(rule!.meta.messages, `unknown messageId ${d.messageId}`).toHaveProperty(d.messageId);
-          expect(d.message, 'unfilled placeholder').not.toMatch(/\{\{/);
+          // Every placeholder of the template has data (messages may quote {{variables}} themselves).
+          for (const m of rule!.meta.messages[d.messageId]!.matchAll(/\{\{\s*([\w.-]+)\s*\}\}/g)) {
+            expect(d.data, `unfilled placeholder ${m[0]}`).toHaveProperty(m[1]!);
+          }
           expect(d.line).toBeGreaterThanOrEqual(1);
           expect(d.column).toBeGreaterThanOrEqual(1);
         }
