@@ -1,0 +1,231 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { KitError } from '../errors.js';
+import type { ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, Store, StoredEvent, StoredResponse } from './store.js';
+
+export const DEFAULT_STORE_PATH = '.retell-kit/state.db';
+
+const SCHEMA_VERSION = 1;
+
+const MIGRATION = `
+CREATE TABLE IF NOT EXISTS idempotency (
+  key TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'done')),
+  claimed_at INTEGER NOT NULL,
+  status INTEGER,
+  body TEXT
+);
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  dedupe_key TEXT UNIQUE,
+  event TEXT NOT NULL,
+  call_id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  handled_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS events_pending ON events (state, id);
+CREATE INDEX IF NOT EXISTS events_call ON events (call_id, id);
+CREATE TABLE IF NOT EXISTS traces (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  trace_id TEXT NOT NULL,
+  call_id TEXT NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS traces_call ON traces (call_id, seq);
+CREATE TABLE IF NOT EXISTS kv (
+  namespace TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (namespace, key)
+);
+`;
+
+interface EventRow {
+  id: number;
+  dedupe_key: string | null;
+  event: string;
+  call_id: string;
+  body: string;
+  received_at: number;
+  state: EventState;
+  attempts: number;
+  error: string | null;
+  handled_at: number | null;
+}
+
+function toEvent(row: EventRow): StoredEvent {
+  const event: StoredEvent = {
+    id: row.id,
+    event: row.event,
+    callId: row.call_id,
+    body: row.body,
+    receivedAt: row.received_at,
+    state: row.state,
+    attempts: row.attempts,
+  };
+  if (row.dedupe_key !== null) event.dedupeKey = row.dedupe_key;
+  if (row.error !== null) event.error = row.error;
+  if (row.handled_at !== null) event.handledAt = row.handled_at;
+  return event;
+}
+
+export interface SqliteStoreOptions {
+  /** `:memory:` for a throwaway store. Defaults to `.retell-kit/state.db` under cwd. */
+  file?: string;
+}
+
+/**
+ * SQLite in WAL mode. Function-call records commit with synchronous=NORMAL (they survive a crashed
+ * process); webhook events commit with synchronous=FULL because they are acknowledged to Retell and
+ * must survive a power cut too.
+ */
+export class SqliteStore implements Store {
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(options: SqliteStoreOptions = {}) {
+    this.file = options.file ?? DEFAULT_STORE_PATH;
+    try {
+      if (this.file !== ':memory:') mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
+      this.db = new Database(this.file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 5000');
+      const version = this.db.pragma('user_version', { simple: true }) as number;
+      if (version > SCHEMA_VERSION) {
+        throw new Error(`store schema version ${version} is newer than this retell-kit understands (${SCHEMA_VERSION}); upgrade retell-kit`);
+      }
+      this.db.exec(MIGRATION);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    } catch (error) {
+      throw new KitError('store', `cannot open the store: ${(error as Error).message}`, { file: this.file, cause: error });
+    }
+    const db = this.db;
+    this.stmts = {
+      claimInsert: db.prepare(`INSERT INTO idempotency (key, owner, state, claimed_at) VALUES (?, ?, 'pending', ?) ON CONFLICT (key) DO NOTHING`),
+      claimGet: db.prepare<[string], { owner: string; state: string; claimed_at: number; status: number | null; body: string | null }>(
+        `SELECT owner, state, claimed_at, status, body FROM idempotency WHERE key = ?`,
+      ),
+      takeOver: db.prepare(`UPDATE idempotency SET owner = ?, claimed_at = ? WHERE key = ? AND state = 'pending' AND claimed_at < ?`),
+      complete: db.prepare(`UPDATE idempotency SET state = 'done', status = ?, body = ? WHERE key = ? AND owner = ? AND state = 'pending'`),
+      release: db.prepare(`DELETE FROM idempotency WHERE key = ? AND owner = ? AND state = 'pending'`),
+      eventInsert: db.prepare(
+        `INSERT INTO events (dedupe_key, event, call_id, body, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+      ),
+      eventByKey: db.prepare<[string], EventRow>(`SELECT * FROM events WHERE dedupe_key = ?`),
+      eventById: db.prepare<[number], EventRow>(`SELECT * FROM events WHERE id = ?`),
+      eventsPending: db.prepare<[number], EventRow>(`SELECT * FROM events WHERE state = 'pending' ORDER BY id LIMIT ?`),
+      eventsForCall: db.prepare<[string], EventRow>(`SELECT * FROM events WHERE call_id = ? ORDER BY id`),
+      eventMark: db.prepare(`UPDATE events SET state = ?, attempts = ?, error = ?, handled_at = ? WHERE id = ?`),
+      traceInsert: db.prepare(`INSERT INTO traces (trace_id, call_id, data) VALUES (?, ?, ?)`),
+      tracesForCall: db.prepare<[string], { data: string }>(`SELECT data FROM traces WHERE call_id = ? ORDER BY seq`),
+      kvGet: db.prepare<[string, string], { value: string }>(`SELECT value FROM kv WHERE namespace = ? AND key = ?`),
+      kvSet: db.prepare(`INSERT INTO kv (namespace, key, value) VALUES (?, ?, ?) ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value`),
+      kvInsert: db.prepare(`INSERT INTO kv (namespace, key, value) VALUES (?, ?, ?) ON CONFLICT (namespace, key) DO NOTHING`),
+      kvDelete: db.prepare(`DELETE FROM kv WHERE namespace = ? AND key = ?`),
+      // substr instead of LIKE: keys may contain % and _.
+      kvList: db.prepare<[string, string, string], { key: string; value: string }>(
+        `SELECT key, value FROM kv WHERE namespace = ? AND substr(key, 1, length(?)) = ? ORDER BY key`,
+      ),
+      ping: db.prepare(`SELECT 1`),
+    };
+  }
+
+  async ping(): Promise<void> {
+    this.stmts.ping.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async claim(key: string, owner: string, now: number): Promise<ClaimResult> {
+    // Another process may release the key between the insert and the read: try a few times.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (this.stmts.claimInsert.run(key, owner, now).changes === 1) return { state: 'claimed' };
+      const row = this.stmts.claimGet.get(key);
+      if (!row) continue;
+      if (row.state === 'done') return { state: 'done', response: { status: row.status ?? 200, body: JSON.parse(row.body ?? 'null') } };
+      return { state: 'pending', owner: row.owner, claimedAt: row.claimed_at };
+    }
+    throw new KitError('store', `idempotency key ${key} keeps changing hands`);
+  }
+
+  async takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<boolean> {
+    return this.stmts.takeOver.run(owner, now, key, staleBefore).changes === 1;
+  }
+
+  async complete(key: string, owner: string, response: StoredResponse): Promise<void> {
+    this.stmts.complete.run(response.status, JSON.stringify(response.body ?? null), key, owner);
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    this.stmts.release.run(key, owner);
+  }
+
+  async appendEvent(event: NewEvent): Promise<{ inserted: boolean; event: StoredEvent }> {
+    this.db.pragma('synchronous = FULL');
+    try {
+      const info = this.stmts.eventInsert.run(event.dedupeKey ?? null, event.event, event.callId, event.body, event.receivedAt);
+      if (info.changes === 1) {
+        return { inserted: true, event: toEvent(this.stmts.eventById.get(Number(info.lastInsertRowid))!) };
+      }
+      return { inserted: false, event: toEvent(this.stmts.eventByKey.get(event.dedupeKey!)!) };
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
+  async pendingEvents(limit = 1000): Promise<StoredEvent[]> {
+    return this.stmts.eventsPending.all(limit).map(toEvent);
+  }
+
+  async markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }): Promise<void> {
+    this.stmts.eventMark.run(update.state, update.attempts, update.error ?? null, update.handledAt ?? null, id);
+  }
+
+  async eventsForCall(callId: string): Promise<StoredEvent[]> {
+    return this.stmts.eventsForCall.all(callId).map(toEvent);
+  }
+
+  async getEvent(id: number): Promise<StoredEvent | undefined> {
+    const row = this.stmts.eventById.get(id);
+    return row ? toEvent(row) : undefined;
+  }
+
+  async recordTrace(trace: FunctionTrace): Promise<void> {
+    this.stmts.traceInsert.run(trace.traceId, trace.callId, JSON.stringify(trace));
+  }
+
+  async tracesForCall(callId: string): Promise<FunctionTrace[]> {
+    return this.stmts.tracesForCall.all(callId).map((row) => JSON.parse(row.data) as FunctionTrace);
+  }
+
+  async kvGet(namespace: string, key: string): Promise<unknown> {
+    const row = this.stmts.kvGet.get(namespace, key);
+    return row ? JSON.parse(row.value) : undefined;
+  }
+
+  async kvSet(namespace: string, key: string, value: unknown): Promise<void> {
+    this.stmts.kvSet.run(namespace, key, JSON.stringify(value ?? null));
+  }
+
+  async kvInsert(namespace: string, key: string, value: unknown): Promise<boolean> {
+    return this.stmts.kvInsert.run(namespace, key, JSON.stringify(value ?? null)).changes === 1;
+  }
+
+  async kvDelete(namespace: string, key: string): Promise<boolean> {
+    return this.stmts.kvDelete.run(namespace, key).changes === 1;
+  }
+
+  async kvList(namespace: string, prefix = ''): Promise<KeyValue[]> {
+    return this.stmts.kvList.all(namespace, prefix, prefix).map((row) => ({ key: row.key, value: JSON.parse(row.value) }));
+  }
+}

@@ -1,0 +1,100 @@
+// The one Store interface. SQLite is the embedded default; a Postgres implementation for several
+// replicas must pass the same contract suite (test/store/contract.ts). Every method is atomic on
+// its own, so callers never need a transaction across calls. No SQL lives outside src/store/.
+
+/** A response kept for a function call, so a retry gets the same answer without re-running. */
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+export type ClaimResult =
+  | { state: 'claimed' }
+  | { state: 'pending'; owner: string; claimedAt: number }
+  | { state: 'done'; response: StoredResponse };
+
+export type EventState = 'pending' | 'done' | 'failed';
+
+export interface NewEvent {
+  /** Dedupe key, e.g. `call_ended:call_123`; undefined for events that repeat (transcript_updated). */
+  dedupeKey?: string;
+  event: string;
+  callId: string;
+  /** The raw request body exactly as received. */
+  body: string;
+  receivedAt: number;
+}
+
+export interface StoredEvent extends NewEvent {
+  id: number;
+  state: EventState;
+  attempts: number;
+  error?: string;
+  handledAt?: number;
+}
+
+/** One traced function call. */
+export interface FunctionTrace {
+  traceId: string;
+  callId: string;
+  /** The name as Retell sent it (may carry a version suffix). */
+  name: string;
+  /** The handler it routed to. */
+  handler: string;
+  agentVersion?: number | string;
+  toolCallId?: string;
+  args: unknown;
+  status: number;
+  result: unknown;
+  outcome: FunctionOutcomeKind;
+  durationMs: number;
+  startedAt: number;
+  /** True when the answer came from an earlier run (a retry or redelivery). */
+  duplicate: boolean;
+}
+
+export type FunctionOutcomeKind = 'ok' | 'invalid_args' | 'unknown_function' | 'error' | 'timeout';
+
+export interface KeyValue {
+  key: string;
+  value: unknown;
+}
+
+export interface Store {
+  /** Throws when the store cannot be reached (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  // Exactly-once for function calls.
+  /** Take `key` for `owner` if nobody has; otherwise say who has it or what it answered. */
+  claim(key: string, owner: string, now: number): Promise<ClaimResult>;
+  /** Replace a pending claim older than `staleBefore` (its owner died). True when taken. */
+  takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<boolean>;
+  /** Keep the answer; only the owner of a pending claim can complete it. */
+  complete(key: string, owner: string, response: StoredResponse): Promise<void>;
+  /** Drop a pending claim so a retry runs again (the handler failed). */
+  release(key: string, owner: string): Promise<void>;
+
+  // Webhook events, stored before the 2xx and handled from the record.
+  /** Insert unless an event with the same dedupeKey exists. */
+  appendEvent(event: NewEvent): Promise<{ inserted: boolean; event: StoredEvent }>;
+  /** Events not yet handled, oldest first. */
+  pendingEvents(limit?: number): Promise<StoredEvent[]>;
+  markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }): Promise<void>;
+  eventsForCall(callId: string): Promise<StoredEvent[]>;
+  getEvent(id: number): Promise<StoredEvent | undefined>;
+
+  // Traces of function calls (recordings and, later, canary verdicts read them).
+  recordTrace(trace: FunctionTrace): Promise<void>;
+  tracesForCall(callId: string): Promise<FunctionTrace[]>;
+
+  // A small key-value space for handlers (namespaced, e.g. per tenant).
+  kvGet(namespace: string, key: string): Promise<unknown>;
+  kvSet(namespace: string, key: string, value: unknown): Promise<void>;
+  /** Set only if absent; false when the key already exists (book a slot once). */
+  kvInsert(namespace: string, key: string, value: unknown): Promise<boolean>;
+  /** True when something was deleted. */
+  kvDelete(namespace: string, key: string): Promise<boolean>;
+  /** Entries whose key starts with `prefix`, sorted by key. */
+  kvList(namespace: string, prefix?: string): Promise<KeyValue[]>;
+}

@@ -1,0 +1,128 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FunctionTrace, Store } from '../../src/store/store.js';
+
+/**
+ * The one suite every Store must pass (SQLite today, Postgres tomorrow). `open` returns a fresh,
+ * empty store; `reopen` (optional) opens the same data again, to prove durability.
+ */
+export function storeContract(name: string, factory: { open(): Promise<Store>; reopen?(): Promise<Store> }): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await factory.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('pings while open', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    it('claims a key once, shows the holder, then the stored answer', async () => {
+      expect(await store.claim('k1', 'a', 1000)).toEqual({ state: 'claimed' });
+      expect(await store.claim('k1', 'b', 1001)).toEqual({ state: 'pending', owner: 'a', claimedAt: 1000 });
+      await store.complete('k1', 'b', { status: 200, body: { wrong: true } }); // not the owner: ignored
+      expect(await store.claim('k1', 'b', 1002)).toMatchObject({ state: 'pending', owner: 'a' });
+      await store.complete('k1', 'a', { status: 201, body: { booked: true, note: 'Zoë 💇' } });
+      expect(await store.claim('k1', 'b', 1003)).toEqual({ state: 'done', response: { status: 201, body: { booked: true, note: 'Zoë 💇' } } });
+      await store.release('k1', 'a'); // done records are kept
+      expect(await store.claim('k1', 'c', 1004)).toMatchObject({ state: 'done' });
+    });
+
+    it('keeps string, null and array answers as they were', async () => {
+      for (const [key, body] of [['s', 'sunny'], ['n', null], ['a', [1, 'two']]] as const) {
+        await store.claim(key, 'a', 1);
+        await store.complete(key, 'a', { status: 200, body });
+        expect(await store.claim(key, 'b', 2)).toEqual({ state: 'done', response: { status: 200, body } });
+      }
+    });
+
+    it('releases a pending claim so a retry can run', async () => {
+      await store.claim('k2', 'a', 1);
+      await store.release('k2', 'b'); // not the owner: ignored
+      expect(await store.claim('k2', 'b', 2)).toMatchObject({ state: 'pending', owner: 'a' });
+      await store.release('k2', 'a');
+      expect(await store.claim('k2', 'b', 3)).toEqual({ state: 'claimed' });
+    });
+
+    it('takes over only a stale pending claim', async () => {
+      await store.claim('k3', 'dead', 1000);
+      expect(await store.takeOver('k3', 'alive', 1000, 5000)).toBe(false); // not older than 1000
+      expect(await store.takeOver('k3', 'alive', 1001, 5000)).toBe(true);
+      expect(await store.claim('k3', 'x', 6000)).toEqual({ state: 'pending', owner: 'alive', claimedAt: 5000 });
+      await store.complete('k3', 'alive', { status: 200, body: 1 });
+      expect(await store.takeOver('k3', 'other', 10_000, 10_000)).toBe(false); // done: never taken
+    });
+
+    it('stores one-shot events once per dedupe key and every repeating event', async () => {
+      const first = await store.appendEvent({ dedupeKey: 'call_ended:c1', event: 'call_ended', callId: 'c1', body: '{"a":1}', receivedAt: 10 });
+      expect(first.inserted).toBe(true);
+      expect(first.event).toMatchObject({ id: expect.any(Number), state: 'pending', attempts: 0, body: '{"a":1}', callId: 'c1', dedupeKey: 'call_ended:c1' });
+      const again = await store.appendEvent({ dedupeKey: 'call_ended:c1', event: 'call_ended', callId: 'c1', body: '{"a":2}', receivedAt: 11 });
+      expect(again).toEqual({ inserted: false, event: first.event });
+      const t1 = await store.appendEvent({ event: 'transcript_updated', callId: 'c1', body: '{}', receivedAt: 12 });
+      const t2 = await store.appendEvent({ event: 'transcript_updated', callId: 'c1', body: '{}', receivedAt: 13 });
+      expect(t1.inserted && t2.inserted).toBe(true);
+      expect(t1.event.dedupeKey).toBeUndefined();
+      expect((await store.eventsForCall('c1')).map((e) => e.id)).toEqual([first.event.id, t1.event.id, t2.event.id]);
+      expect(await store.eventsForCall('other')).toEqual([]);
+    });
+
+    it('lists pending events oldest first and tracks their state', async () => {
+      const a = (await store.appendEvent({ dedupeKey: 'call_started:c1', event: 'call_started', callId: 'c1', body: '{}', receivedAt: 1 })).event;
+      const b = (await store.appendEvent({ dedupeKey: 'call_started:c2', event: 'call_started', callId: 'c2', body: '{}', receivedAt: 2 })).event;
+      expect((await store.pendingEvents()).map((e) => e.id)).toEqual([a.id, b.id]);
+      expect((await store.pendingEvents(1)).map((e) => e.id)).toEqual([a.id]);
+      await store.markEvent(a.id, { state: 'done', attempts: 1, handledAt: 50 });
+      await store.markEvent(b.id, { state: 'failed', attempts: 3, error: 'boom' });
+      expect(await store.pendingEvents()).toEqual([]);
+      expect(await store.getEvent(a.id)).toMatchObject({ state: 'done', attempts: 1, handledAt: 50 });
+      expect(await store.getEvent(b.id)).toMatchObject({ state: 'failed', attempts: 3, error: 'boom' });
+      expect(await store.getEvent(99_999)).toBeUndefined();
+    });
+
+    it('keeps traces per call in order', async () => {
+      const trace = (n: number, callId: string): FunctionTrace => ({
+        traceId: `t${n}`, callId, name: 'book_appointment_v2', handler: 'book_appointment', agentVersion: 2, args: { n }, status: 200,
+        result: { ok: n }, outcome: 'ok', durationMs: 1.5, startedAt: n, duplicate: n === 3,
+      });
+      await store.recordTrace(trace(1, 'c1'));
+      await store.recordTrace(trace(2, 'c2'));
+      await store.recordTrace(trace(3, 'c1'));
+      expect(await store.tracesForCall('c1')).toEqual([trace(1, 'c1'), trace(3, 'c1')]);
+    });
+
+    it('gives handlers a namespaced key-value space with insert-if-absent', async () => {
+      expect(await store.kvGet('ns', 'a')).toBeUndefined();
+      await store.kvSet('ns', 'a', { v: 1 });
+      await store.kvSet('ns', 'a', { v: 2 });
+      expect(await store.kvGet('ns', 'a')).toEqual({ v: 2 });
+      expect(await store.kvGet('other', 'a')).toBeUndefined();
+      expect(await store.kvInsert('ns', 'slot:1', 'x')).toBe(true);
+      expect(await store.kvInsert('ns', 'slot:1', 'y')).toBe(false);
+      expect(await store.kvGet('ns', 'slot:1')).toBe('x');
+      await store.kvSet('ns', 'slot%_2', 'z');
+      await store.kvSet('ns', 'slox', 'no');
+      expect(await store.kvList('ns', 'slot')).toEqual([{ key: 'slot%_2', value: 'z' }, { key: 'slot:1', value: 'x' }]);
+      expect(await store.kvList('ns', 'slot%')).toEqual([{ key: 'slot%_2', value: 'z' }]);
+      expect((await store.kvList('ns')).length).toBe(4);
+      expect(await store.kvDelete('ns', 'slot:1')).toBe(true);
+      expect(await store.kvDelete('ns', 'slot:1')).toBe(false);
+    });
+
+    if (factory.reopen) {
+      it('keeps everything across close and reopen', async () => {
+        await store.claim('k', 'a', 1);
+        await store.complete('k', 'a', { status: 200, body: { kept: true } });
+        const { event } = await store.appendEvent({ dedupeKey: 'call_ended:c9', event: 'call_ended', callId: 'c9', body: '{"x":"ü"}', receivedAt: 5 });
+        await store.kvSet('ns', 'k', [1]);
+        await store.close();
+        store = await factory.reopen!();
+        expect(await store.claim('k', 'b', 2)).toEqual({ state: 'done', response: { status: 200, body: { kept: true } } });
+        expect(await store.pendingEvents()).toEqual([event]);
+        expect(await store.kvGet('ns', 'k')).toEqual([1]);
+      });
+    }
+  });
+}
