@@ -1,12 +1,145 @@
-import { defineRule } from '../rule.js';
+import { label, type GraphEdge } from '../../flow/graph.js';
+import { join } from '../../flow/pointer.js';
+import { suggest } from '../../util/suggest.js';
+import { defineRule, type Report } from '../rule.js';
+import { isRaw } from '../text.js';
 
-// SKELETON: to be implemented.
+const OPERATORS = ['==', '!=', '>', '>=', '<', '<=', 'contains', 'not_contains', 'exists', 'not_exist'] as const;
+const UNARY: ReadonlySet<string> = new Set(['exists', 'not_exist']);
+const NUMERIC: ReadonlySet<string> = new Set(['>', '>=', '<', '<=']);
+
+// Spellings people reach for from other languages and tools.
+const ALIASES: Record<string, string> = {
+  '=': '==',
+  '===': '==',
+  eq: '==',
+  equals: '==',
+  is: '==',
+  '!==': '!=',
+  '<>': '!=',
+  ne: '!=',
+  not_equals: '!=',
+  gt: '>',
+  gte: '>=',
+  '=>': '>=',
+  lt: '<',
+  lte: '<=',
+  '=<': '<=',
+  includes: 'contains',
+  not_includes: 'not_contains',
+  does_not_contain: 'not_contains',
+  exist: 'exists',
+  is_set: 'exists',
+  not_exists: 'not_exist',
+  is_empty: 'not_exist',
+  and: '&&',
+  or: '||',
+  all: '&&',
+  any: '||',
+};
+
+function closest(op: string, candidates: readonly string[]): string | undefined {
+  const alias = ALIASES[op.trim().toLowerCase()];
+  if (alias && candidates.includes(alias)) return alias;
+  return suggest(op.trim(), candidates);
+}
+
+function where(edge: GraphEdge): string {
+  return edge.kind === 'go-back' ? `go-back condition of ${label(edge.from)}` : `${edge.kind === 'normal' ? 'edge' : `${edge.kind} edge`} of ${label(edge.from)}`;
+}
+
+function show(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
+
 export default defineRule({
   id: 'equation-syntax',
   meta: {
-    description: 'TODO',
+    description: 'Equation conditions that Retell cannot evaluate as meant: unknown operators, missing or extra operands, a bare name where {{variable}} is meant, no equations at all.',
     defaultSeverity: 'error',
-    messages: {},
+    messages: {
+      noEquations: '{{where}} is an equation condition without equations{{found}}: it can never be true (add at least one {left, operator, right})',
+      badCombiner: '{{where}} combines its equations with "{{operator}}", which is not && (ALL) or || (ANY){{didYouMean}}',
+      notAnEquation: 'equation {{index}} of {{where}} is not an object {left, operator, right}',
+      missingLeft: 'equation {{index}} of {{where}} has no left side: write the variable to test, e.g. {{example}}',
+      badOperator: 'equation {{index}} of {{where}} uses the operator "{{operator}}"; Retell knows == != > >= < <= contains not_contains exists not_exist{{didYouMean}}',
+      missingRight: 'equation {{index}} of {{where}} ({{left}} {{operator}}) has no right side to compare with (only exists and not_exist take none)',
+      unexpectedRight: 'equation {{index}} of {{where}} gives "{{right}}" as right side, but {{operator}} takes none: Retell ignores it (remove it, or use == to compare)',
+      bareName:
+        'equation {{index}} of {{where}} tests "{{left}}", which is the literal text, not the variable: write {{braced}} (Retell substitutes only {{ }} references)',
+      notANumber: 'equation {{index}} of {{where}} compares {{left}} {{operator}} "{{right}}", but "{{right}}" is not a number',
+    },
   },
-  check() {},
+  check({ graph, report }) {
+    for (const edge of graph.edges) {
+      const c = edge.condition;
+      if (!c || c.type !== 'equation') continue;
+      const cond = join(edge.pointer, 'transition_condition');
+      const at = where(edge);
+      const put = (r: Omit<Report, 'edge'>) => report({ ...r, edge });
+
+      if (!Array.isArray(c.equations) || c.equations.length === 0) {
+        // Hand-written flows invent {left_side, right_side}; say so, it is the likely mix-up.
+        const invented = ['left', 'left_side', 'right_side', 'variable', 'value'].filter((k) => k in c);
+        put({
+          messageId: 'noEquations',
+          data: { where: at, found: invented.length ? ` (found ${invented.join(', ')} directly on the condition; Retell reads only equations[])` : '' },
+          pointer: Array.isArray(c.equations) ? join(cond, 'equations') : cond,
+        });
+        continue;
+      }
+      if (c.operator !== '&&' && c.operator !== '||' && !(c.operator === undefined && c.equations.length === 1)) {
+        const near = typeof c.operator === 'string' ? closest(c.operator, ['&&', '||']) : undefined;
+        put({
+          messageId: 'badCombiner',
+          data: { where: at, operator: show(c.operator), didYouMean: near ? `: did you mean "${near}"?` : '' },
+          pointer: c.operator === undefined ? cond : join(cond, 'operator'),
+        });
+      }
+
+      c.equations.forEach((eq, i) => {
+        const index = i + 1;
+        const p = join(cond, 'equations', i);
+        if (!isRaw(eq)) {
+          put({ messageId: 'notAnEquation', data: { index, where: at }, pointer: p });
+          return;
+        }
+        const left = typeof eq.left === 'string' ? eq.left.trim() : '';
+        if (!left) {
+          put({ messageId: 'missingLeft', data: { index, where: at, example: '{{appointment_date}}' }, pointer: 'left' in eq ? join(p, 'left') : p });
+        } else if (!left.includes('{{')) {
+          // Every dashboard export writes {{name}} here, and Retell's docs do too ("{{user_name}} exists").
+          put({ messageId: 'bareName', data: { index, where: at, left, braced: `{{${left}}}` }, pointer: join(p, 'left') });
+        }
+
+        const op = eq.operator;
+        if (typeof op !== 'string' || !(OPERATORS as readonly string[]).includes(op)) {
+          const near = typeof op === 'string' ? closest(op, OPERATORS) : undefined;
+          put({
+            messageId: 'badOperator',
+            data: { index, where: at, operator: show(op ?? ''), didYouMean: near ? `: did you mean "${near}"?` : '' },
+            pointer: 'operator' in eq ? join(p, 'operator') : p,
+          });
+          return;
+        }
+        const shownLeft = left || '(left)';
+        const right = eq.right;
+        if (UNARY.has(op)) {
+          if (right !== undefined && right !== null && right !== '') {
+            put({ messageId: 'unexpectedRight', data: { index, where: at, right: show(right), operator: op }, pointer: join(p, 'right'), severity: 'warning' });
+          }
+          return;
+        }
+        if (right === undefined || right === null) {
+          put({ messageId: 'missingRight', data: { index, where: at, left: shownLeft, operator: op }, pointer: p });
+          return;
+        }
+        const r = typeof right === 'string' ? right.trim() : String(right);
+        if (NUMERIC.has(op) && !r.includes('{{') && (r === '' || !Number.isFinite(Number(r)))) {
+          put({ messageId: 'notANumber', data: { index, where: at, left: shownLeft, operator: op, right: show(right) }, pointer: join(p, 'right'), severity: 'warning' });
+        }
+      });
+    }
+  },
 });

@@ -1,12 +1,128 @@
+import { label, type EdgeKind, type GraphEdge } from '../../flow/graph.js';
+import { join } from '../../flow/pointer.js';
 import { defineRule } from '../rule.js';
+import { CALLING_TYPES, isPlaceholder, nodeResponseVariables, normalise, outcomeWord, promptText } from '../text.js';
 
-// SKELETON: to be implemented.
+// Edges whose prompt the author writes. Special edges carry fixed literals (Else, Always, ...).
+const AUTHORED: ReadonlySet<EdgeKind> = new Set(['normal', 'go-back']);
+
+/**
+ * Words that carry no meaning of their own in a transition condition: answers without a question,
+ * flow-control verbs and filler. A condition made only of these names nothing the LLM can check
+ * ("yes", "next", "if needed", "ok then proceed"). One other word is enough to make it specific in
+ * the context of its node: a domain noun ("pharmacy"), or a role ("caller is done").
+ */
+const GENERIC_WORDS: ReadonlySet<string> = new Set(
+  (
+    'yes no yeah yep yup nope nah ok okay k sure fine alright correct right wrong true false ' +
+    'next continue continues continued proceed proceeds go goes going ahead on forward move moves moving onward ' +
+    'done ready needed need needs if then else otherwise other default always any anything something whatever ' +
+    'step node transition condition case option it this that the a an to is are be and or when after now so'
+  ).split(' '),
+);
+
+/** The special edge a special-literal text on an ordinary edge was meant to be. */
+function literalMeant(text: string): string | undefined {
+  const n = normalise(text);
+  if (n === 'always' || n.startsWith('always ')) return 'always_edge';
+  if (n === 'else') return 'else_edge';
+  if (n === 'skip response') return 'skip_response_edge';
+  return undefined;
+}
+
+// Parts of variable names too common to tie a condition to one variable.
+const WEAK_PARTS: ReadonlySet<string> = new Set(['id', 'is', 'has', 'flag', 'the', 'of', 'to', 'count', 'data', 'value', 'result', 'results', 'response', 'status']);
+
+/** The response variable whose name shares a meaningful word with the condition text. */
+function matchingVariable(text: string, variables: string[]): string | undefined {
+  const words = new Set(normalise(text).split(/[\s_]+/));
+  return variables.find((v) =>
+    v
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .some((part) => part.length > 2 && !WEAK_PARTS.has(part) && (words.has(part) || words.has(part + 's'))),
+  );
+}
+
+// Names that read as yes/no flags get == "true"; anything else is tested for presence.
+const FLAG_NAME = /(^is_|^has_|_flag$|found|success|valid|available|saved|sent|ok$|confirmed|booked)/i;
+
+function exampleEquation(variable: string): string {
+  return FLAG_NAME.test(variable) ? `{{${variable}}} == "true"` : `{{${variable}}} exists`;
+}
+
+function isGeneric(text: string): boolean {
+  const words = normalise(text).split(/[\s_]+/).filter(Boolean);
+  return words.length > 0 && words.every((w) => GENERIC_WORDS.has(w));
+}
+
+function where(edge: GraphEdge): string {
+  return edge.kind === 'go-back' ? `go-back condition of ${label(edge.from)}` : `edge of ${label(edge.from)}`;
+}
+
 export default defineRule({
   id: 'no-vague-transition',
   meta: {
-    description: 'TODO',
-    defaultSeverity: 'error',
-    messages: {},
+    description: 'Prompt transition conditions that are empty, still the dashboard placeholder, too generic for the LLM to judge, or a judgement where an equation would be exact.',
+    defaultSeverity: 'warning',
+    messages: {
+      empty: '{{where}} has an empty condition: the LLM has nothing to judge, so this transition fires unpredictably (write when it should be taken)',
+      placeholder: '{{where}} still has the dashboard placeholder "{{text}}" as its condition (write when it should be taken)',
+      generic: '{{where}} has the condition "{{text}}", which names nothing the LLM can check: say what the caller said or what happened (e.g. "Caller confirmed the appointment time")',
+      literal:
+        '{{where}} has the condition "{{text}}": it is an ordinary prompt the LLM judges, not a special edge; {{instead}}',
+      preferEquation:
+        '{{where}} asks the LLM to judge the call\'s result ("{{text}}") although {{node}} stores it in {{variable}}: an equation condition such as {{example}} decides this exactly',
+    },
   },
-  check() {},
+  check({ graph, report }) {
+    for (const edge of graph.edges) {
+      if (!AUTHORED.has(edge.kind)) continue;
+      const text = promptText(edge);
+      if (text === undefined) continue;
+      const base = { where: where(edge), text: text.trim().slice(0, 80) };
+      const pointer = join(edge.pointer, 'transition_condition', 'prompt');
+      if (!text.trim()) {
+        report({ messageId: 'empty', data: { where: base.where }, edge, pointer: edge.condition && 'prompt' in edge.condition ? pointer : edge.pointer });
+        continue;
+      }
+      if (isPlaceholder(text)) {
+        report({ messageId: 'placeholder', data: base, edge, pointer });
+        continue;
+      }
+      const meant = edge.kind === 'normal' ? literalMeant(text) : undefined;
+      if (meant) {
+        // always_edge and skip_response_edge exist on conversation and subagent nodes only.
+        const talking = edge.from.type === 'conversation' || edge.from.type === 'subagent';
+        const field = meant !== 'else_edge' && !talking ? 'else_edge' : meant;
+        const instead =
+          field === 'else_edge'
+            ? "for a fallback taken when nothing else matches use the node's else_edge"
+            : field === 'always_edge'
+              ? "for an unconditional move use the node's always_edge"
+              : "to move on without waiting for the caller use the node's skip_response_edge";
+        report({ messageId: 'literal', data: { ...base, instead }, edge, pointer });
+        continue;
+      }
+      if (isGeneric(text)) {
+        report({ messageId: 'generic', data: base, edge, pointer });
+        continue;
+      }
+      // A node that waits for its call and stores the answer can route on the stored value.
+      // Only when the text names a stored variable's subject, so the suggestion is concrete; a hint, not a defect.
+      const from = edge.from;
+      if (edge.kind === 'normal' && CALLING_TYPES.has(from.type) && from.raw.wait_for_result !== false && outcomeWord(text)) {
+        const variable = matchingVariable(text, nodeResponseVariables(from));
+        if (variable) {
+          report({
+            messageId: 'preferEquation',
+            data: { ...base, node: label(from), variable: `{{${variable}}}`, example: exampleEquation(variable) },
+            edge,
+            pointer,
+            severity: 'info',
+          });
+        }
+      }
+    }
+  },
 });
