@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { Document, LineCounter, parseDocument, isNode } from 'yaml';
 import { findJsonSyntaxError } from './json-syntax.js';
 import { split } from './pointer.js';
 
@@ -277,8 +277,15 @@ export function parseSource(path: string, rawText: string, format: SourceFormat)
       return { ok: false, error: { message: `invalid JSON: ${found.message}`, range: source.rangeAtOffset(offset, offset) }, source };
     }
   }
+  const tooDeep = yamlFlowDepthExceeded(text);
+  if (tooDeep !== undefined) {
+    const source = new YamlSource(path, text, new Document());
+    const message = `invalid YAML: brackets nested deeper than ${MAX_YAML_FLOW_DEPTH} levels`;
+    return { ok: false, error: { message, range: source.rangeAtOffset(tooDeep, tooDeep + 1) }, source };
+  }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel 'error': yaml's warnings (e.g. collection keys) would print Node warnings on stderr.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const source = new YamlSource(path, text, doc);
   const first = doc.errors[0];
   if (first) {
@@ -289,5 +296,28 @@ export function parseSource(path: string, rawText: string, format: SourceFormat)
       source,
     };
   }
-  return { ok: true, value: doc.toJS({ maxAliasCount: 1000 }), source };
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: 1000 }), source };
+  } catch (error) {
+    // toJS throws on alias bombs and unresolved aliases: still a finding, not a crash.
+    return { ok: false, error: { message: `invalid YAML: ${(error as Error).message}`, range: source.rangeAtOffset(0, 0) }, source };
+  }
+}
+
+/**
+ * yaml parses flow collections ([...] {...}) recursively: thousands of levels overflow the stack, and a
+ * second such file in the same process has aborted V8 outright (seen on Node 20). No flow nests past a
+ * few dozen levels, so stop early. Counts brackets even inside strings: the limit leaves room for that.
+ */
+export const MAX_YAML_FLOW_DEPTH = 256;
+
+function yamlFlowDepthExceeded(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      if (++depth > MAX_YAML_FLOW_DEPTH) return i;
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return undefined;
 }
