@@ -7,7 +7,7 @@ export default defineRule({
     description: 'From every reachable node some path of edges leads to an end, transfer or swap node (in a component: to an exit), without relying on a global node.',
     defaultSeverity: 'error',
     messages: {
-      trap: '{{type}} node {{node}} leads into a trap ({{count}} nodes): from here no edge path reaches an end, transfer or exit node, so only a global node can get the caller out (reached via {{path}}; add an edge toward an end node)',
+      trap: '{{type}} node {{node}} starts a trap of {{count}} nodes: no edge path from it reaches an end, transfer or exit node, so only a global node can get the caller out (path in: {{path}}; add an edge toward an end node)',
     },
   },
   check({ graph, analysis, report }) {

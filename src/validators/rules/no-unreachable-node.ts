@@ -9,7 +9,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     messages: {
       unreachable: '{{type}} node {{node}} is never reached: no edge from the start or a global node leads here (connect it, make it global, or delete it)',
-      unreachableRegion: '{{type}} node {{node}} is never reached, and neither are the {{more}} unreachable nodes after it ({{count}} in all): connect it, or delete the region',
+      unreachableRegion: '{{type}} node {{node}} is never reached, nor is anything after it: {{count}} unreachable nodes in all (connect it, or delete them)',
     },
   },
   check({ graph, analysis, report }) {
@@ -18,7 +18,7 @@ export default defineRule({
     for (const scope of scopes) {
       if (!scope.start) continue;
       for (const { root, size } of unreachableRegions(scope, analysis)) {
-        const data = { type: root.type || 'untyped', node: label(root), count: size, more: size - 1 };
+        const data = { type: root.type || 'untyped', node: label(root), count: size };
         report({ messageId: size > 1 ? 'unreachableRegion' : 'unreachable', data, node: root });
       }
     }
@@ -31,7 +31,8 @@ export default defineRule({
  * unvisited node that finished last always lies in a source set of what is left.
  */
 function unreachableRegions(scope: Scope, analysis: FlowAnalysis): { root: GraphNode; size: number }[] {
-  const isOut = (n: GraphNode) => !analysis.isReachable(n);
+  // A node that repeats an earlier id can never be reached by id: no-duplicate-id says so.
+  const isOut = (n: GraphNode) => !analysis.isReachable(n) && (!n.id || scope.nodesById.get(n.id) === n);
   const lost = scope.nodes.filter(isOut);
   if (lost.length === 0) return [];
   const inLost = new Set(lost);

@@ -24,7 +24,7 @@ ruleTester('failure-path', {
     {
       name: 'a transfer whose failure edge is not attached',
       flow: baseFlow({ nodes: [...base(), transfer({ edge: edge('f', 'Transfer failed') })] }),
-      errors: [{ messageId: 'unconnected', pointer: '/nodes/2/edge', severity: 'warning', nodeId: 'xfer', data: { type: 'transfer_call', node: '"Transfer"', field: 'edge', when: 'the transfer fails' } }],
+      errors: [{ messageId: 'unconnected', pointer: '/nodes/2/edge', severity: 'warning', nodeId: 'xfer', data: { type: 'transfer_call', node: '"Transfer"', field: 'edge', edge: 'Transfer failed edge', when: 'the transfer fails' } }],
     },
     {
       name: 'a transfer with no failure edge at all',
@@ -40,7 +40,7 @@ ruleTester('failure-path', {
       name: 'an sms missing one edge and with the other unattached',
       flow: baseFlow({ nodes: [...base(), sms({ success_edge: edge('s', 'Sent successfully') })] }),
       errors: [
-        { messageId: 'missing', pointer: '/nodes/2', data: { field: 'failed_edge', when: 'the SMS fails to send' } },
+        { messageId: 'missing', pointer: '/nodes/2', data: { field: 'failed_edge', edge: 'Failed to send edge', when: 'the SMS fails to send' } },
         { messageId: 'unconnected', pointer: '/nodes/2/success_edge', data: { field: 'success_edge' } },
       ],
     },

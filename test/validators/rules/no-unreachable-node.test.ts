@@ -36,8 +36,14 @@ ruleTester('no-unreachable-node', {
       flow: baseFlow({ components: [component('comp', [conv('c1'), conv('lost')])] }),
     },
     { name: 'a flow without a start is start-node\'s finding', flow: baseFlow({ start_node_id: undefined }) },
+    { name: 'a node that repeats an id is no-duplicate-id\'s finding', flow: baseFlow({ nodes: [...base(), conv('greet', 'bye')] }) },
   ],
   invalid: [
+    {
+      name: 'what only a repeated-id node leads to is still reported',
+      flow: baseFlow({ nodes: [...base(), conv('greet', 'after'), conv('after', 'bye')] }),
+      errors: [{ messageId: 'unreachable', nodeId: 'after' }],
+    },
     {
       name: 'one lone node',
       flow: baseFlow({ nodes: [...base(), conv('orphan', 'bye')] }),
@@ -47,14 +53,14 @@ ruleTester('no-unreachable-node', {
       name: 'a region is reported once, at its root, with its size',
       flow: baseFlow({ nodes: [...base(), conv('a', 'b'), conv('b', 'c'), conv('c', 'bye'), conv('d', 'b')] }),
       errors: [
-        { messageId: 'unreachableRegion', nodeId: 'a', data: { node: '"a"', count: 3, more: 2 } },
+        { messageId: 'unreachableRegion', nodeId: 'a', data: { node: '"a"', count: 3 } },
         { messageId: 'unreachable', nodeId: 'd', data: { node: '"d"' } },
       ],
     },
     {
       name: 'a cycle with no way in is reported at its earliest node',
       flow: baseFlow({ nodes: [...base(), conv('x', 'y'), conv('y', 'z'), conv('z', 'x', 'w'), conv('w', 'bye')] }),
-      errors: [{ messageId: 'unreachableRegion', pointer: '/nodes/2', nodeId: 'x', data: { count: 4, more: 3 } }],
+      errors: [{ messageId: 'unreachableRegion', pointer: '/nodes/2', nodeId: 'x', data: { count: 4 } }],
     },
     {
       name: 'a cycle fed by a root belongs to that root',
