@@ -47,6 +47,36 @@ Exit codes: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage, c
       process.exitCode = await runLint(inputs, options);
     });
 
+  program
+    .command('serve')
+    .description('run the webhook, inbound and custom-function server for your handlers')
+    .option('-p, --port <n>', 'port to listen on (0 picks a free one)', parseInteger)
+    .option('--host <host>', 'interface to bind (default 127.0.0.1; 0.0.0.0 behind your own HTTPS)')
+    .option('-c, --config <path>', 'config file (default: search for retell-kit.config.* from the current folder)')
+    .option('--store <path>', 'SQLite state file (default .retell-kit/state.db)')
+    .option('--record <dir>', 'write one redacted recording per call into this folder')
+    .option('--insecure-no-verify', 'accept unsigned requests (local experiments only; warns on every request)')
+    .addHelpText(
+      'after',
+      `
+The API key that verifies x-retell-signature comes from RETELL_API_KEY (or server.apiKey in the
+config), never from a flag.
+
+Routes: POST /webhook, POST /webhook/inbound, POST /functions/<name>, POST /functions,
+        GET /healthz, GET /readyz, GET /metrics
+
+Examples:
+  $ RETELL_API_KEY=key_... retell-kit serve
+  $ retell-kit serve --port 8787 --config retell-kit.config.mjs --record recordings/
+  $ retell-kit serve --host 0.0.0.0 --store /var/lib/retell-kit/state.db
+
+Exit codes: 0 after SIGTERM/SIGINT once in-flight work is done, 2 config or I/O trouble.`,
+    )
+    .action(async (options) => {
+      const { runServe } = await import('./commands/serve.js');
+      process.exitCode = await runServe(options);
+    });
+
   return program;
 }
 

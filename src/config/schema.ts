@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WEBHOOK_EVENTS, type ArgsSchema, type WebhookEventName } from '../handlers/define.js';
 
 export const severitySetting = z.enum(['off', 'error', 'warning', 'info']);
 
@@ -16,12 +17,68 @@ export const lintConfigSchema = z.strictObject({
   maxWarnings: z.number().int().min(-1).optional(),
 });
 
-// The serve section (functions, webhooks, inbound, tenants, server) is declared beside lint below.
+const isFunction = (value: unknown): value is (...args: any[]) => unknown => typeof value === 'function';
+const handlerFunction = z.custom<(...args: any[]) => unknown>(isFunction, { message: 'expected a function' });
+
+/** A zod schema (or anything with zod's safeParse), checked by shape so a config's own zod copy works. */
+const argsSchema = z.custom<ArgsSchema>((value) => typeof value === 'object' && value !== null && isFunction((value as { safeParse?: unknown }).safeParse), {
+  message: 'expected a zod schema, e.g. z.object({ date: z.string() })',
+});
+
+export const functionDefinitionSchema = z.strictObject({
+  args: argsSchema,
+  handler: handlerFunction,
+  timeoutMs: z.number().int().min(1).max(600_000).optional(),
+});
+
+export const webhooksConfigSchema = z.strictObject(Object.fromEntries(WEBHOOK_EVENTS.map((event) => [event, handlerFunction.optional()])) as Record<WebhookEventName, z.ZodOptional<typeof handlerFunction>>);
+
+export const tenantSchema = z.looseObject({
+  id: z.string().min(1).optional(),
+  variables: z.record(z.string(), z.string()).optional(),
+});
+
+export const serverConfigSchema = z.strictObject({
+  /** The Retell API key that signs webhooks; prefer the RETELL_API_KEY environment variable. */
+  apiKey: z.string().min(1).optional(),
+  port: z.number().int().min(0).max(65_535).optional(),
+  host: z.string().min(1).optional(),
+  /** SQLite file (default .retell-kit/state.db). */
+  store: z.string().min(1).optional(),
+  /** Folder for one recording per call. */
+  record: z.string().min(1).optional(),
+  /** Largest request body in bytes (default 5 MiB). */
+  bodyLimit: z.number().int().min(1024).optional(),
+  /** Timeout for functions that declare none (default 10000 ms). */
+  functionTimeoutMs: z.number().int().min(1).max(600_000).optional(),
+  /** Requests per call id: a bucket of `burst` refilled at `perSecond`; false turns it off. */
+  rateLimit: z.union([z.literal(false), z.strictObject({ perSecond: z.number().positive(), burst: z.number().int().min(1) })]).optional(),
+  redact: z
+    .strictObject({
+      /** Extra keys whose values are replaced by placeholders in logs and recordings. */
+      fields: z.array(z.string().min(1)).optional(),
+      phoneNumbers: z.boolean().optional(),
+      names: z.boolean().optional(),
+    })
+    .optional(),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+});
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   lint: lintConfigSchema.optional(),
+  /** Custom functions by tool name, each from defineFunction({ args, handler, timeoutMs? }). */
+  functions: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a function name is letters, digits, _ or -'), functionDefinitionSchema).optional(),
+  /** Webhook handlers by event name. */
+  webhooks: webhooksConfigSchema.optional(),
+  /** Answers `call_inbound` (override agent, dynamic variables, metadata). */
+  inbound: handlerFunction.optional(),
+  /** Tenants keyed by the dialled number ("default" for the rest). */
+  tenants: z.record(z.string().min(1), tenantSchema).optional(),
+  server: serverConfigSchema.optional(),
 });
 
 export type LintConfig = z.infer<typeof lintConfigSchema>;
 export type RetellKitConfig = z.infer<typeof configSchema>;
 export type RetellKitConfigInput = z.input<typeof configSchema>;
+export type ServerConfig = z.infer<typeof serverConfigSchema>;

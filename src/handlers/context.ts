@@ -1,0 +1,123 @@
+import type { Store } from '../store/store.js';
+import type { Tenant } from './define.js';
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+  child(fields: Record<string, unknown>): Logger;
+}
+
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return silentLogger;
+  },
+};
+
+/** Handler state in the Store, scoped to the tenant so two salons never share a calendar. */
+export interface HandlerStore {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+  /** Set only if absent: false when taken (book a slot exactly once). */
+  insert(key: string, value: unknown): Promise<boolean>;
+  delete(key: string): Promise<boolean>;
+  list<T = unknown>(prefix?: string): Promise<{ key: string; value: T }[]>;
+}
+
+interface BaseContext {
+  callId: string;
+  agentId?: string;
+  agentVersion?: number | string;
+  tenant?: Tenant;
+  logger: Logger;
+  store: HandlerStore;
+  /** True when `replay` runs the handler against a recording: skip real side effects. */
+  replay: boolean;
+  /** Pass downstream (CRMs, calendars) so their retries are deduplicated too. */
+  idempotencyKey: string;
+}
+
+export interface FunctionContext extends BaseContext {
+  kind: 'function';
+  functionName: string;
+  /** The call object so far, as Retell sent it (empty for args_at_root tools). */
+  call: Record<string, any>;
+  /** Epoch ms after which the caller has been told the function timed out. */
+  deadline: number;
+  /** Aborted at the deadline. */
+  signal: AbortSignal;
+  toolCallId?: string;
+}
+
+export interface WebhookContext extends BaseContext {
+  kind: 'webhook';
+  event: string;
+  call: Record<string, any>;
+  /** 1 on the first run; more when an earlier run failed or the server restarted mid-way. */
+  attempt: number;
+}
+
+export interface InboundContext extends BaseContext {
+  kind: 'inbound';
+  deadline: number;
+  signal: AbortSignal;
+}
+
+export type HandlerContext = FunctionContext | WebhookContext | InboundContext;
+
+export interface ContextDeps {
+  store: Store;
+  logger: Logger;
+  replay?: boolean;
+}
+
+type ContextInput =
+  | { kind: 'function'; call: Record<string, any>; callId: string; functionName: string; deadline: number; signal: AbortSignal; tenant?: Tenant; idempotencyKey: string; toolCallId?: string }
+  | { kind: 'webhook'; call: Record<string, any>; callId: string; event: string; attempt: number; tenant?: Tenant; idempotencyKey: string }
+  | { kind: 'inbound'; call: Record<string, any>; callId: string; deadline: number; signal: AbortSignal; tenant?: Tenant; idempotencyKey: string };
+
+export function handlerStore(store: Store, namespace: string): HandlerStore {
+  return {
+    get: (key) => store.kvGet(namespace, key) as Promise<any>,
+    set: (key, value) => store.kvSet(namespace, key, value),
+    insert: (key, value) => store.kvInsert(namespace, key, value),
+    delete: (key) => store.kvDelete(namespace, key),
+    list: (prefix) => store.kvList(namespace, prefix) as Promise<any>,
+  };
+}
+
+/** The one place a handler's ctx is built, for the server and (later) replay alike. */
+export function buildContext(deps: ContextDeps, input: { kind: 'function' } & ContextInput): FunctionContext;
+export function buildContext(deps: ContextDeps, input: { kind: 'webhook' } & ContextInput): WebhookContext;
+export function buildContext(deps: ContextDeps, input: { kind: 'inbound' } & ContextInput): InboundContext;
+export function buildContext(deps: ContextDeps, input: ContextInput): HandlerContext {
+  const agentVersion = input.call.agent_version as number | string | undefined;
+  const base: BaseContext = {
+    callId: input.callId,
+    agentId: input.call.agent_id as string | undefined,
+    agentVersion,
+    tenant: input.tenant,
+    logger: deps.logger.child({
+      call_id: input.callId || undefined,
+      agent_version: agentVersion,
+      tenant: input.tenant?.id,
+      ...(input.kind === 'function' ? { function: input.functionName } : input.kind === 'webhook' ? { event: input.event } : { event: 'call_inbound' }),
+    }),
+    store: handlerStore(deps.store, input.tenant ? `tenant:${input.tenant.id}` : 'default'),
+    replay: deps.replay ?? false,
+    idempotencyKey: input.idempotencyKey,
+  };
+  switch (input.kind) {
+    case 'function':
+      return { ...base, kind: 'function', functionName: input.functionName, call: input.call, deadline: input.deadline, signal: input.signal, toolCallId: input.toolCallId };
+    case 'webhook':
+      return { ...base, kind: 'webhook', event: input.event, call: input.call, attempt: input.attempt };
+    case 'inbound':
+      return { ...base, kind: 'inbound', deadline: input.deadline, signal: input.signal };
+  }
+}

@@ -1,0 +1,292 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KitError } from '../errors.js';
+import type { RetellKitConfig } from '../config/schema.js';
+import { silentLogger, type ContextDeps, type Logger } from '../handlers/context.js';
+import { createRegistry, type HandlerConfig, type HandlerRegistry } from '../handlers/registry.js';
+import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../handlers/invoke.js';
+import { SIGNATURE_HEADER, verify } from '../retell/signature.js';
+import { SqliteStore } from '../store/sqlite.js';
+import type { Store } from '../store/store.js';
+import { EventProcessor } from './events.js';
+import { HttpError } from './http-error.js';
+import { Idempotency } from './idempotency.js';
+import { createLogger, type LogLevel } from './log.js';
+import { ServerMetrics } from './metrics.js';
+import { RateLimiter } from './rate-limit.js';
+import { writeRecording } from './record.js';
+import { Redactor } from './redact.js';
+import { createRoutes, type Reply, type RouteDeps } from './routes.js';
+
+export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
+export const DEFAULT_RATE_LIMIT = { perSecond: 50, burst: 100 } as const;
+
+export interface ServerOptions {
+  /** Overrides RETELL_API_KEY and config `server.apiKey`. */
+  apiKey?: string;
+  /** Accept unsigned requests (local experiments only): every request logs a warning. */
+  insecureNoVerify?: boolean;
+  /** A ready Store; otherwise SQLite at `storePath` (default .retell-kit/state.db). */
+  store?: Store;
+  storePath?: string;
+  /** Write one recording per call into this folder. */
+  recordDir?: string;
+  /** Where log lines go. The server never prints by itself; without this it is silent. */
+  log?: (line: string) => void;
+  /** Human log lines instead of JSON. */
+  pretty?: boolean;
+  logLevel?: LogLevel;
+  /** Environment to read RETELL_API_KEY from (tests pass their own). */
+  env?: NodeJS.ProcessEnv;
+  /** How long close() waits for in-flight work before cutting connections. */
+  shutdownTimeoutMs?: number;
+}
+
+export interface RetellKitServer {
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Stop accepting, finish in-flight requests and handlers, close the store. Safe to call twice. */
+  close(): Promise<void>;
+  /** The bound address once listening. */
+  address(): AddressInfo | undefined;
+  readonly url: string | undefined;
+  readonly store: Store;
+  readonly metrics: ServerMetrics;
+  readonly registry: HandlerRegistry;
+  /** The node:http server, for teams that mount it behind their own listener. */
+  readonly http: http.Server;
+  /** Handle webhook events a previous process acknowledged but did not finish. listen() does this. */
+  resume(): Promise<number>;
+}
+
+export interface Exchange {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  traceId: string;
+  routeId: string;
+  path: string;
+  query: URLSearchParams;
+  params: Record<string, string>;
+  raw?: Buffer;
+  text?: string;
+  json?: unknown;
+}
+
+export function createServer(config: RetellKitConfig, options: ServerOptions = {}): RetellKitServer {
+  const serverConfig = config.server ?? {};
+  const env = options.env ?? process.env;
+  const apiKey = options.apiKey ?? serverConfig.apiKey ?? (env.RETELL_API_KEY || undefined);
+  const insecure = options.insecureNoVerify === true;
+  if (!apiKey && !insecure) {
+    throw new KitError('config', 'no Retell API key to verify signatures with', {
+      hint: 'set RETELL_API_KEY to the key with the webhook badge, or pass --insecure-no-verify for local experiments only',
+    });
+  }
+
+  const redactor = new Redactor({ ...serverConfig.redact, secrets: apiKey ? [apiKey] : [] });
+  const logger: Logger = options.log ? createLogger({ write: options.log, level: options.logLevel ?? serverConfig.logLevel, pretty: options.pretty, redactor }) : silentLogger;
+  const store = options.store ?? new SqliteStore({ file: options.storePath ?? serverConfig.store });
+  const registry = createRegistry(config as HandlerConfig);
+  const metrics = new ServerMetrics();
+  const owner = `${process.pid}-${randomBytes(6).toString('hex')}`;
+  const context: ContextDeps = { store, logger, replay: false };
+  const recordDir = options.recordDir ?? serverConfig.record;
+  const events = new EventProcessor({
+    store,
+    registry,
+    context,
+    logger,
+    metrics,
+    onFinal: recordDir
+      ? async (callId) => {
+          const file = await writeRecording(recordDir, store, callId, redactor);
+          logger.info('recording written', { call_id: callId, file });
+        }
+      : undefined,
+  });
+  const rateConfig = serverConfig.rateLimit === undefined ? DEFAULT_RATE_LIMIT : serverConfig.rateLimit;
+  const deps: RouteDeps = {
+    store,
+    registry,
+    context,
+    logger,
+    metrics,
+    events,
+    idempotency: new Idempotency(store, owner),
+    rateLimiter: rateConfig === false ? undefined : new RateLimiter(rateConfig.perSecond, rateConfig.burst),
+    functionTimeoutMs: serverConfig.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS,
+    isClosing: () => closing !== undefined,
+  };
+  const routes = createRoutes(deps);
+  const bodyLimit = serverConfig.bodyLimit ?? DEFAULT_BODY_LIMIT;
+
+  // The request path: match -> [signature header -> body -> digest -> JSON] -> route handler.
+  const signed = async (ex: Exchange): Promise<void> => {
+    const header = ex.req.headers[SIGNATURE_HEADER];
+    const value = Array.isArray(header) ? header[0] : header;
+    ex.raw = await readBody(ex.req, bodyLimit);
+    if (insecure && !apiKey) {
+      logger.warn('signature NOT verified (--insecure-no-verify): anyone who can reach this port can call your handlers', { route: ex.routeId });
+    } else if (insecure) {
+      logger.warn('signature NOT verified (--insecure-no-verify)', { route: ex.routeId });
+    } else {
+      const result = verify(ex.raw, apiKey!, value);
+      if (!result.ok) {
+        metrics.signatureFailures.inc({ reason: result.reason });
+        throw new HttpError(401, `signature rejected: ${result.reason}`, {
+          code: 'invalid_signature',
+          log: { reason: result.reason, detail: result.detail, remote: ex.req.socket.remoteAddress, route: ex.routeId },
+        });
+      }
+    }
+    ex.text = ex.raw.toString('utf8');
+    try {
+      ex.json = JSON.parse(ex.text);
+    } catch (error) {
+      throw new HttpError(400, `body is not valid JSON: ${(error as Error).message.split('\n')[0]}`, { code: 'malformed_json' });
+    }
+  };
+
+  let inflight = 0;
+  let idle: (() => void) | undefined;
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    inflight++;
+    const ex: Exchange = { req, res, traceId: randomUUID(), routeId: 'unmatched', path: '', query: new URLSearchParams(), params: {} };
+    let reply: Reply;
+    try {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      ex.path = q === -1 ? url : url.slice(0, q);
+      if (q !== -1) ex.query = new URLSearchParams(url.slice(q + 1));
+      const route = routes.match(req.method ?? 'GET', ex.path, ex.params);
+      ex.routeId = route.id;
+      if (route.signed) await signed(ex);
+      reply = await route.run(ex);
+    } catch (error) {
+      reply = onError(error, ex);
+    }
+    try {
+      send(res, reply, ex, closing !== undefined, redactor);
+      metrics.requests.inc({ route: ex.routeId, status: reply.status });
+    } finally {
+      if (--inflight === 0 && idle) idle();
+    }
+  };
+
+  // The one onError: HttpErrors answer with their status; anything else is a 500 with no details.
+  const onError = (error: unknown, ex: Exchange): Reply => {
+    if (error instanceof HttpError) {
+      const level = error.status === 401 ? 'warn' : 'info';
+      logger[level](error.status === 401 ? 'signature rejected' : 'request refused', { status: error.status, error: error.message, trace_id: ex.traceId, route: ex.routeId, ...error.options.log });
+      return { status: error.status, body: { error: error.code, message: error.message }, headers: error.options.headers };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error('internal error', { error: message, trace_id: ex.traceId, route: ex.routeId });
+    return { status: 500, body: { error: 'internal_error', message: 'the server failed to handle this request; it is logged' } };
+  };
+
+  const server = http.createServer({ keepAliveTimeout: 5_000, requestTimeout: 60_000 }, (req, res) => {
+    void handle(req, res);
+  });
+  let closing: Promise<void> | undefined;
+  let bound: AddressInfo | undefined;
+
+  const close = (): Promise<void> => {
+    if (closing) return closing;
+    closing = (async () => {
+      const stopped = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+      server.closeIdleConnections();
+      const limit = options.shutdownTimeoutMs ?? 30_000;
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, limit)));
+      const quiet = inflight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));
+      await Promise.race([quiet, deadline]);
+      server.closeAllConnections();
+      await Promise.race([Promise.all([events.drain(), deps.idempotency.drain()]), deadline]);
+      clearTimeout(timer);
+      await stopped;
+      await store.close();
+      logger.info('server stopped');
+    })();
+    return closing;
+  };
+
+  return {
+    http: server,
+    store,
+    metrics,
+    registry,
+    resume: () => events.resume(),
+    address: () => bound,
+    get url() {
+      if (!bound) return undefined;
+      const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+      return `http://${host}:${bound.port}`;
+    },
+    async listen(port = serverConfig.port ?? 8787, host = serverConfig.host ?? '127.0.0.1') {
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: NodeJS.ErrnoException) => {
+          server.off('listening', onListening);
+          reject(new KitError('io', error.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use` : `cannot listen on ${host}:${port}: ${error.message}`, { hint: error.code === 'EADDRINUSE' ? 'pick another with --port' : undefined, cause: error }));
+        };
+        const onListening = () => {
+          server.off('error', onError);
+          resolve();
+        };
+        server.once('error', onError);
+        server.once('listening', onListening);
+        server.listen(port, host);
+      });
+      bound = server.address() as AddressInfo;
+      if (insecure) logger.warn('signature verification is OFF (--insecure-no-verify): do not expose this server');
+      await events.resume();
+      return bound;
+    },
+    close,
+  };
+}
+
+/** Read the whole body as bytes (signatures need them exact), refusing more than `limit`. */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    return Promise.reject(tooLarge(limit));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
+}
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, `body larger than ${limit} bytes`, { code: 'body_too_large', headers: { connection: 'close' } });
+}
+
+function send(res: http.ServerResponse, reply: Reply, ex: Exchange, closing: boolean, redactor: Redactor): void {
+  if (res.headersSent) return;
+  // A handler may put the key in its result or error text; it never leaves the process.
+  const text = redactor.scrub(typeof reply.body === 'string' && reply.contentType ? reply.body : JSON.stringify(reply.body === undefined ? null : reply.body));
+  const headers: http.OutgoingHttpHeaders = {
+    'content-type': reply.contentType ?? 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'x-retell-kit-trace-id': ex.traceId,
+    ...reply.headers,
+  };
+  if (closing) headers.connection = 'close';
+  res.writeHead(reply.status, headers);
+  res.end(ex.req.method === 'HEAD' ? undefined : text);
+}

@@ -1,0 +1,106 @@
+import type { ContextDeps, Logger } from '../handlers/context.js';
+import { FINAL_EVENTS, REPEATING_EVENTS, type WebhookEvent } from '../handlers/define.js';
+import { invokeWebhook } from '../handlers/invoke.js';
+import type { HandlerRegistry } from '../handlers/registry.js';
+import type { Store, StoredEvent } from '../store/store.js';
+import type { ServerMetrics } from './metrics.js';
+
+export const MAX_EVENT_ATTEMPTS = 3;
+
+/** The id an event belongs to: the call's, or the chat's for chat agents. */
+export function eventCallId(event: WebhookEvent): string | undefined {
+  const id = event.call?.call_id ?? event.chat?.chat_id;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
+
+/** One-shot events dedupe on (event, call_id); transcript_updated fires many times per call. */
+export function eventDedupeKey(event: string, callId: string): string | undefined {
+  return REPEATING_EVENTS.has(event) ? undefined : `${event}:${callId}`;
+}
+
+export interface EventProcessorDeps {
+  store: Store;
+  registry: HandlerRegistry;
+  context: ContextDeps;
+  logger: Logger;
+  metrics: ServerMetrics;
+  /** Called after a call's final event is handled (writes the recording). */
+  onFinal?: (callId: string) => Promise<void>;
+  retryDelayMs?: (attempt: number) => number;
+}
+
+/**
+ * Webhook events are stored before the 2xx and handled from that record, one call's events in
+ * order, different calls in parallel. A crash leaves the record pending; resume() picks it up.
+ */
+export class EventProcessor {
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(private readonly deps: EventProcessorDeps) {}
+
+  /** Store the event durably. Only a new record is scheduled; a redelivery is not. */
+  async accept(rawBody: string, event: WebhookEvent, callId: string, now = Date.now()): Promise<{ inserted: boolean; event: StoredEvent }> {
+    const result = await this.deps.store.appendEvent({ dedupeKey: eventDedupeKey(event.event, callId), event: event.event, callId, body: rawBody, receivedAt: now });
+    if (result.inserted) setImmediate(() => this.schedule(result.event));
+    return result;
+  }
+
+  /** Re-run everything a previous process acknowledged but did not finish. */
+  async resume(): Promise<number> {
+    const pending = await this.deps.store.pendingEvents(100_000);
+    for (const event of pending) this.schedule(event);
+    if (pending.length) this.deps.logger.info('resuming webhook events left pending by the previous run', { count: pending.length });
+    return pending.length;
+  }
+
+  /** Wait for handlers that are running; retries not yet due stay pending for the next start. */
+  async drain(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    while (this.chains.size) await Promise.allSettled([...this.chains.values()]);
+  }
+
+  private schedule(event: StoredEvent): void {
+    if (this.stopped) return;
+    const previous = this.chains.get(event.callId) ?? Promise.resolve();
+    const next = previous.then(() => this.handle(event));
+    this.chains.set(event.callId, next);
+    void next.finally(() => {
+      if (this.chains.get(event.callId) === next) this.chains.delete(event.callId);
+    });
+  }
+
+  private async handle(stored: StoredEvent): Promise<void> {
+    if (this.stopped) return;
+    const { store, registry, context, logger, metrics } = this.deps;
+    const attempt = stored.attempts + 1;
+    const log = logger.child({ event: stored.event, call_id: stored.callId, event_id: stored.id, attempt });
+    try {
+      const parsed = JSON.parse(stored.body) as WebhookEvent;
+      const handled = await invokeWebhook(registry, context, { event: parsed, callId: stored.callId, attempt, idempotencyKey: stored.dedupeKey ?? `event:${stored.id}` });
+      await store.markEvent(stored.id, { state: 'done', attempts: attempt, handledAt: Date.now() });
+      metrics.webhookEvents.inc({ event: stored.event, outcome: handled ? 'ok' : 'no_handler' });
+      log.debug(handled ? 'webhook handled' : 'webhook stored (no handler configured)');
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const last = attempt >= MAX_EVENT_ATTEMPTS;
+      await store.markEvent(stored.id, { state: last ? 'failed' : 'pending', attempts: attempt, error: message.slice(0, 500) });
+      metrics.webhookEvents.inc({ event: stored.event, outcome: last ? 'failed' : 'retry' });
+      log.error(last ? 'webhook handler failed; giving up' : 'webhook handler failed; will retry', { error: message });
+      if (!last && !this.stopped) {
+        const delay = this.deps.retryDelayMs?.(attempt) ?? 250 * 4 ** (attempt - 1);
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          this.schedule({ ...stored, attempts: attempt });
+        }, delay);
+        this.timers.add(timer);
+      }
+    }
+    if (FINAL_EVENTS.has(stored.event) && this.deps.onFinal) {
+      await this.deps.onFinal(stored.callId).catch((error: unknown) => log.error('cannot write the recording', { error: error instanceof Error ? error.message : String(error) }));
+    }
+  }
+}

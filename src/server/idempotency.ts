@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import type { Store, StoredResponse } from '../store/store.js';
+
+/** JSON with object keys sorted at every level, so `{a,b}` and `{b,a}` are the same call. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.keys(value as object)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+  return `{${entries.join(',')}}`;
+}
+
+/** Key of a function call: Retell's tool_call_id when sent, else (call_id, name, canonical args). */
+export function functionCallKey(input: { callId: string; handler: string; args: unknown; toolCallId?: string }): string {
+  const material = input.toolCallId ? `tool\u0000${input.callId}\u0000${input.toolCallId}` : `fn\u0000${input.callId}\u0000${input.handler}\u0000${canonicalJson(input.args)}`;
+  return `fn:${createHash('sha256').update(material).digest('hex')}`;
+}
+
+export interface Work {
+  response: StoredResponse;
+  /** Keep the response for retries (success). False: forget the call so a retry runs it again. */
+  keep: boolean;
+  /** The handler outlived its timeout: settle the record when it finishes. */
+  late?: Promise<{ response: StoredResponse; keep: boolean }>;
+}
+
+export interface IdempotencyResult {
+  response: StoredResponse;
+  /** Answered from an earlier or concurrent run: the handler did not run for this request. */
+  duplicate: boolean;
+}
+
+const POLL_MS = 25;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Runs work once per key. Concurrent duplicates in this process wait on the first run's promise;
+ * duplicates from other processes (a shared store) poll the record until it is done; a record left
+ * pending by a dead process is taken over once it is twice the timeout old.
+ */
+export class Idempotency {
+  private readonly inflight = new Map<string, Promise<StoredResponse>>();
+  private readonly settling = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly store: Store,
+    /** Unique per process, so a claim shows who holds it. */
+    private readonly owner: string,
+  ) {}
+
+  async run(key: string, timeoutMs: number, timeoutResponse: StoredResponse, work: () => Promise<Work>): Promise<IdempotencyResult> {
+    const running = this.inflight.get(key);
+    if (running) return { response: await withTimeout(running, timeoutMs, timeoutResponse), duplicate: true };
+
+    let resolve!: (r: StoredResponse) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<StoredResponse>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    promise.catch(() => {});
+    // Set before the first await, so every concurrent duplicate finds it.
+    this.inflight.set(key, promise);
+    let keepInflight = false;
+    try {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const claim = await this.store.claim(key, this.owner, Date.now());
+        if (claim.state === 'done') {
+          resolve(claim.response);
+          return { response: claim.response, duplicate: true };
+        }
+        if (claim.state === 'pending') {
+          if (await this.store.takeOver(key, this.owner, Date.now() - 2 * timeoutMs, Date.now())) break;
+          if (Date.now() >= deadline) {
+            resolve(timeoutResponse);
+            return { response: timeoutResponse, duplicate: true };
+          }
+          await delay(POLL_MS);
+          continue;
+        }
+        break;
+      }
+      const result = await work();
+      if (result.keep) await this.store.complete(key, this.owner, result.response);
+      else if (result.late) {
+        // Retries that arrive while the late handler still runs wait for its real answer.
+        keepInflight = true;
+        const settled = result.late.then(async (late) => {
+          if (late.keep) await this.store.complete(key, this.owner, late.response);
+          else await this.store.release(key, this.owner);
+          return late.response;
+        });
+        const tracked = settled.finally(() => {
+          if (this.inflight.get(key) === settled) this.inflight.delete(key);
+          this.settling.delete(tracked);
+        });
+        tracked.catch(() => {});
+        this.settling.add(tracked);
+        this.inflight.set(key, settled);
+      } else await this.store.release(key, this.owner);
+      resolve(result.response);
+      return { response: result.response, duplicate: false };
+    } catch (error) {
+      await this.store.release(key, this.owner).catch(() => {});
+      reject(error);
+      throw error;
+    } finally {
+      if (!keepInflight && this.inflight.get(key) === promise) this.inflight.delete(key);
+    }
+  }
+
+  /** Handlers that outlived their timeout; shutdown waits for them. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.settling]);
+  }
+}
+
+function withTimeout(promise: Promise<StoredResponse>, ms: number, fallback: StoredResponse): Promise<StoredResponse> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<StoredResponse>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,101 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Store } from '../store/store.js';
+import type { Redactor } from './redact.js';
+
+/** Bump on any incompatible change; `replay` reads this to know how to read the rest. */
+export const RECORDING_VERSION = 1;
+
+export interface RecordedEvent {
+  event: string;
+  receivedAt: string;
+  /** The webhook body as received, redacted. */
+  payload: unknown;
+}
+
+export interface RecordedFunctionCall {
+  traceId: string;
+  name: string;
+  handler: string;
+  toolCallId?: string;
+  agentVersion?: number | string;
+  args: unknown;
+  status: number;
+  outcome: string;
+  result: unknown;
+  durationMs: number;
+  startedAt: string;
+  duplicate: boolean;
+}
+
+/** The recording format (schemas/recording.schema.json, docs/recording.md). */
+export interface Recording {
+  version: typeof RECORDING_VERSION;
+  callId: string;
+  agentId?: string;
+  agentVersion?: number | string;
+  recordedAt: string;
+  /** The latest call object seen (from call_analyzed when it came), redacted. */
+  call: Record<string, unknown>;
+  events: RecordedEvent[];
+  functionCalls: RecordedFunctionCall[];
+}
+
+export async function buildRecording(store: Store, callId: string, redactor: Redactor, now = Date.now()): Promise<Recording> {
+  const events = await store.eventsForCall(callId);
+  const traces = await store.tracesForCall(callId);
+  const recordedEvents: RecordedEvent[] = [];
+  let call: Record<string, unknown> = {};
+  for (const e of events) {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(e.body);
+    } catch {
+      payload = e.body;
+    }
+    const body = payload as { call?: Record<string, unknown>; chat?: Record<string, unknown> };
+    if (body && typeof body === 'object' && (body.call || body.chat) && e.event !== 'transcript_updated') call = (body.call ?? body.chat)!;
+    recordedEvents.push({ event: e.event, receivedAt: new Date(e.receivedAt).toISOString(), payload });
+  }
+  const recording: Recording = {
+    version: RECORDING_VERSION,
+    callId,
+    ...(typeof call.agent_id === 'string' ? { agentId: call.agent_id } : {}),
+    ...(call.agent_version !== undefined ? { agentVersion: call.agent_version as number | string } : {}),
+    recordedAt: new Date(now).toISOString(),
+    call,
+    events: recordedEvents,
+    functionCalls: traces.map((t) => ({
+      traceId: t.traceId,
+      name: t.name,
+      handler: t.handler,
+      ...(t.toolCallId ? { toolCallId: t.toolCallId } : {}),
+      ...(t.agentVersion !== undefined ? { agentVersion: t.agentVersion } : {}),
+      args: t.args ?? null,
+      status: t.status,
+      outcome: t.outcome,
+      result: t.result ?? null,
+      durationMs: t.durationMs,
+      startedAt: new Date(t.startedAt).toISOString(),
+      duplicate: t.duplicate,
+    })),
+  };
+  // One session for the whole file: the same number is the same placeholder in every event.
+  return redactor.session()(recording) as Recording;
+}
+
+/** A file name that cannot escape the folder, whatever the call id holds. */
+export function recordingFileName(callId: string): string {
+  return `${callId.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_').slice(0, 200) || 'call'}.json`;
+}
+
+/** Writes (and rewrites, when call_analyzed follows call_ended) one file per call, atomically. */
+export async function writeRecording(dir: string, store: Store, callId: string, redactor: Redactor): Promise<string> {
+  const recording = await buildRecording(store, callId, redactor);
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, recordingFileName(callId));
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(recording, null, 2)}\n`);
+  await rename(tmp, file);
+  return file;
+}
