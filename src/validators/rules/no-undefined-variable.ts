@@ -1,12 +1,116 @@
+import { label, type GraphNode } from '../../flow/graph.js';
+import { join } from '../../flow/pointer.js';
+import { suggest } from '../../util/suggest.js';
 import { defineRule } from '../rule.js';
+import { declaredVariables, extractVariables, isRaw, isSystemVariable, strings, unknownZone, type StringAt } from '../text.js';
 
-// SKELETON: to be implemented.
+// Keys whose values are ids, code, JSON paths or example transcripts, never templates Retell fills.
+const NOT_TEMPLATES: ReadonlySet<string> = new Set([
+  'id',
+  'type',
+  'name',
+  'tool_id',
+  'tool_ids',
+  'mcp_id',
+  'component_id',
+  'destination_node_id',
+  'display_position',
+  'code',
+  'response_variables',
+  'model_choice',
+  'knowledge_base_ids',
+  'finetune_transition_examples',
+  'finetune_conversation_examples',
+  'positive_finetune_examples',
+  'negative_finetune_examples',
+]);
+
+// The node fields Retell fills variables in (instructions, conditions, transfer targets and messages,
+// inline tools, extract descriptions). Invented or unknown keys are unknown-property's business.
+const NODE_TEMPLATE_FIELDS: readonly string[] = [
+  'instruction',
+  'global_node_setting',
+  'edges',
+  'else_edge',
+  'always_edge',
+  'skip_response_edge',
+  'edge',
+  'success_edge',
+  'failed_edge',
+  'transfer_destination',
+  'transfer_option',
+  'custom_sip_headers',
+  'tools',
+  'variables',
+];
+
+const HINT =
+  'If every call passes it (retell_llm_dynamic_variables, the inbound webhook), list it under lint.variables in your retell-kit config; otherwise give it a value in default_dynamic_variables.';
+
 export default defineRule({
   id: 'no-undefined-variable',
   meta: {
-    description: 'TODO',
-    defaultSeverity: 'error',
-    messages: {},
+    description: '{{variables}} used in prompts, conditions, tools or transfer numbers that nothing declares: no default, no extract node or response variable, not a Retell system variable, not in lint.variables.',
+    defaultSeverity: 'warning',
+    messages: {
+      undefined:
+        '{{ref}} in {{where}} is never set in this flow (no default, extract node or response variable) and is not a Retell system variable: unless every call passes it, the LLM or tool gets the literal text {{ref}}{{didYouMean}}',
+      unknownZone: '{{ref}} in {{where}} names the time zone "{{zone}}", which is not an IANA time zone (e.g. America/New_York): Retell cannot fill it',
+    },
   },
-  check() {},
+  check({ graph, settings, report }) {
+    const declared = declaredVariables(graph);
+    const known = new Set<string>([...declared.keys(), ...settings.variables]);
+    const candidates = [...known];
+
+    // One finding per variable per place (a node, a tool, the global prompt): at its first use.
+    const check = (where: string, found: StringAt[], node?: GraphNode) => {
+      const seen = new Set<string>();
+      for (const { text, pointer } of found) {
+        for (const ref of extractVariables(text)) {
+          const name = ref.name;
+          if (known.has(name) || seen.has(name)) continue;
+          if (isSystemVariable(name)) {
+            const zone = unknownZone(name);
+            if (zone !== undefined) {
+              seen.add(name);
+              report({ messageId: 'unknownZone', data: { ref: `{{${name}}}`, where, zone }, pointer, node });
+            }
+            continue;
+          }
+          seen.add(name);
+          const near = suggest(name, candidates);
+          report({
+            messageId: 'undefined',
+            data: { ref: `{{${name}}}`, name, where, didYouMean: near ? ` (did you mean {{${near}}}?)` : '' },
+            pointer,
+            node,
+            hint: HINT,
+          });
+        }
+      }
+    };
+
+    if (typeof graph.raw.global_prompt === 'string') {
+      check('the global prompt', [{ text: graph.raw.global_prompt, pointer: join(graph.pointer, 'global_prompt') }]);
+    }
+    for (const node of graph.nodes) {
+      const found = NODE_TEMPLATE_FIELDS.flatMap((key) => (key in node.raw ? strings(node.raw[key], join(node.pointer, key), NOT_TEMPLATES) : []));
+      check(`${node.type ? `${node.type} node` : 'node'} ${label(node)}`, found, node);
+    }
+    // Inline subagent tools were walked with their node.
+    for (const tool of graph.tools) {
+      if (tool.inlineOf) continue;
+      check(`tool "${tool.name ?? tool.id ?? '?'}"`, strings(tool.raw, tool.pointer, NOT_TEMPLATES));
+    }
+    for (const scope of [graph.root, ...graph.components]) {
+      const mcps = scope.raw.mcps;
+      if (!Array.isArray(mcps)) continue;
+      mcps.forEach((m, i) => {
+        if (!isRaw(m)) return;
+        const pointer = join(scope.pointer, 'mcps', i);
+        check(`MCP server "${typeof m.name === 'string' ? m.name : i}"`, strings(m, pointer, NOT_TEMPLATES));
+      });
+    }
+  },
 });

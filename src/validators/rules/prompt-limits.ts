@@ -1,12 +1,53 @@
+import { z } from 'zod';
+import { label } from '../../flow/graph.js';
+import { join } from '../../flow/pointer.js';
 import { defineRule } from '../rule.js';
+import { isRaw } from '../text.js';
 
-// SKELETON: to be implemented.
+export const promptLimitsOptions = z.strictObject({
+  /** Longest global_prompt or node instruction, in characters. */
+  maxPromptChars: z.number().int().positive().optional(),
+  /** Most tools one subagent node may offer the LLM (tool_ids plus inline tools). */
+  maxTools: z.number().int().positive().optional(),
+});
+
+export const DEFAULT_MAX_PROMPT_CHARS = 10_000;
+export const DEFAULT_MAX_TOOLS = 20;
+
 export default defineRule({
   id: 'prompt-limits',
   meta: {
-    description: 'TODO',
-    defaultSeverity: 'error',
-    messages: {},
+    description: 'A global prompt or node instruction longer than maxPromptChars (10,000), or a subagent node offering more than maxTools (20) tools.',
+    defaultSeverity: 'warning',
+    options: promptLimitsOptions,
+    messages: {
+      promptTooLong: '{{where}} is {{length}} characters long (limit {{max}}): every turn pays for it in latency and cost, and long prompts are followed less reliably (move detail into nodes or a knowledge base)',
+      tooManyTools: 'subagent node {{node}} offers the LLM {{count}} tools (limit {{max}}): with that many it picks the wrong one more often (split the node, or move fixed steps into function nodes)',
+    },
   },
-  check() {},
+  check({ graph, options, report }) {
+    const opts = (options ?? {}) as z.infer<typeof promptLimitsOptions>;
+    const maxChars = opts.maxPromptChars ?? DEFAULT_MAX_PROMPT_CHARS;
+    const maxTools = opts.maxTools ?? DEFAULT_MAX_TOOLS;
+
+    const global = graph.raw.global_prompt;
+    if (typeof global === 'string' && global.length > maxChars) {
+      report({ messageId: 'promptTooLong', data: { where: 'the global prompt', length: global.length, max: maxChars }, pointer: join(graph.pointer, 'global_prompt') });
+    }
+    for (const node of graph.nodes) {
+      const instruction = node.raw.instruction;
+      if (isRaw(instruction) && typeof instruction.text === 'string' && instruction.text.length > maxChars) {
+        report({
+          messageId: 'promptTooLong',
+          data: { where: `the instruction of ${node.type} node ${label(node)}`, length: instruction.text.length, max: maxChars },
+          node,
+          pointer: join(node.pointer, 'instruction', 'text'),
+        });
+      }
+      if (node.type === 'subagent') {
+        const count = (Array.isArray(node.raw.tool_ids) ? node.raw.tool_ids.length : 0) + (Array.isArray(node.raw.tools) ? node.raw.tools.length : 0);
+        if (count > maxTools) report({ messageId: 'tooManyTools', data: { node: label(node), count, max: maxTools }, node });
+      }
+    }
+  },
 });

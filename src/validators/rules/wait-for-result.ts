@@ -1,12 +1,53 @@
+import { label } from '../../flow/graph.js';
+import { join } from '../../flow/pointer.js';
 import { defineRule } from '../rule.js';
+import { CALLING_TYPES, extractVariables, isRaw, nodeResponseVariables, promptText, resultWord } from '../text.js';
 
-// SKELETON: to be implemented.
 export default defineRule({
   id: 'wait-for-result',
   meta: {
-    description: 'TODO',
-    defaultSeverity: 'error',
-    messages: {},
+    description: 'Function, code and MCP nodes that do not wait for their result but whose transitions read it.',
+    defaultSeverity: 'warning',
+    messages: {
+      promptReadsResult:
+        '{{type}} node {{node}} does not wait for its result (wait_for_result: false), yet its condition "{{text}}" speaks of it ("{{word}}"): the transition is judged right after the call starts, before any result exists (set wait_for_result: true)',
+      equationReadsResult:
+        '{{type}} node {{node}} does not wait for its result (wait_for_result: false), yet its condition tests {{variable}}, which the result sets: the transition is decided before the value arrives (set wait_for_result: true)',
+    },
   },
-  check() {},
+  check({ graph, report }) {
+    for (const node of graph.nodes) {
+      if (!CALLING_TYPES.has(node.type) || node.raw.wait_for_result !== false) continue;
+      const written = new Set(nodeResponseVariables(node));
+      for (const edge of node.out) {
+        if (edge.kind === 'go-back') continue;
+        const condition = join(edge.pointer, 'transition_condition');
+        const text = promptText(edge);
+        if (text !== undefined) {
+          const word = resultWord(text);
+          if (word) {
+            report({
+              messageId: 'promptReadsResult',
+              data: { type: node.type, node: label(node), text: text.trim().slice(0, 80), word },
+              edge,
+              pointer: join(condition, 'prompt'),
+            });
+          }
+          continue;
+        }
+        if (edge.condition?.type !== 'equation' || !Array.isArray(edge.condition.equations)) continue;
+        // One finding per edge: the first equation that reads a response variable.
+        const hit = edge.condition.equations
+          .map((eq, i) => ({ eq, i }))
+          .flatMap(({ eq, i }) =>
+            isRaw(eq)
+              ? (['left', 'right'] as const).flatMap((side) =>
+                  typeof eq[side] === 'string' ? extractVariables(eq[side]).filter((v) => written.has(v.name)).map((v) => ({ name: v.name, pointer: join(condition, 'equations', i, side) })) : [],
+                )
+              : [],
+          )[0];
+        if (hit) report({ messageId: 'equationReadsResult', data: { type: node.type, node: label(node), variable: `{{${hit.name}}}` }, edge, pointer: hit.pointer });
+      }
+    }
+  },
 });
