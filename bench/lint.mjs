@@ -1,0 +1,316 @@
+// npm run bench:lint — whole-process cost of `retell-kit lint` on synthetic flows of 1k, 10k and 100k
+// nodes beside a process that only reads and JSON.parses the same file, the cold start on a real-sized
+// flow beside `node -e ''`, and a folder of 100 real-sized flows in one run. Writes the table into
+// bench/RESULTS.md under "## lint" (other sections are left alone).
+// Options: --quick (fewer runs, no 100k), --no-write (print only).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cli = path.join(repo, 'bin', 'retell-kit.js');
+const quick = process.argv.includes('--quick');
+const write = !process.argv.includes('--no-write');
+
+if (!existsSync(path.join(repo, 'dist', 'cli.js'))) {
+  console.error('bench:lint: dist/ is missing, run npm run build first');
+  process.exit(1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Synthetic flows that look like dashboard exports: mostly conversation nodes with prompt edges,
+// function nodes calling tools, logic splits with equations and an else edge, extract nodes, a few
+// transfers and ends, global nodes, local components with an exit, canvas positions.
+
+/** Deterministic PRNG (mulberry32): the same flow on every run and every machine. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PROMPTS = [
+  'Caller wants to book a new appointment for a haircut or colour',
+  'Caller asks about opening hours or the address of the salon',
+  'Caller wants to reschedule or cancel an existing appointment',
+  'Caller confirms the proposed date and time',
+  'Caller declines and asks for a different time slot',
+  'Caller has a question about prices or services',
+];
+
+function syntheticFlow(nodeCount, seed = 1) {
+  const rand = prng(seed);
+  const int = (n) => Math.floor(rand() * n);
+  const toolCount = Math.max(2, Math.round(nodeCount / 25));
+  const tools = Array.from({ length: toolCount }, (_, i) => ({
+    type: 'custom',
+    tool_id: `tool_${i}`,
+    name: `function_${i}`,
+    description: `Look up record ${i} in the booking system and return the result to the agent.`,
+    url: `https://api.example.com/retell/functions/${i}`,
+    method: 'POST',
+    parameters: { type: 'object', properties: { customer_name: { type: 'string' }, date: { type: 'string' } }, required: ['customer_name'] },
+    response_variables: { [`result_${i}`]: '$.result' },
+    speak_during_execution: true,
+    timeout_ms: 10000,
+  }));
+  const componentCount = Math.max(1, Math.round(nodeCount / 250));
+  const componentSize = 8;
+  const mainCount = nodeCount - componentCount * componentSize;
+  const id = (i) => `node-${i}`;
+  let edgeSeq = 0;
+  const edge = (to, prompt = PROMPTS[int(PROMPTS.length)]) => ({
+    id: `edge-${edgeSeq++}`,
+    transition_condition: { type: 'prompt', prompt },
+    destination_node_id: to,
+  });
+  const position = () => ({ x: int(20000), y: int(20000) });
+  const forward = (i, span = 30) => id(Math.min(mainCount - 1, i + 1 + int(span)));
+  // Every non-terminal node's first way on is the next node, so the whole flow is reachable.
+  const next = (i) => id(Math.min(mainCount - 1, i + 1));
+
+  const nodes = [];
+  for (let i = 0; i < mainCount; i++) {
+    const last = i === mainCount - 1;
+    const r = rand();
+    const base = { id: id(i), name: `Step ${i}`, display_position: position() };
+    if (last || (r < 0.04 && i > 0)) {
+      nodes.push({ ...base, type: 'end', instruction: { type: 'prompt', text: 'Thank the caller and say goodbye.' } });
+    } else if (r < 0.06) {
+      nodes.push({
+        ...base,
+        type: 'transfer_call',
+        transfer_destination: { type: 'predefined', number: '+14155550123' },
+        transfer_option: { type: 'cold_transfer' },
+        edge: edge(next(i), 'Transfer failed'),
+      });
+    } else if (r < 0.2) {
+      const t = int(toolCount);
+      nodes.push({
+        ...base,
+        type: 'function',
+        tool_id: `tool_${t}`,
+        tool_type: 'local',
+        wait_for_result: true,
+        speak_during_execution: true,
+        instruction: { type: 'static_text', text: 'One moment while I check that for you.' },
+        edges: [{ id: `edge-${edgeSeq++}`, transition_condition: { type: 'equation', operator: '&&', equations: [{ left: `{{result_${t}}}`, operator: 'exists' }] }, destination_node_id: forward(i) }],
+        else_edge: edge(next(i), 'Else'),
+      });
+    } else if (r < 0.3) {
+      nodes.push({
+        ...base,
+        type: 'branch',
+        edges: [{ id: `edge-${edgeSeq++}`, transition_condition: { type: 'equation', operator: '||', equations: [{ left: '{{service}}', operator: '==', right: 'haircut' }] }, destination_node_id: forward(i) }],
+        else_edge: edge(next(i), 'Else'),
+      });
+    } else if (r < 0.35) {
+      nodes.push({
+        ...base,
+        type: 'extract_dynamic_variables',
+        variables: [{ type: 'string', name: 'service', description: 'The service the caller wants' }, { type: 'string', name: 'customer_name', description: "The caller's name" }],
+        else_edge: edge(next(i), 'Else'),
+      });
+    } else if (r < 0.37 && componentCount > 0) {
+      nodes.push({ ...base, type: 'component', component_id: `component-${int(componentCount)}`, component_type: 'local', else_edge: edge(next(i), 'Else') });
+    } else {
+      const out = [edge(next(i))];
+      if (rand() < 0.6) out.push(edge(forward(i, 200)));
+      // Real flows loop back through conversation nodes ("try another time"), which is fine: callers speak there.
+      if (i > 10 && rand() < 0.15) out.push(edge(id(i - 1 - int(10)), 'Caller wants to start over'));
+      nodes.push({
+        ...base,
+        type: 'conversation',
+        instruction: { type: 'prompt', text: `Ask {{customer_name}} which service they want at {{salon_name}} and which day suits them best. Step ${i}.` },
+        edges: out,
+      });
+    }
+  }
+  // A few global nodes with go-back conditions, as dashboards use for "speak to a human" and FAQs.
+  for (let g = 0; g < Math.max(1, Math.round(nodeCount / 500)); g++) {
+    const node = nodes[1 + int(mainCount - 2)];
+    if (node.type !== 'conversation') continue;
+    node.global_node_setting = {
+      condition: 'Caller asks to speak with a real person at the salon',
+      go_back_conditions: [{ id: `edge-${edgeSeq++}`, transition_condition: { type: 'prompt', prompt: 'Caller changes their mind and wants to continue' } }],
+    };
+  }
+  const components = Array.from({ length: componentCount }, (_, c) => {
+    const cid = (k) => `c${c}-node-${k}`;
+    const cnodes = [];
+    for (let k = 0; k < componentSize - 1; k++) {
+      cnodes.push({
+        id: cid(k),
+        type: 'conversation',
+        name: `Component ${c} step ${k}`,
+        display_position: position(),
+        instruction: { type: 'prompt', text: 'Answer the caller\'s question about the salon briefly.' },
+        edges: [edge(cid(k + 1))],
+      });
+    }
+    cnodes.push({ id: cid(componentSize - 1), type: 'end', name: 'Exit Component', display_position: position() });
+    return { conversation_flow_component_id: `component-${c}`, name: `FAQ ${c}`, start_node_id: cid(0), nodes: cnodes };
+  });
+  return {
+    conversation_flow_id: `conversation_flow_bench_${nodeCount}`,
+    version: 1,
+    start_speaker: 'agent',
+    model_choice: { type: 'cascading', model: 'gpt-4.1' },
+    global_prompt: 'You are the friendly receptionist of {{salon_name}}, a hair salon. Keep answers short.',
+    default_dynamic_variables: { salon_name: 'Studio Lumen', customer_name: 'there', service: 'haircut' },
+    start_node_id: id(0),
+    tools,
+    nodes,
+    components,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+/** Prints the child's peak RSS on exit. Loaded only in separate RSS runs, so timings are untouched. */
+const RSS_HOOK = `data:text/javascript,${encodeURIComponent("process.on('exit',()=>process.stderr.write('\\nBENCH_MAXRSS_KB '+process.resourceUsage().maxRSS+'\\n'))")}`;
+
+function runOnce(args, { rss = false, cwd } = {}) {
+  const argv = rss ? ['--import', RSS_HOOK, ...args] : args;
+  const started = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, argv, { cwd, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (child.error) throw child.error;
+  const m = /BENCH_MAXRSS_KB (\d+)/.exec(child.stderr ?? '');
+  return { ms, status: child.status, signal: child.signal, stdout: child.stdout, stderr: child.stderr, rssMb: m ? Number(m[1]) / 1024 : undefined };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+/** Median wall time over `runs` (after one warm-up for the file cache), plus one run for peak RSS. */
+function measure(args, runs, opts = {}) {
+  const warm = runOnce(args, opts);
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push(runOnce(args, opts).ms);
+  const rss = runOnce(args, { ...opts, rss: true });
+  return { ms: median(times), min: Math.min(...times), rssMb: rss.rssMb, last: warm };
+}
+
+/** A lint run must exit 0 or 1 with a JSON report: a crash or a stack overflow is a failed benchmark. */
+function checkLint(run, what) {
+  const problems = [];
+  if (run.signal) problems.push(`killed by ${run.signal}`);
+  if (run.status !== 0 && run.status !== 1) problems.push(`exit ${run.status}: ${run.stderr.trim().split('\n')[0]}`);
+  if (/Maximum call stack|RangeError/.test(run.stderr) || /internal-error/.test(run.stdout)) problems.push('stack overflow or internal error');
+  let summary;
+  try {
+    summary = JSON.parse(run.stdout).summary;
+  } catch {
+    problems.push('stdout is not a JSON report');
+  }
+  if (problems.length) throw new Error(`${what}: ${problems.join('; ')}`);
+  return summary;
+}
+
+const fmtMs = (ms) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+const fmtMb = (mb) => (mb === undefined ? 'n/a' : `${Math.round(mb)} MB`);
+const fmtSize = (bytes) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.round(bytes / 1e3)} kB`);
+
+// ---------------------------------------------------------------------------------------------
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'retell-kit-bench-'));
+const lines = [];
+const out = (line = '') => {
+  lines.push(line);
+  console.log(line);
+};
+
+try {
+  const sizes = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
+  const runsFor = (n) => (quick ? 3 : n >= 100_000 ? 3 : 7);
+  const parseScript = "JSON.parse(require('fs').readFileSync(process.argv[1],'utf8'))";
+  const lintArgs = (file) => [cli, 'lint', file, '--format', 'json'];
+
+  process.stderr.write(`bench:lint: generating flows in ${tmp}\n`);
+  const rows = [];
+  for (const n of sizes) {
+    const file = path.join(tmp, `flow-${n}.json`);
+    writeFileSync(file, JSON.stringify(syntheticFlow(n), null, 2));
+    process.stderr.write(`bench:lint: ${n} nodes (${fmtSize(statSync(file).size)})...\n`);
+    const parse = measure(['-e', parseScript, file], runsFor(n), { cwd: tmp });
+    const lint = measure(lintArgs(file), runsFor(n), { cwd: tmp });
+    const summary = checkLint(lint.last, `lint of ${n} nodes`);
+    rows.push({ n, size: statSync(file).size, parse, lint, summary });
+  }
+
+  // Cold start: a real-sized flow (~50 nodes) beside an empty node process.
+  const small = path.join(tmp, 'flow-50.json');
+  writeFileSync(small, JSON.stringify(syntheticFlow(50, 7), null, 2));
+  const coldRuns = quick ? 5 : 15;
+  const nodeEmpty = measure(['-e', ''], coldRuns, { cwd: tmp });
+  const cold = measure(lintArgs(small), coldRuns, { cwd: tmp });
+  checkLint(cold.last, 'cold start');
+
+  // A folder of 100 real-sized flows in one run.
+  const folder = path.join(tmp, 'flows');
+  mkdirSync(folder);
+  for (let i = 0; i < 100; i++) writeFileSync(path.join(folder, `flow-${String(i).padStart(3, '0')}.json`), JSON.stringify(syntheticFlow(40 + (i % 30), 100 + i), null, 2));
+  const batch = measure(lintArgs(folder), quick ? 3 : 5, { cwd: tmp });
+  const batchSummary = checkLint(batch.last, 'folder of 100 flows');
+
+  // ---- report
+  const at10k = rows.find((r) => r.n === 10_000);
+  const ratio10k = at10k ? at10k.lint.ms / at10k.parse.ms : undefined;
+  const r10 = rows.find((r) => r.n === 10_000);
+  const r100 = rows.find((r) => r.n === 100_000);
+  const growth = r10 && r100 ? r100.lint.ms / r10.lint.ms : undefined;
+  const coldRatio = cold.ms / nodeEmpty.ms;
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+
+  out(`Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${os.cpus().length} × ${cpu}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on the machine inflates every number alike).`);
+  out(`Whole-process wall time, median of ${quick ? 3 : 7} runs (3 at 100k) after a warm-up; peak RSS from one more run. \`lint\` is \`node bin/retell-kit.js lint <file> --format json\`; \`parse floor\` is \`node -e\` reading and \`JSON.parse\`-ing the same file.`);
+  out('');
+  out('| flow | file | parse floor | lint | lint / floor | lint per 1k nodes | peak RSS (floor / lint) | findings |');
+  out('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const s = r.summary;
+    out(`| ${r.n.toLocaleString('en-US')} nodes | ${fmtSize(r.size)} | ${fmtMs(r.parse.ms)} | ${fmtMs(r.lint.ms)} | ${(r.lint.ms / r.parse.ms).toFixed(2)}× | ${fmtMs((r.lint.ms / r.n) * 1000)} | ${fmtMb(r.parse.rssMb)} / ${fmtMb(r.lint.rssMb)} | ${s.errors} errors, ${s.warnings} warnings |`);
+  }
+  out('');
+  out('| start-up | median | ratio |');
+  out('|---|---|---|');
+  out(`| \`node -e ''\` | ${fmtMs(nodeEmpty.ms)} | 1× |`);
+  out(`| lint of a 50-node flow (cold start) | ${fmtMs(cold.ms)} | ${coldRatio.toFixed(2)}× |`);
+  out(`| lint of a folder of 100 flows (40-70 nodes) in one run | ${fmtMs(batch.ms)} | ${fmtMs(batch.ms / 100)} a flow, ${batchSummary.files} files |`);
+  out('');
+  out('Targets (issue 2):');
+  if (ratio10k !== undefined) out(`- 10k nodes within 3× the parse floor: ${ratio10k.toFixed(2)}× — ${ratio10k <= 3 ? 'met' : 'MISSED'}`);
+  if (growth !== undefined) out(`- linear to 100k without a stack overflow: 10× the nodes took ${growth.toFixed(1)}× the time, no crash — ${growth <= 15 ? 'met' : 'MISSED (super-linear)'}`);
+  out(`- cold start within 2× \`node -e ''\`: ${coldRatio.toFixed(2)}× — ${coldRatio <= 2 ? 'met' : 'MISSED'}`);
+
+  if (write && !quick) {
+    const results = path.join(repo, 'bench', 'RESULTS.md');
+    const section = `## lint\n\nGenerated by \`npm run bench:lint\` (bench/lint.mjs); edit the script, not this section.\n\n${lines.join('\n')}\n`;
+    let doc = existsSync(results) ? readFileSync(results, 'utf8') : '# Benchmarks\n';
+    const start = doc.search(/^## lint\s*$/m);
+    if (start === -1) {
+      doc = `${doc.trimEnd()}\n\n${section}`;
+    } else {
+      const rest = doc.slice(start + 1);
+      const next = rest.search(/^## /m);
+      const end = next === -1 ? doc.length : start + 1 + next;
+      doc = `${doc.slice(0, start)}${section}${end < doc.length ? '\n' + doc.slice(end) : ''}`;
+    }
+    writeFileSync(results, doc);
+    process.stderr.write(`bench:lint: wrote the "## lint" section of ${path.relative(process.cwd(), results) || results}\n`);
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
