@@ -62,6 +62,12 @@ export default defineRule({
     const declared = declaredVariables(graph);
     const known = new Set<string>([...declared.keys(), ...settings.variables]);
     const candidates = [...known];
+    // The same name is usually missing in many nodes; compute its suggestion once.
+    const suggestions = new Map<string, string | undefined>();
+    const nearest = (name: string) => {
+      if (!suggestions.has(name)) suggestions.set(name, suggest(name, candidates));
+      return suggestions.get(name);
+    };
 
     // One finding per variable per place (a node, a tool, the global prompt): at its first use.
     const check = (where: string, found: StringAt[], node?: GraphNode) => {
@@ -79,7 +85,7 @@ export default defineRule({
             continue;
           }
           seen.add(name);
-          const near = suggest(name, candidates);
+          const near = nearest(name);
           report({
             messageId: 'undefined',
             data: { ref: `{{${name}}}`, name, where, didYouMean: near ? ` (did you mean {{${near}}}?)` : '' },
