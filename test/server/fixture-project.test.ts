@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
+import { lintFiles, resolveLintOptions } from '../../src/validators/lint.js';
 import type { RetellKitConfig } from '../../src/config/schema.js';
 import { API_KEY, callObject, signedPost, start, until, type Started } from './helpers.js';
 
@@ -26,6 +27,13 @@ const fn = (name: string, callId: string, args: Record<string, unknown>, extra: 
   signedPost(s!.url, `/functions/${name}`, { name, call: callObject(callId, extra), args }).then((r) => ({ status: r.status, body: r.json() }));
 
 describe('fixture project: salon booking agent', () => {
+  it('ships a flow whose tools match the functions and that lints clean with the project config', async () => {
+    const [result] = await lintFiles(['flow.json'], { ...resolveLintOptions(config.lint), cwd: projectDir });
+    expect(result!.diagnostics).toEqual([]);
+    const flow = JSON.parse(readFileSync(path.join(projectDir, 'flow.json'), 'utf8'));
+    expect(flow.tools.map((t: { name: string }) => t.name).sort()).toEqual(Object.keys(config.functions!).sort());
+  });
+
   it('answers call_inbound with the tenant of the dialled number and the caller if known', async () => {
     s = await start(config);
     const first = await signedPost(s.url, '/webhook/inbound', { event: 'call_inbound', call_inbound: { from_number: '+14155559876', to_number: '+1 (415) 555-0100', call_id: 'call_in1' } });
