@@ -10,6 +10,7 @@ export class FlowAnalysis {
   private _reachesDeadEnd?: Uint8Array;
   private _silentCycles?: GraphNode[][];
   private _usedComponents?: Set<Scope>;
+  private readonly _pathTrees = new Map<Scope, Map<GraphNode, GraphNode | null>>();
 
   constructor(readonly graph: FlowGraph) {}
 
@@ -109,23 +110,25 @@ export class FlowAnalysis {
 
   /** Shortest path of nodes from the scope's entries to `target` (inclusive), for messages. */
   pathTo(target: GraphNode): GraphNode[] {
-    const scope = target.scope;
-    const prev = new Map<GraphNode, GraphNode | null>();
-    const queue: GraphNode[] = [];
-    for (const e of this.entries(scope)) {
-      prev.set(e, null);
-      queue.push(e);
-    }
-    for (let head = 0; head < queue.length; head++) {
-      const node = queue[head]!;
-      if (node === target) break;
-      for (const edge of node.out) {
-        const to = edge.to;
-        if (to && !prev.has(to)) {
-          prev.set(to, node);
-          queue.push(to);
+    // One breadth-first tree per scope, built on first use: rules ask for many paths in one flow.
+    let prev = this._pathTrees.get(target.scope);
+    if (!prev) {
+      prev = new Map<GraphNode, GraphNode | null>();
+      const queue: GraphNode[] = [];
+      for (const e of this.entries(target.scope)) {
+        prev.set(e, null);
+        queue.push(e);
+      }
+      for (let head = 0; head < queue.length; head++) {
+        for (const edge of queue[head]!.out) {
+          const to = edge.to;
+          if (to && !prev.has(to)) {
+            prev.set(to, queue[head]!);
+            queue.push(to);
+          }
         }
       }
+      this._pathTrees.set(target.scope, prev);
     }
     if (!prev.has(target)) return [target];
     const path: GraphNode[] = [];

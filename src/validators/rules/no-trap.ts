@@ -17,29 +17,44 @@ export default defineRule({
     const entryPoints = new Set<GraphNode>();
     for (const scope of [graph.root, ...graph.components]) for (const e of analysis.entries(scope)) entryPoints.add(e);
 
+    const regionSizes = trappedRegionSizes(graph.nodes, trapped);
     for (const node of graph.nodes) {
       if (!trapped(node)) continue;
       // A component whose start is trapped has no reachable exit at all: component-exit says so.
       if (node.scope.kind === 'component' && node === node.scope.start) continue;
       const isEntry = entryPoints.has(node) || node.in.some((e) => analysis.isReachable(e.from) && !trapped(e.from));
       if (!isEntry) continue;
-      const path = analysis.pathTo(node).map(label).join(' -> ');
-      report({ messageId: 'trap', data: { type: node.type || 'untyped', node: label(node), path, count: regionSize(node, trapped) }, node });
+      const path = shortPath(analysis.pathTo(node));
+      report({ messageId: 'trap', data: { type: node.type || 'untyped', node: label(node), path, count: regionSizes.get(node)! }, node });
     }
   },
 });
 
-/** How many trapped nodes the entry leads to (the trap is closed under successors). */
-function regionSize(entry: GraphNode, trapped: (n: GraphNode) => boolean): number {
-  const seen = new Set<GraphNode>([entry]);
-  const queue = [entry];
-  for (let head = 0; head < queue.length; head++) {
-    for (const e of queue[head]!.out) {
-      if (e.to && trapped(e.to) && !seen.has(e.to)) {
-        seen.add(e.to);
-        queue.push(e.to);
+/** Long paths keep their start and the last steps into the trap. */
+function shortPath(path: GraphNode[]): string {
+  if (path.length <= 6) return path.map(label).join(' -> ');
+  return [...path.slice(0, 2).map(label), `... (${path.length - 5} more)`, ...path.slice(-3).map(label)].join(' -> ');
+}
+
+/** Size of each trapped node's region: trapped nodes joined by edges in either direction, counted once. */
+function trappedRegionSizes(nodes: GraphNode[], trapped: (n: GraphNode) => boolean): Map<GraphNode, number> {
+  const sizes = new Map<GraphNode, number>();
+  for (const seed of nodes) {
+    if (sizes.has(seed) || !trapped(seed)) continue;
+    const region = [seed];
+    sizes.set(seed, 0);
+    const visit = (n: GraphNode | undefined) => {
+      if (n && trapped(n) && !sizes.has(n)) {
+        sizes.set(n, 0);
+        region.push(n);
       }
+    };
+    for (let head = 0; head < region.length; head++) {
+      const n = region[head]!;
+      for (const e of n.out) visit(e.to);
+      for (const e of n.in) visit(e.from);
     }
+    for (const n of region) sizes.set(n, region.length);
   }
-  return seen.size;
+  return sizes;
 }

@@ -56,6 +56,13 @@ ruleTester('no-trap', {
       ],
     },
     {
+      name: 'a long path in is shortened to its start and its last steps',
+      flow: baseFlow({
+        nodes: [conv('greet', 'p1', 'bye'), { id: 'bye', type: 'end' }, conv('p1', 'p2', 'bye'), conv('p2', 'p3', 'bye'), conv('p3', 'p4', 'bye'), conv('p4', 'p5', 'bye'), conv('p5', 'p6', 'bye'), conv('p6', 'trap'), conv('trap', 'trap')],
+      }),
+      errors: [{ messageId: 'trap', nodeId: 'p6', data: { path: '"greet" -> "p1" -> ... (2 more) -> "p4" -> "p5" -> "p6"', count: 2 } }],
+    },
+    {
       name: 'a trapped start node',
       flow: baseFlow({ nodes: [conv('greet', 'ask'), { id: 'bye', type: 'end' }, conv('ask', 'greet')] }),
       errors: [{ messageId: 'trap', pointer: '/nodes/0', data: { path: '"greet"', count: 2 } }],
