@@ -1,4 +1,4 @@
-import { label, type GraphNode } from '../../flow/graph.js';
+import { label, type GraphNode, type Scope } from '../../flow/graph.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule({
@@ -7,7 +7,8 @@ export default defineRule({
     description: 'From every reachable node some path of edges leads to an end, transfer or swap node (in a component: to an exit), without relying on a global node.',
     defaultSeverity: 'error',
     messages: {
-      trap: '{{type}} node {{node}} starts a trap of {{count}} nodes: no edge path from it reaches an end, transfer or exit node, so only a global node can get the caller out (path in: {{path}}; add an edge toward an end node)',
+      trap: '{{type}} node {{node}} starts a trap of {{count}} nodes: no edge path from it reaches an end, transfer or exit node, and no global node can end the call either (path in: {{path}}; add an edge toward an end node)',
+      globalOnly: '{{type}} node {{node}} starts a trap of {{count}} nodes: no edge path from it reaches an end, transfer or exit node, so only global node {{global}} can end the call, and only if its condition fires (path in: {{path}}; add an edge toward an end node)',
     },
   },
   check({ graph, analysis, report }) {
@@ -18,6 +19,10 @@ export default defineRule({
     for (const scope of [graph.root, ...graph.components]) for (const e of analysis.entries(scope)) entryPoints.add(e);
 
     const regionSizes = trappedRegionSizes(graph.nodes, trapped);
+    // A global node that can finish is a real, if fragile, way out: a warning, not an error. Only
+    // globals of the same scope count: whether flow globals fire inside a component is not documented.
+    const globalExit = new Map<Scope, GraphNode>();
+    for (const n of graph.nodes) if (n.isGlobal && canFinish[n.index] && !globalExit.has(n.scope)) globalExit.set(n.scope, n);
     for (const node of graph.nodes) {
       if (!trapped(node)) continue;
       // A component whose start is trapped has no reachable exit at all: component-exit says so.
@@ -25,7 +30,10 @@ export default defineRule({
       const isEntry = entryPoints.has(node) || node.in.some((e) => analysis.isReachable(e.from) && !trapped(e.from));
       if (!isEntry) continue;
       const path = shortPath(analysis.pathTo(node));
-      report({ messageId: 'trap', data: { type: node.type || 'untyped', node: label(node), path, count: regionSizes.get(node)! }, node });
+      const data = { type: node.type || 'untyped', node: label(node), path, count: regionSizes.get(node)! };
+      const escape = globalExit.get(node.scope);
+      if (escape) report({ messageId: 'globalOnly', data: { ...data, global: label(escape) }, node, severity: 'warning' });
+      else report({ messageId: 'trap', data, node });
     }
   },
 });

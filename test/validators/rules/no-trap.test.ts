@@ -43,9 +43,27 @@ ruleTester('no-trap', {
       errors: [{ messageId: 'trap', pointer: '/nodes/2', severity: 'error', nodeId: 'ask', data: { type: 'conversation', node: '"ask"', path: '"Greet" -> "ask"', count: 2 } }],
     },
     {
-      name: 'a global node is no way out',
-      flow: loopFlow([{ ...conv('g', 'bye'), global_node_setting: { condition: 'Caller wants to hang up' } }]),
-      errors: [{ messageId: 'trap', nodeId: 'ask' }],
+      name: 'a global node that can end the call makes it a warning',
+      flow: loopFlow([{ ...conv('g', 'bye'), name: 'Hang up', global_node_setting: { condition: 'Caller wants to hang up' } }]),
+      errors: [{ messageId: 'globalOnly', nodeId: 'ask', severity: 'warning', data: { global: '"Hang up"', count: 2 } }],
+    },
+    {
+      name: 'a global node that only goes back is no way out',
+      flow: loopFlow([{ ...conv('g'), global_node_setting: { condition: 'Caller asks about prices', go_back_conditions: [{ id: 'gb', transition_condition: { type: 'prompt', prompt: 'Answered' } }] } }]),
+      errors: [{ messageId: 'trap', nodeId: 'ask', severity: 'error' }],
+    },
+    {
+      name: 'a flow-level global does not count inside a component',
+      flow: baseFlow({
+        start_node_id: 'enter',
+        nodes: [
+          { id: 'enter', type: 'component', component_type: 'local', component_id: 'comp', else_edge: { id: 'el', transition_condition: { type: 'prompt', prompt: 'Else' }, destination_node_id: 'bye' } },
+          { id: 'bye', type: 'end' },
+          { ...conv('g', 'bye'), global_node_setting: { condition: 'Caller wants to hang up' } },
+        ],
+        components: [{ conversation_flow_component_id: 'comp', name: 'comp', start_node_id: 'c1', nodes: [conv('c1', 'exit', 'spin'), { id: 'exit', type: 'end' }, conv('spin', 'spin')] }],
+      }),
+      errors: [{ messageId: 'trap', pointer: '/components/0/nodes/2', severity: 'error' }],
     },
     {
       name: 'each entry into one trap is reported',
