@@ -1,12 +1,32 @@
 import { defineRule } from '../rule.js';
+import { checkFlowSchema, ownerOf } from '../schema/check.js';
 
-// SKELETON: to be implemented.
+const WHAT_A_FLOW_IS = 'a flow is an object with "nodes" and "start_node_id", or an agent export with a "conversationFlow" object';
+
 export default defineRule({
   id: 'schema',
   meta: {
-    description: 'TODO',
+    description: "The flow matches Retell's API schema (generated from the official retell-sdk types): required keys, node/tool/condition types, value types and allowed values.",
     defaultSeverity: 'error',
-    messages: {},
+    messages: {
+      // Reported by the loader for JSON that is not a flow at all.
+      notAnObject: `expected a conversation flow, found {{found}}: ${WHAT_A_FLOW_IS}`,
+      unrecognized: `not a conversation flow (keys: {{keys}}): ${WHAT_A_FLOW_IS}`,
+      missing: '{{path}}: {{what}} is missing required {{properties}}',
+      badTag: '{{path}}: {{value}} is not a {{what}}; expected one of {{expected}}',
+      missingTag: '{{path}}: {{what}} has no "{{tag}}"; expected one of {{expected}}',
+      type: '{{path}}: expected {{expected}}, found {{found}}',
+      enum: '{{path}}: {{value}} is not allowed; expected one of {{expected}}',
+      const: '{{path}}: expected {{expected}}, found {{value}}',
+      mustBeEmpty: '{{path}}: a {{what}} has no {{key}}, found {{count}}: Retell ignores them here (it only ever writes an empty list); move them to a node that uses them',
+      noShape: '{{path}}: matches none of the accepted shapes: {{expected}}',
+      invalid: '{{path}}: {{problem}}',
+    },
   },
-  check() {},
+  check({ graph, report }) {
+    for (const problem of checkFlowSchema(graph.raw).problems) {
+      const pointer = graph.pointer + problem.path;
+      report({ messageId: problem.messageId, data: problem.data, pointer, ...ownerOf(graph, pointer) });
+    }
+  },
 });

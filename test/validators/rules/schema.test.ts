@@ -1,0 +1,146 @@
+import { baseFlow, ruleTester } from '../../helpers/rule-tester.js';
+
+const nodes = (...extra: unknown[]) => [...(baseFlow().nodes as unknown[]), ...extra];
+const NODE_TYPES = 'conversation, subagent, end, function, code, transfer_call, press_digit, branch, sms, extract_dynamic_variables, agent_swap, mcp, component, bridge_transfer, cancel_transfer';
+
+ruleTester('schema', {
+  valid: [
+    { name: 'the base flow', flow: baseFlow() },
+    {
+      name: 'a GET response with server keys and canvas keys Retell writes',
+      flow: baseFlow({
+        conversation_flow_id: 'conversation_flow_1a2b',
+        version: 3,
+        is_published: true,
+        last_modification_timestamp: 1767225600000,
+        begin_tag_display_position: { x: 10, y: 20 },
+        notes: [],
+        nodes: [
+          { ...(baseFlow().nodes as Record<string, unknown>[])[0], start_speaker: 'agent', display_position: { x: 1, y: 2 } },
+          { id: 'bye', type: 'end', edges: [] },
+        ],
+      }),
+    },
+    { name: 'an agent export', flow: { agent_name: 'Front desk', conversationFlow: baseFlow() } },
+    {
+      name: 'unknown keys are unknown-property\'s finding, also inside a nullable list',
+      flow: baseFlow({
+        _note: 'draft',
+        tools: [{ type: 'custom', name: 'lookup', url: 'https://example.com/lookup', tool_id: 't1', parameter_mapping: {} }],
+        nodes: [{ ...(baseFlow().nodes as Record<string, unknown>[])[0], actions: [] }, (baseFlow().nodes as unknown[])[1]],
+      }),
+    },
+    { name: 'nullable values may be null', flow: baseFlow({ tools: null, components: null, global_prompt: null }) },
+    {
+      name: 'an equation condition and an else edge',
+      flow: baseFlow({
+        nodes: nodes({
+          id: 'route',
+          type: 'branch',
+          edges: [{ id: 'vip', destination_node_id: 'bye', transition_condition: { type: 'equation', operator: '&&', equations: [{ left: '{{tier}}', operator: '==', right: 'vip' }] } }],
+          else_edge: { id: 'else', destination_node_id: 'bye', transition_condition: { type: 'prompt', prompt: 'Else' } },
+        }),
+      }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'an unknown node type names the node types',
+      flow: baseFlow({ nodes: nodes({ id: 'x', type: 'convo', instruction: { type: 'prompt', text: 'Hi' } }) }),
+      errors: [{ messageId: 'badTag', pointer: '/nodes/2/type', nodeId: 'x', data: { path: 'nodes/2/type', value: '"convo"', what: 'node type', expected: NODE_TYPES } }],
+    },
+    {
+      name: 'a node without a type',
+      flow: baseFlow({ nodes: nodes({ id: 'x', instruction: { type: 'prompt', text: 'Hi' } }) }),
+      errors: [{ messageId: 'missingTag', pointer: '/nodes/2', data: { what: 'node', tag: 'type', expected: NODE_TYPES } }],
+    },
+    {
+      name: 'only the errors of the variant the type names (not a wall from every node type)',
+      flow: baseFlow({ nodes: nodes({ id: 'f', type: 'function', tool_id: 't1', edges: [] }) }),
+      errors: [{ messageId: 'missing', pointer: '/nodes/2', nodeId: 'f', data: { path: 'nodes/2', what: 'function node', properties: '"tool_type", "wait_for_result"', count: 2 } }],
+    },
+    {
+      name: 'missing top-level keys point at the flow and name them',
+      flow: { start_node_id: 'a', nodes: [{ id: 'a', type: 'end' }] },
+      errors: [{ messageId: 'missing', pointer: '', data: { path: '(flow)', what: 'the flow', properties: '"model_choice", "start_speaker"' } }],
+    },
+    {
+      name: 'an unknown condition type',
+      flow: baseFlow({
+        nodes: [
+          {
+            id: 'greet',
+            type: 'conversation',
+            instruction: { type: 'prompt', text: 'Hi' },
+            edges: [{ id: 'e1', destination_node_id: 'bye', transition_condition: { type: 'regex', prompt: 'yes' } }],
+          },
+          { id: 'bye', type: 'end' },
+        ],
+      }),
+      errors: [{ messageId: 'badTag', pointer: '/nodes/0/edges/0/transition_condition/type', data: { what: 'condition type', expected: 'prompt, equation' } }],
+    },
+    {
+      name: 'an unknown flow tool type',
+      flow: baseFlow({ tools: [{ type: 'webhook', name: 'lookup', url: 'https://example.com' }] }),
+      errors: [{ messageId: 'badTag', pointer: '/tools/0/type', data: { what: 'tool type', expected: 'custom, check_availability_cal, book_appointment_cal' } }],
+    },
+    {
+      name: 'a wrong value type, one finding for the value',
+      flow: baseFlow({ model_temperature: 'warm' }),
+      errors: [{ messageId: 'type', pointer: '/model_temperature', data: { expected: 'number or null', found: 'string "warm"' } }],
+    },
+    {
+      name: 'a value outside an enum',
+      flow: baseFlow({ start_speaker: 'caller' }),
+      errors: [{ messageId: 'enum', pointer: '/start_speaker', data: { value: '"caller"', expected: 'user, agent' } }],
+    },
+    {
+      name: 'an equation with a bad operator',
+      flow: baseFlow({
+        nodes: nodes({
+          id: 'route',
+          type: 'branch',
+          edges: [{ id: 'vip', destination_node_id: 'bye', transition_condition: { type: 'equation', operator: 'AND', equations: [{ left: '{{tier}}', operator: '=', right: 'vip' }] } }],
+          else_edge: { id: 'else', destination_node_id: 'bye', transition_condition: { type: 'prompt', prompt: 'Else' } },
+        }),
+      }),
+      errors: [
+        { messageId: 'enum', pointer: '/nodes/2/edges/0/transition_condition/operator', data: { expected: '||, &&' } },
+        { messageId: 'enum', pointer: '/nodes/2/edges/0/transition_condition/equations/0/operator' },
+      ],
+    },
+    {
+      name: 'edges on an end node (Retell only writes an empty list there)',
+      flow: baseFlow({ nodes: [(baseFlow().nodes as unknown[])[0], { id: 'bye', type: 'end', edges: [{ id: 'e', transition_condition: { type: 'prompt', prompt: 'x' } }] }] }),
+      errors: [{ messageId: 'mustBeEmpty', pointer: '/nodes/1/edges', nodeId: 'bye', data: { what: 'end node', key: 'edges', count: 1 } }],
+    },
+    {
+      name: 'an untagged union reports the shapes it accepts',
+      flow: baseFlow({
+        nodes: nodes({
+          id: 't',
+          type: 'transfer_call',
+          transfer_destination: { type: 'predefined', number: '+15550100' },
+          transfer_option: { type: 'warm_transfer', public_handoff_option: { text: 'Hi' } },
+          edge: { id: 'tf', destination_node_id: 'bye', transition_condition: { type: 'prompt', prompt: 'Transfer failed' } },
+        }),
+      }),
+      errors: [{ messageId: 'noShape', pointer: '/nodes/2/transfer_option/public_handoff_option', data: { expected: '{ prompt?, type?: "prompt" } or { message?, type?: "static_message" }' } }],
+    },
+    {
+      name: 'a flow inside an agent export points into the export',
+      flow: { agent_name: 'Front desk', conversationFlow: baseFlow({ start_speaker: 'bot' }) },
+      errors: [{ messageId: 'enum', pointer: '/conversationFlow/start_speaker', data: { path: 'start_speaker' } }],
+    },
+    {
+      name: 'JSON that is not an object',
+      flow: 'nodes',
+      errors: [{ messageId: 'notAnObject', pointer: '', data: { found: 'string' } }],
+    },
+    {
+      name: 'an object that is no flow',
+      flow: { steps: [], entry: 'a' },
+      errors: [{ messageId: 'unrecognized', pointer: '', data: { keys: 'steps, entry' } }],
+    },
+  ],
+});
