@@ -8,7 +8,7 @@ export default defineRule({
     defaultSeverity: 'error',
     messages: {
       trap: '{{type}} node {{node}} starts a trap of {{count}} nodes: no edge path from it reaches an end, transfer or exit node, and no global node can end the call either (path in: {{path}}; add an edge toward an end node)',
-      globalOnly: '{{type}} node {{node}} starts a trap of {{count}} nodes: no edge path from it reaches an end, transfer or exit node, so only global node {{global}} can end the call, and only if its condition fires (path in: {{path}}; add an edge toward an end node)',
+      globalOnly: '{{type}} node {{node}} starts a trap of {{count}} nodes: no edge path from it reaches an end, transfer or exit node, so only global node {{global}} can get the caller out, and only if its condition fires (path in: {{path}}; add an edge toward an end node)',
     },
   },
   check({ graph, analysis, report }) {
@@ -19,7 +19,8 @@ export default defineRule({
     for (const scope of [graph.root, ...graph.components]) for (const e of analysis.entries(scope)) entryPoints.add(e);
 
     const regionSizes = trappedRegionSizes(graph.nodes, trapped);
-    // A global node that can finish is a real, if fragile, way out: a warning, not an error. Only
+    // Named in the message, but still an error: a global fires only when its condition happens to
+    // match (e.g. "caller asks for a person"), which a caller stuck in a loop may never say. Only
     // globals of the same scope count: whether flow globals fire inside a component is not documented.
     const globalExit = new Map<Scope, GraphNode>();
     for (const n of graph.nodes) if (n.isGlobal && canFinish[n.index] && !globalExit.has(n.scope)) globalExit.set(n.scope, n);
@@ -32,7 +33,7 @@ export default defineRule({
       const path = shortPath(analysis.pathTo(node));
       const data = { type: node.type || 'untyped', node: label(node), path, count: regionSizes.get(node)! };
       const escape = globalExit.get(node.scope);
-      if (escape) report({ messageId: 'globalOnly', data: { ...data, global: label(escape) }, node, severity: 'warning' });
+      if (escape) report({ messageId: 'globalOnly', data: { ...data, global: label(escape) }, node });
       else report({ messageId: 'trap', data, node });
     }
   },

@@ -43,9 +43,9 @@ ruleTester('no-trap', {
       errors: [{ messageId: 'trap', pointer: '/nodes/2', severity: 'error', nodeId: 'ask', data: { type: 'conversation', node: '"ask"', path: '"Greet" -> "ask"', count: 2 } }],
     },
     {
-      name: 'a global node that can end the call makes it a warning',
+      name: 'a global node that can end the call is named, and it is still an error',
       flow: loopFlow([{ ...conv('g', 'bye'), name: 'Hang up', global_node_setting: { condition: 'Caller wants to hang up' } }]),
-      errors: [{ messageId: 'globalOnly', nodeId: 'ask', severity: 'warning', data: { global: '"Hang up"', count: 2 } }],
+      errors: [{ messageId: 'globalOnly', nodeId: 'ask', severity: 'error', data: { global: '"Hang up"', count: 2 } }],
     },
     {
       name: 'a global node that only goes back is no way out',
