@@ -35,6 +35,8 @@ export default defineRule({
       if (tool.scope.toolsById.get(tool.id) !== tool) continue;
       const callers = users.get(tool) ?? [];
       if (callers.some((n) => analysis.isReachable(n))) continue;
+      // With no valid start nothing is reachable: start-node reports the one cause, not every tool.
+      if (callers.length > 0 && !graph.root.start) continue;
       if (callers.length === 0) {
         report({ messageId: 'unused', data: { tool: name, id: tool.id }, pointer: join(tool.pointer, 'tool_id') });
       } else {

@@ -16,6 +16,7 @@ const calling = (toolId: string) => [{ ...(base()[0] as object), edges: [{ id: '
 ruleTester('no-unused-tool', {
   valid: [
     { name: 'no tools', flow: baseFlow() },
+    { name: 'a flow whose start is unknown leaves the one cause to start-node', flow: baseFlow({ start_node_id: 'gone', tools: [tool('t1', 'lookup')], nodes: calling('t1') }) },
     { name: 'a tool called by a reachable function node', flow: baseFlow({ tools: [tool('t1', 'lookup')], nodes: calling('t1') }) },
     {
       name: 'a tool listed by a reachable subagent',
