@@ -21,11 +21,17 @@ export default defineRule({
       mustBeEmpty: '{{path}}: a {{what}} has no {{key}}, found {{count}}: Retell ignores them here (it only ever writes an empty list); move them to a node that uses them',
       noShape: '{{path}}: matches none of the accepted shapes: {{expected}}',
       invalid: '{{path}}: {{problem}}',
+      unknownModel: '{{path}}: {{value}} is not a model retell-sdk knows (expected one of {{expected}}): Retell may have retired it or renamed it, check the dashboard\'s model list',
     },
   },
   check({ graph, report }) {
     for (const problem of checkFlowSchema(graph.raw).problems) {
       const pointer = graph.pointer + problem.path;
+      // The SDK's model list moves with every release; an unlisted model is worth a look, not a failed build.
+      if (problem.messageId === 'enum' && /\/model_choice\/model$/.test(problem.path)) {
+        report({ messageId: 'unknownModel', data: problem.data, pointer, severity: 'warning', ...ownerOf(graph, pointer) });
+        continue;
+      }
       report({ messageId: problem.messageId, data: problem.data, pointer, ...ownerOf(graph, pointer) });
     }
   },

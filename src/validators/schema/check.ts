@@ -66,6 +66,7 @@ function reduce(flow: object, errors: SchemaError[]): FlowSchemaResult {
         unknown.push({ objectPath: path, key: String(e.params.additionalProperty), allowed: allowedKeys[e.schemaPath] ?? [] });
         break;
       case 'required': {
+        if (explainedElsewhere(value, String(e.params.missingProperty))) break;
         const list = missing.get(path) ?? [];
         list.push(String(e.params.missingProperty));
         missing.set(path, list);
@@ -87,6 +88,8 @@ function reduce(flow: object, errors: SchemaError[]): FlowSchemaResult {
         add({ path, messageId: 'type', data: { path: show(path), expected: [e.params.type].flat().join(' or '), found: kindOf(value) } });
         break;
       case 'enum':
+        // Equation operators and combiners get equation-syntax's message, with a did-you-mean.
+        if (/\/transition_condition(\/equations\/\d+)?\/operator$/.test(path)) break;
         add({ path, messageId: 'enum', data: { path: show(path), value: JSON.stringify(value), expected: list(e.params.allowedValues as unknown[]) } });
         break;
       case 'const':
@@ -114,6 +117,30 @@ function reduce(flow: object, errors: SchemaError[]): FlowSchemaResult {
     });
   }
   return { problems: [...problems.values()], unknown };
+}
+
+/**
+ * Missing keys that a dedicated rule reports with a better message, so a defect is reported once:
+ * a branch's or component's else_edge (branch-needs-else), a transfer's, swap's or SMS node's
+ * failure edges (failure-path), a function node's tool_id (no-missing-tool), an equation's parts
+ * (equation-syntax).
+ */
+const EXPLAINED_ELSEWHERE: Record<string, readonly string[]> = {
+  branch: ['else_edge'],
+  component: ['else_edge'],
+  transfer_call: ['edge'],
+  agent_swap: ['edge'],
+  sms: ['success_edge', 'failed_edge'],
+  function: ['tool_id'],
+};
+
+function explainedElsewhere(owner: unknown, key: string): boolean {
+  if (!owner || typeof owner !== 'object') return false;
+  const o = owner as Record<string, unknown>;
+  if (typeof o.type === 'string' && EXPLAINED_ELSEWHERE[o.type]?.includes(key)) return true;
+  if (o.type === 'equation' && (key === 'equations' || key === 'operator')) return true;
+  if ('left' in o || 'right' in o || ('operator' in o && !('type' in o))) return key === 'left' || key === 'operator';
+  return false;
 }
 
 /** The path as shown in messages: relative to the flow, without the leading slash. */
