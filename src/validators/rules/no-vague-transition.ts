@@ -78,6 +78,8 @@ export default defineRule({
   check({ graph, report }) {
     for (const edge of graph.edges) {
       if (!AUTHORED.has(edge.kind)) continue;
+      // An edge never attached is one leftover, reported once by no-unconnected-edge (which quotes its text).
+      if (edge.kind !== 'go-back' && edge.destinationId === undefined) continue;
       const text = promptText(edge);
       if (text === undefined) continue;
       const base = { where: where(edge), text: text.trim().slice(0, 80) };
