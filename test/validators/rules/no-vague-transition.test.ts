@@ -35,7 +35,7 @@ const at = (i: number, node = 1) => `/nodes/${node}/edges/${i}/transition_condit
 
 ruleTester('no-vague-transition', {
   valid: [
-    { name: 'an unattached placeholder edge is no-unconnected-edge\'s one finding', flow: askFlow([prompt('Caller wants a callback'), prompt('Describe the transition condition', undefined, 'e2')]) },
+    { name: 'an unattached placeholder edge is no-unconnected-edge\'s one finding', flow: askFlow([prompt('Caller wants a callback'), prompt('Describe the transition condition', '', 'e2')]) },
     { name: 'a specific condition', flow: baseFlow() },
     {
       name: 'special edges keep their fixed literals',
