@@ -1,7 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { KitError } from '../errors.js';
-import { configSchema, type RetellKitConfig } from './schema.js';
+import type { RetellKitConfig } from './schema.js';
 
 export const MODULE_NAME = 'retell-kit';
 
@@ -25,7 +26,9 @@ export function formatConfigIssue(file: string, issue: z.core.$ZodIssue): string
 }
 
 /** Validate a config object. Throws a KitError (exit 2) that names the file and the key. */
-export function validateConfig(value: unknown, file: string): RetellKitConfig {
+export async function validateConfig(value: unknown, file: string): Promise<RetellKitConfig> {
+  // The schema pulls in zod (~90 ms to load): only runs that found a config file pay for it.
+  const { configSchema } = await import('./schema.js');
   const result = configSchema.safeParse(value ?? {});
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -34,33 +37,65 @@ export function validateConfig(value: unknown, file: string): RetellKitConfig {
   return result.data;
 }
 
+const SEARCH_PLACES = [
+  'package.json',
+  `.${MODULE_NAME}rc`,
+  `.${MODULE_NAME}rc.json`,
+  `.${MODULE_NAME}rc.yaml`,
+  `.${MODULE_NAME}rc.yml`,
+  `.${MODULE_NAME}rc.js`,
+  `.${MODULE_NAME}rc.mjs`,
+  `.${MODULE_NAME}rc.cjs`,
+  `${MODULE_NAME}.config.js`,
+  `${MODULE_NAME}.config.mjs`,
+  `${MODULE_NAME}.config.cjs`,
+  `${MODULE_NAME}.config.ts`,
+  `${MODULE_NAME}.config.json`,
+  `${MODULE_NAME}.config.yaml`,
+  `${MODULE_NAME}.config.yml`,
+];
+
+/**
+ * False only when no folder cosmiconfig would search holds a config: then lint skips cosmiconfig,
+ * whose loading and ~15 stats a folder cost ~40 ms, as much as linting a real flow. One readdir a
+ * folder, up to the project root (the first folder with package.json) like searchStrategy 'project'.
+ * Anything unusual (cosmiconfig's own .config/ meta config, package.yaml, an unreadable folder or
+ * package.json) answers true, so cosmiconfig decides with its full rules.
+ */
+export function mayHaveConfig(cwd: string): boolean {
+  const places = new Set(SEARCH_PLACES.filter((p) => p !== 'package.json').map((p) => p.toLowerCase()));
+  let dir = path.resolve(cwd);
+  for (let first = true; ; first = false) {
+    let names: string[];
+    try {
+      names = readdirSync(dir).map((n) => n.toLowerCase());
+    } catch {
+      return true;
+    }
+    if (names.some((n) => places.has(n) || n === 'package.yaml' || (first && n === '.config'))) return true;
+    if (names.includes('package.json')) {
+      try {
+        const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as unknown;
+        return typeof pkg !== 'object' || pkg === null || MODULE_NAME in pkg || 'cosmiconfig' in pkg;
+      } catch {
+        return true;
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return false;
+    dir = parent;
+  }
+}
+
 /**
  * Find and load the config: `--config path` when given, else cosmiconfig's search from cwd up to the
  * project root (retell-kit.config.{js,mjs,cjs,ts,json,yaml,yml}, .retell-kitrc*, package.json#retell-kit).
  */
 export async function loadConfig(options: { configPath?: string; cwd?: string } = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
+  if (!options.configPath && !mayHaveConfig(cwd)) return { config: {} };
   const { cosmiconfig } = await import('cosmiconfig');
-  const explorer = cosmiconfig(MODULE_NAME, {
-    searchStrategy: 'project',
-    searchPlaces: [
-      'package.json',
-      `.${MODULE_NAME}rc`,
-      `.${MODULE_NAME}rc.json`,
-      `.${MODULE_NAME}rc.yaml`,
-      `.${MODULE_NAME}rc.yml`,
-      `.${MODULE_NAME}rc.js`,
-      `.${MODULE_NAME}rc.mjs`,
-      `.${MODULE_NAME}rc.cjs`,
-      `${MODULE_NAME}.config.js`,
-      `${MODULE_NAME}.config.mjs`,
-      `${MODULE_NAME}.config.cjs`,
-      `${MODULE_NAME}.config.ts`,
-      `${MODULE_NAME}.config.json`,
-      `${MODULE_NAME}.config.yaml`,
-      `${MODULE_NAME}.config.yml`,
-    ],
-  });
+  const explorer = cosmiconfig(MODULE_NAME, { searchStrategy: 'project', searchPlaces: SEARCH_PLACES });
   let found: { filepath: string; config: unknown; isEmpty?: boolean } | null;
   const shown = (p: string) => path.relative(cwd, p) || p;
   try {
@@ -75,7 +110,7 @@ export async function loadConfig(options: { configPath?: string; cwd?: string } 
   }
   if (!found) return { config: {} };
   const raw = found.config && typeof found.config === 'object' && 'default' in (found.config as object) ? (found.config as { default: unknown }).default : found.config;
-  return { filepath: found.filepath, config: validateConfig(raw, shown(found.filepath)) };
+  return { filepath: found.filepath, config: await validateConfig(raw, shown(found.filepath)) };
 }
 
 /** Identity helper that gives config files type checking and completion. */

@@ -1,15 +1,24 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { label } from '../../flow/graph.js';
 import { join } from '../../flow/pointer.js';
+import { lazyZod } from '../../util/lazy-zod.js';
 import { defineRule } from '../rule.js';
 import { isRaw } from '../text.js';
 
-export const promptLimitsOptions = z.strictObject({
+export interface PromptLimitsOptions {
   /** Longest global_prompt or node instruction, in characters. */
-  maxPromptChars: z.number().int().positive().optional(),
+  maxPromptChars?: number;
   /** Most tools one subagent node may offer the LLM (tool_ids plus inline tools). */
-  maxTools: z.number().int().positive().optional(),
-});
+  maxTools?: number;
+}
+
+let optionsSchema: z.ZodType<PromptLimitsOptions> | undefined;
+
+/** Built on first use (a config that gives options): zod stays off the start-up path of every lint. */
+export function promptLimitsOptions(): z.ZodType<PromptLimitsOptions> {
+  const z = lazyZod();
+  return (optionsSchema ??= z.strictObject({ maxPromptChars: z.number().int().positive().optional(), maxTools: z.number().int().positive().optional() }));
+}
 
 export const DEFAULT_MAX_PROMPT_CHARS = 10_000;
 export const DEFAULT_MAX_TOOLS = 20;
@@ -19,14 +28,16 @@ export default defineRule({
   meta: {
     description: 'A global prompt or node instruction longer than maxPromptChars (10,000), or a subagent node offering more than maxTools (20) tools.',
     defaultSeverity: 'warning',
-    options: promptLimitsOptions,
+    get options() {
+      return promptLimitsOptions();
+    },
     messages: {
       promptTooLong: '{{where}} is {{length}} characters long (limit {{max}}): every turn pays for it in latency and cost, and long prompts are followed less reliably (move detail into nodes or a knowledge base)',
       tooManyTools: 'subagent node {{node}} offers the LLM {{count}} tools (limit {{max}}): with that many it picks the wrong one more often (split the node, or move fixed steps into function nodes)',
     },
   },
   check({ graph, options, report }) {
-    const opts = (options ?? {}) as z.infer<typeof promptLimitsOptions>;
+    const opts = (options ?? {}) as PromptLimitsOptions;
     const maxChars = opts.maxPromptChars ?? DEFAULT_MAX_PROMPT_CHARS;
     const maxTools = opts.maxTools ?? DEFAULT_MAX_TOOLS;
 
