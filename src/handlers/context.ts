@@ -40,13 +40,13 @@ interface BaseContext {
   replay: boolean;
   /** Pass downstream (CRMs, calendars) so their retries are deduplicated too. */
   idempotencyKey: string;
+  /** The call as Retell sent it: the call so far (functions; empty for args_at_root tools), the event's call, or the call_inbound payload. */
+  call: Record<string, any>;
 }
 
 export interface FunctionContext extends BaseContext {
   kind: 'function';
   functionName: string;
-  /** The call object so far, as Retell sent it (empty for args_at_root tools). */
-  call: Record<string, any>;
   /** Epoch ms after which the caller has been told the function timed out. */
   deadline: number;
   /** Aborted at the deadline. */
@@ -57,7 +57,6 @@ export interface FunctionContext extends BaseContext {
 export interface WebhookContext extends BaseContext {
   kind: 'webhook';
   event: string;
-  call: Record<string, any>;
   /** 1 on the first run; more when an earlier run failed or the server restarted mid-way. */
   attempt: number;
 }
@@ -76,10 +75,30 @@ export interface ContextDeps {
   replay?: boolean;
 }
 
+/** A deadline whose AbortSignal is only created if a handler asks for it (most never do). */
+export class Deadline {
+  private controller: AbortController | undefined;
+  private reason: unknown;
+  private aborted = false;
+  constructor(readonly at: number) {}
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+  abort(reason: unknown): void {
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+}
+
 type ContextInput =
-  | { kind: 'function'; call: Record<string, any>; callId: string; functionName: string; deadline: number; signal: AbortSignal; tenant?: Tenant; idempotencyKey: string; toolCallId?: string }
+  | { kind: 'function'; call: Record<string, any>; callId: string; functionName: string; deadline: Deadline; tenant?: Tenant; idempotencyKey: string; toolCallId?: string }
   | { kind: 'webhook'; call: Record<string, any>; callId: string; event: string; attempt: number; tenant?: Tenant; idempotencyKey: string }
-  | { kind: 'inbound'; call: Record<string, any>; callId: string; deadline: number; signal: AbortSignal; tenant?: Tenant; idempotencyKey: string };
+  | { kind: 'inbound'; call: Record<string, any>; callId: string; deadline: Deadline; tenant?: Tenant; idempotencyKey: string };
 
 export function handlerStore(store: Store, namespace: string): HandlerStore {
   return {
@@ -97,27 +116,44 @@ export function buildContext(deps: ContextDeps, input: { kind: 'webhook' } & Con
 export function buildContext(deps: ContextDeps, input: { kind: 'inbound' } & ContextInput): InboundContext;
 export function buildContext(deps: ContextDeps, input: ContextInput): HandlerContext {
   const agentVersion = input.call.agent_version as number | string | undefined;
-  const base: BaseContext = {
+  // Logger and store are built on first use: most handlers touch one of them, few touch both.
+  let logger: Logger | undefined;
+  let store: HandlerStore | undefined;
+  const ctx = {
+    kind: input.kind,
     callId: input.callId,
     agentId: input.call.agent_id as string | undefined,
     agentVersion,
     tenant: input.tenant,
-    logger: deps.logger.child({
-      call_id: input.callId || undefined,
-      agent_version: agentVersion,
-      tenant: input.tenant?.id,
-      ...(input.kind === 'function' ? { function: input.functionName } : input.kind === 'webhook' ? { event: input.event } : { event: 'call_inbound' }),
-    }),
-    store: handlerStore(deps.store, input.tenant ? `tenant:${input.tenant.id}` : 'default'),
     replay: deps.replay ?? false,
     idempotencyKey: input.idempotencyKey,
+    call: input.call,
+    get logger(): Logger {
+      return (logger ??= deps.logger.child({
+        call_id: input.callId || undefined,
+        agent_version: agentVersion,
+        tenant: input.tenant?.id,
+        ...(input.kind === 'function' ? { function: input.functionName } : input.kind === 'webhook' ? { event: input.event } : { event: 'call_inbound' }),
+      }));
+    },
+    get store(): HandlerStore {
+      return (store ??= handlerStore(deps.store, input.tenant ? `tenant:${input.tenant.id}` : 'default'));
+    },
   };
   switch (input.kind) {
-    case 'function':
-      return { ...base, kind: 'function', functionName: input.functionName, call: input.call, deadline: input.deadline, signal: input.signal, toolCallId: input.toolCallId };
+    case 'function': {
+      const deadline = input.deadline;
+      return Object.defineProperties(Object.assign(ctx, { kind: 'function' as const, functionName: input.functionName, deadline: deadline.at, toolCallId: input.toolCallId }), {
+        signal: { get: () => deadline.signal, enumerable: true },
+      }) as FunctionContext;
+    }
     case 'webhook':
-      return { ...base, kind: 'webhook', event: input.event, call: input.call, attempt: input.attempt };
-    case 'inbound':
-      return { ...base, kind: 'inbound', deadline: input.deadline, signal: input.signal };
+      return Object.assign(ctx, { kind: 'webhook' as const, event: input.event, attempt: input.attempt });
+    case 'inbound': {
+      const deadline = input.deadline;
+      return Object.defineProperties(Object.assign(ctx, { kind: 'inbound' as const, deadline: deadline.at }), {
+        signal: { get: () => deadline.signal, enumerable: true },
+      }) as InboundContext;
+    }
   }
 }

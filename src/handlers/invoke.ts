@@ -1,5 +1,5 @@
 import type { FunctionOutcomeKind } from '../store/store.js';
-import { buildContext, type ContextDeps } from './context.js';
+import { buildContext, Deadline, type ContextDeps } from './context.js';
 import type { CallInbound, InboundResponse, Tenant, WebhookEvent } from './define.js';
 import type { HandlerRegistry } from './registry.js';
 
@@ -63,14 +63,13 @@ export async function invokeFunction(registry: HandlerRegistry, deps: ContextDep
     return failure(422, 'invalid_args', `Invalid arguments for ${handler}: ${describeIssues(parsed.error.issues)}. Ask the caller for the missing or wrong details and try again.`, { handler });
   }
   const timeoutMs = definition.timeoutMs ?? request.defaultTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS;
-  const controller = new AbortController();
+  const deadline = new Deadline(Date.now() + timeoutMs);
   const ctx = buildContext(deps, {
     kind: 'function',
     call: request.call,
     callId: request.callId,
     functionName: handler,
-    deadline: Date.now() + timeoutMs,
-    signal: controller.signal,
+    deadline,
     tenant: registry.resolveTenant(request.call),
     idempotencyKey: request.idempotencyKey,
     toolCallId: request.toolCallId,
@@ -90,7 +89,7 @@ export async function invokeFunction(registry: HandlerRegistry, deps: ContextDep
   const first = await Promise.race([run, timedOut]);
   clearTimeout(timer);
   if (first !== 'timeout') return first;
-  controller.abort(new Error(`${handler} timed out after ${timeoutMs} ms`));
+  deadline.abort(new Error(`${handler} timed out after ${timeoutMs} ms`));
   return failure(504, 'timeout', `${handler} did not answer within ${timeoutMs} ms. Tell the caller you could not complete it right now.`, { handler, late: run });
 }
 
@@ -132,13 +131,12 @@ export async function invokeInbound(registry: HandlerRegistry, deps: ContextDeps
   const variables = tenant?.variables;
   let response: InboundResponse = {};
   if (registry.inbound) {
-    const controller = new AbortController();
+    const deadline = new Deadline(Date.now() + timeoutMs);
     const ctx = buildContext(deps, {
       kind: 'inbound',
       call: callInbound,
       callId: callInbound.call_id ?? '',
-      deadline: Date.now() + timeoutMs,
-      signal: controller.signal,
+      deadline,
       tenant,
       idempotencyKey,
     });
@@ -154,7 +152,7 @@ export async function invokeInbound(registry: HandlerRegistry, deps: ContextDeps
       const value = (result ?? {}) as InboundResponse & { call_inbound?: InboundResponse };
       response = value.call_inbound ?? value;
     } catch (error) {
-      controller.abort();
+      deadline.abort(error);
       // Without a 2xx Retell retries and then falls back to the number's bound agent.
       return { status: 500, tenant, error: shortMessage(error), body: { error: 'inbound_error', message: 'the inbound hook failed; Retell will fall back to the bound agent' } };
     } finally {

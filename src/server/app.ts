@@ -16,6 +16,7 @@ import { createLogger, type LogLevel } from './log.js';
 import { ServerMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
 import { writeRecording } from './record.js';
+import { TraceWriter } from './trace.js';
 import { Redactor } from './redact.js';
 import { createRoutes, type Reply, type RouteDeps } from './routes.js';
 
@@ -57,6 +58,8 @@ export interface RetellKitServer {
   readonly http: http.Server;
   /** Handle webhook events a previous process acknowledged but did not finish. listen() does this. */
   resume(): Promise<number>;
+  /** Write buffered function traces to the store now (they are batched off the request path). */
+  flushTraces(): Promise<void>;
 }
 
 export interface Exchange {
@@ -91,6 +94,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
   const owner = `${process.pid}-${randomBytes(6).toString('hex')}`;
   const context: ContextDeps = { store, logger, replay: false };
   const recordDir = options.recordDir ?? serverConfig.record;
+  const traces = new TraceWriter(store, logger);
   const events = new EventProcessor({
     store,
     registry,
@@ -99,6 +103,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     metrics,
     onFinal: recordDir
       ? async (callId) => {
+          await traces.flush();
           const file = await writeRecording(recordDir, store, callId, redactor);
           logger.info('recording written', { call_id: callId, file });
         }
@@ -112,6 +117,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     logger,
     metrics,
     events,
+    traces,
     idempotency: new Idempotency(store, owner),
     rateLimiter: rateConfig === false ? undefined : new RateLimiter(rateConfig.perSecond, rateConfig.burst),
     functionTimeoutMs: serverConfig.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS,
@@ -206,6 +212,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
       await Promise.race([Promise.all([events.drain(), deps.idempotency.drain()]), deadline]);
       clearTimeout(timer);
       await stopped;
+      await traces.flush();
       await store.close();
       logger.info('server stopped');
     })();
@@ -218,6 +225,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     metrics,
     registry,
     resume: () => events.resume(),
+    flushTraces: () => traces.flush(),
     address: () => bound,
     get url() {
       if (!bound) return undefined;

@@ -10,6 +10,7 @@ import { HttpError } from './http-error.js';
 import { functionCallKey, type Idempotency } from './idempotency.js';
 import type { ServerMetrics } from './metrics.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { TraceWriter } from './trace.js';
 
 export interface Reply {
   status: number;
@@ -26,6 +27,7 @@ export interface RouteDeps {
   logger: Logger;
   metrics: ServerMetrics;
   events: EventProcessor;
+  traces: TraceWriter;
   idempotency: Idempotency;
   rateLimiter?: RateLimiter;
   functionTimeoutMs: number;
@@ -181,7 +183,7 @@ export function createRoutes(deps: RouteDeps) {
         startedAt,
         duplicate,
       };
-      await deps.store.recordTrace(trace);
+      deps.traces.add(trace);
       logger.info('function call', {
         trace_id: ex.traceId,
         function: handler,

@@ -65,7 +65,8 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 
-  // Exactly-once for function calls.
+  // Exactly-once for function calls. A claim must be exclusive among everyone sharing the store
+  // (SQLite: one process; Postgres: every replica); the completed answer must be durable.
   /** Take `key` for `owner` if nobody has; otherwise say who has it or what it answered. */
   claim(key: string, owner: string, now: number): Promise<ClaimResult>;
   /** Replace a pending claim older than `staleBefore` (its owner died). True when taken. */
@@ -85,7 +86,8 @@ export interface Store {
   getEvent(id: number): Promise<StoredEvent | undefined>;
 
   // Traces of function calls (recordings and, later, canary verdicts read them).
-  recordTrace(trace: FunctionTrace): Promise<void>;
+  /** Several traces at once (one transaction): the server batches them off the request path. */
+  recordTraces(traces: readonly FunctionTrace[]): Promise<void>;
   tracesForCall(callId: string): Promise<FunctionTrace[]>;
 
   // A small key-value space for handlers (namespaced, e.g. per tenant).

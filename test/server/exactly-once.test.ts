@@ -74,6 +74,7 @@ describe('serve: exactly once', () => {
     // Other args, or another call, are other calls.
     expect((await signedPost(s.url, '/functions/book_appointment', { name: 'book_appointment', call, args: { date: '2026-03-14', time: '11:00' } })).json()).toMatchObject({ ref: 'B2' });
     expect((await signedPost(s.url, '/functions/book_appointment', { name: 'book_appointment', call: callObject('call_other'), args: bodies[1]!.args })).json()).toMatchObject({ ref: 'B3' });
+    await s.server.flushTraces();
     const traces = await s.server.store.tracesForCall('call_fn');
     expect(traces).toHaveLength(22);
     expect(traces.filter((t) => !t.duplicate)).toHaveLength(2);

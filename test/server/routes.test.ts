@@ -41,6 +41,7 @@ describe('serve: routes and answers', () => {
       ['check_availability', '2026-03-16', undefined],
       ['check_availability', '2026-03-17', undefined],
     ]);
+    await s.server.flushTraces();
     expect((await s.server.store.tracesForCall('call_root'))[0]).toMatchObject({ name: 'check_availability', args: { date: '2026-03-16' } });
     expect(s.entries().some((e) => /cannot be deduplicated/.test(e.msg))).toBe(true);
   });
@@ -58,6 +59,7 @@ describe('serve: routes and answers', () => {
     expect(timeout.status).toBe(504);
     expect(timeout.json()).toMatchObject({ error: 'timeout' });
     for (const r of [invalid, unknown, timeout]) expect(r.text).not.toMatch(/\n\s+at /);
+    await s.server.flushTraces();
     const outcomes = (await s.server.store.tracesForCall('call_e')).map((t) => t.outcome);
     expect(outcomes).toEqual(['invalid_args', 'unknown_function', 'timeout']);
   });

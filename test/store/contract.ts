@@ -87,9 +87,9 @@ export function storeContract(name: string, factory: { open(): Promise<Store>; r
         traceId: `t${n}`, callId, name: 'book_appointment_v2', handler: 'book_appointment', agentVersion: 2, args: { n }, status: 200,
         result: { ok: n }, outcome: 'ok', durationMs: 1.5, startedAt: n, duplicate: n === 3,
       });
-      await store.recordTrace(trace(1, 'c1'));
-      await store.recordTrace(trace(2, 'c2'));
-      await store.recordTrace(trace(3, 'c1'));
+      await store.recordTraces([trace(1, 'c1'), trace(2, 'c2')]);
+      await store.recordTraces([]);
+      await store.recordTraces([trace(3, 'c1')]);
       expect(await store.tracesForCall('c1')).toEqual([trace(1, 'c1'), trace(3, 'c1')]);
     });
 

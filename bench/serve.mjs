@@ -1,0 +1,200 @@
+// `npm run bench:serve`: bare node:http JSON echo vs serve's signed function route (verify +
+// idempotency record + trivial handler + trace), 5 KB bodies, autocannon on loopback. Each server
+// runs in its own child process so the load generator does not share its event loop.
+// Needs dist/ (npm run build). Options: --duration <s> (default 10), --connections <n> (default 50),
+// --rounds <n> (default 3: targets alternate, the median round is reported, which damps noise from
+// other work on the machine), --no-write (do not update bench/RESULTS.md), --dist <dir> (another build).
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const KEY = 'key_bench_0123456789abcdef';
+const BODY_BYTES = 5 * 1024;
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? fallback : process.argv[i + 1];
+}
+
+// ---- child: one server, prints its port ----
+if (process.argv[2] === '--server') {
+  const kind = process.argv[3];
+  let port;
+  if (kind === 'bare') {
+    const server = http.createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        const text = JSON.stringify({ ok: true, n: body.args.n });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      });
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    port = server.address().port;
+    process.on('SIGTERM', () => process.exit(0));
+  } else {
+    const { createServer } = await import(new URL(`${process.argv[4]}/index.js`, 'file://').href);
+    const { z } = await import('zod');
+    const dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-bench-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const server = createServer(
+      { functions: { lookup: { args: z.object({ n: z.number() }), handler: (args) => ({ ok: true, n: args.n }) } } },
+      // Logs are produced (trace lines, redaction) and dropped, so their cost is measured.
+      { apiKey: KEY, storePath: path.join(dir, 'state.db'), log: () => {}, logLevel: 'info', env: {} },
+    );
+    port = (await server.listen(0, '127.0.0.1')).port;
+    process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
+  }
+  process.stdout.write(`${port}\n`);
+  // The parent asks for CPU time used between two points (after warm-up, after the run).
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', () => {
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`${user + system}\n`);
+  });
+  await new Promise(() => {});
+}
+
+// ---- parent: run both, print, record ----
+const { default: autocannon } = await import('autocannon');
+const dist = path.resolve(arg('--dist', path.join(here, '../dist')));
+if (!existsSync(path.join(dist, 'index.js'))) {
+  console.error('bench:serve needs dist/: run npm run build first');
+  process.exit(2);
+}
+const duration = Number(arg('--duration', '10'));
+const connections = Number(arg('--connections', '50'));
+const rounds = Number(arg('--rounds', '3'));
+
+const transcript = 'Agent: Thanks for calling Salon Lumière, how can I help? User: I would like a haircut on Monday. '.repeat(60);
+function bodyFor(n) {
+  const call = { call_id: `call_${n % 1000}`, agent_id: 'agent_bench', agent_version: 17, call_status: 'ongoing', transcript: '' };
+  const skeleton = JSON.stringify({ name: 'lookup', call, args: { n } });
+  call.transcript = transcript.slice(0, BODY_BYTES - Buffer.byteLength(skeleton));
+  return JSON.stringify({ name: 'lookup', call, args: { n } });
+}
+
+function startChild(kind) {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--server', kind, dist], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = [];
+  let waiting;
+  let buffered = '';
+  child.stdout.on('data', (d) => {
+    buffered += d;
+    let i;
+    while ((i = buffered.indexOf('\n')) !== -1) {
+      lines.push(buffered.slice(0, i));
+      buffered = buffered.slice(i + 1);
+      waiting?.();
+    }
+  });
+  const next = () => (lines.length ? Promise.resolve(lines.shift()) : new Promise((r) => (waiting = () => ((waiting = undefined), r(lines.shift())))));
+  const cpu = async () => (child.stdin.write('cpu\n'), Number(await next()));
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+    next().then((port) => resolve({ child, port: Number(port), cpu }));
+  });
+}
+
+async function load(port, kind, seconds) {
+  let n = 0;
+  return autocannon({
+    url: `http://127.0.0.1:${port}/functions/lookup`,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest(req) {
+          // Every request is a new call to the function: no idempotency short-cut.
+          const body = bodyFor(n++);
+          const headers = { 'content-type': 'application/json' };
+          if (kind === 'serve') {
+            const ts = Date.now();
+            headers['x-retell-signature'] = `v=${ts},d=${createHmac('sha256', KEY).update(body).update(String(ts)).digest('hex')}`;
+          }
+          return { ...req, body, headers };
+        },
+      },
+    ],
+  });
+}
+
+async function run(kind, seconds) {
+  const { child, port, cpu } = await startChild(kind);
+  await load(port, kind, 1); // warm-up: JIT, SQLite pages
+  const before = await cpu();
+  const result = await load(port, kind, seconds);
+  const used = (await cpu()) - before;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  const non2xx = result.non2xx + result.errors + result.timeouts;
+  return { kind, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total, non2xx, cpuUs: used / Math.max(1, result.requests.total) };
+}
+
+const median = (xs, f) => [...xs].sort((a, b) => f(a) - f(b))[Math.floor(xs.length / 2)];
+console.error(`${rounds} rounds x ${duration} s per target (after a 1 s warm-up each), ${connections} connections, ${BODY_BYTES} B bodies`);
+const bares = [];
+const serves = [];
+for (let r = 0; r < rounds; r++) {
+  bares.push(await run('bare', duration));
+  serves.push(await run('serve', duration));
+  const last = (x) => `${x.rps.toFixed(0)} req/s, ${x.cpuUs.toFixed(0)} us CPU/req`;
+  console.error(`round ${r + 1}: bare ${last(bares.at(-1))}; serve ${last(serves.at(-1))}`);
+}
+const bare = median(bares, (x) => x.rps);
+const serve = median(serves, (x) => x.rps);
+const ratio = serve.rps / bare.rps;
+const cpuRatio = median(bares, (x) => x.cpuUs).cpuUs / median(serves, (x) => x.cpuUs).cpuUs;
+
+const rows = [
+  ['target', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'requests', 'non-2xx/errors'],
+  ['bare node:http JSON echo', bare.rps.toFixed(0), String(bare.p50), String(bare.p99), bare.cpuUs.toFixed(0), String(bare.total), String(bare.non2xx)],
+  ['serve POST /functions/lookup', serve.rps.toFixed(0), String(serve.p50), String(serve.p99), serve.cpuUs.toFixed(0), String(serve.total), String(serve.non2xx)],
+];
+const table = [`| ${rows[0].join(' | ')} |`, `|${rows[0].map(() => '---').join('|')}|`, ...rows.slice(1).map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const verdict =
+  `serve / bare = ${(ratio * 100).toFixed(1)} % of req/s (target >= 50 %): ${ratio >= 0.5 ? 'met' : 'NOT met'}; ` +
+  `by server CPU per request (steadier on a shared machine) serve costs ${(1 / cpuRatio).toFixed(2)}x bare = ${(cpuRatio * 100).toFixed(1)} %`;
+console.log(`${table}\n\n${verdict}`);
+if (serve.non2xx > 0 || bare.non2xx > 0) console.log('warning: some requests failed; the numbers above are not comparable');
+
+if (!process.argv.includes('--no-write')) {
+  const file = path.join(here, 'RESULTS.md');
+  const section = [
+    '## serve',
+    '',
+    `\`npm run bench:serve\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model.trim() ?? 'unknown'}), loopback,`,
+    `autocannon ${connections} connections x ${duration} s per target after a 1 s warm-up, median of ${rounds} alternating rounds, ${BODY_BYTES} B JSON bodies. Each request is a`,
+    'new function call (new args, signed with a fresh timestamp): serve verifies the HMAC over the raw bytes,',
+    'claims and completes an idempotency record in SQLite (WAL), validates args with zod, runs a trivial',
+    'handler, writes the trace to the store and a redacted JSON log line (discarded). The load generator',
+    'shares the machine with the server. Rounds (req/s, server CPU µs per request):',
+    '',
+    ...bares.map((b, i) => `- round ${i + 1}: bare ${b.rps.toFixed(0)} req/s, ${b.cpuUs.toFixed(0)} µs; serve ${serves[i].rps.toFixed(0)} req/s, ${serves[i].cpuUs.toFixed(0)} µs`),
+    '',
+    table,
+    '',
+    verdict,
+    '',
+  ].join('\n');
+  const existing = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  // Replace only our section; other sections (## lint) belong to other benchmarks.
+  const start = existing.search(/^## serve\s*$/m);
+  let next;
+  if (start === -1) next = `${existing.trimEnd()}\n\n${section}`;
+  else {
+    const after = existing.slice(start + 1).search(/^## /m);
+    const end = after === -1 ? existing.length : start + 1 + after;
+    next = `${existing.slice(0, start)}${section}${after === -1 ? '' : `\n${existing.slice(end)}`}`;
+  }
+  writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
+  console.error(`recorded in ${path.relative(process.cwd(), file)}`);
+}
