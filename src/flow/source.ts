@@ -1,4 +1,5 @@
-import { Document, LineCounter, parseDocument, isNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document } from 'yaml';
 import { findJsonSyntaxError } from './json-syntax.js';
 import { split } from './pointer.js';
 
@@ -10,6 +11,14 @@ export interface Range {
 }
 
 export type SourceFormat = 'json' | 'yaml';
+
+type Yaml = typeof import('yaml');
+let yamlModule: Yaml | undefined;
+
+/** yaml is a quarter of lint's code and most flows are JSON: it is required on the first YAML input. */
+function yaml(): Yaml {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as Yaml);
+}
 
 /**
  * The text of one input and the way back from a JSON pointer to a range in it.
@@ -244,7 +253,7 @@ export class YamlSource implements SourceText {
       let range: Range | undefined;
       for (let k = tokens.length; k >= 0 && !range; k--) {
         const node = this.doc.getIn(tokens.slice(0, k), true);
-        if (isNode(node) && node.range) range = this.lines.range(node.range[0], node.range[1]);
+        if (yaml().isNode(node) && node.range) range = this.lines.range(node.range[0], node.range[1]);
       }
       out.set(p, range ?? this.lines.range(0, 0));
     }
@@ -279,10 +288,11 @@ export function parseSource(path: string, rawText: string, format: SourceFormat)
   }
   const tooDeep = yamlFlowDepthExceeded(text);
   if (tooDeep !== undefined) {
-    const source = new YamlSource(path, text, new Document());
+    const source = new YamlSource(path, text, new (yaml().Document)());
     const message = `invalid YAML: brackets nested deeper than ${MAX_YAML_FLOW_DEPTH} levels`;
     return { ok: false, error: { message, range: source.rangeAtOffset(tooDeep, tooDeep + 1) }, source };
   }
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   // logLevel 'error': yaml's warnings (e.g. collection keys) would print Node warnings on stderr.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
