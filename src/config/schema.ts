@@ -68,7 +68,15 @@ export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   lint: lintConfigSchema.optional(),
   /** Custom functions by tool name, each from defineFunction({ args, handler, timeoutMs? }). */
-  functions: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a function name is letters, digits, _ or -'), functionDefinitionSchema).optional(),
+  functions: z
+    .record(z.string(), functionDefinitionSchema)
+    .superRefine((functions, ctx) => {
+      // Retell's tool names: a-z, A-Z, 0-9, _ and -, at most 64 (retell-reference §1.6).
+      for (const name of Object.keys(functions)) {
+        if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'a function name is letters, digits, _ or - (at most 64), like the tool name in your flow' });
+      }
+    })
+    .optional(),
   /** Webhook handlers by event name. */
   webhooks: webhooksConfigSchema.optional(),
   /** Answers `call_inbound` (override agent, dynamic variables, metadata). */

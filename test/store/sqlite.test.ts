@@ -34,6 +34,24 @@ describe('SqliteStore', () => {
     expect(existsSync(path.join(dir, 'wal.db'))).toBe(true);
   });
 
+  it('forgets answers older than the retention window, and only those', async () => {
+    const file = path.join(dir, 'retention.db');
+    let store = new SqliteStore({ file, answerRetentionMs: 200 });
+    await store.claim('old', 'a', 1);
+    await store.complete('old', 'a', { status: 200, body: 'old' });
+    await new Promise((r) => setTimeout(r, 250));
+    await store.claim('new', 'a', 2);
+    await store.complete('new', 'a', { status: 200, body: 'new' });
+    await store.close();
+    store = new SqliteStore({ file, answerRetentionMs: 200 });
+    try {
+      expect(await store.claim('old', 'b', 3)).toEqual({ state: 'claimed' });
+      expect(await store.claim('new', 'b', 3)).toEqual({ state: 'done', response: { status: 200, body: 'new' } });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reports an unusable file as a KitError naming the file', () => {
     const file = path.join(dir, 'not-a-db.db');
     writeFileSync(file, 'this is not sqlite, just text that is long enough to be read as a header....');
