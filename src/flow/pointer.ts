@@ -1,7 +1,9 @@
 /** JSON pointer (RFC 6901) helpers. */
 
 export function escapeToken(token: string | number): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+  // Pointers are built for every node, edge and string of a flow: skip the regexes when there is nothing to escape.
+  if (typeof token === 'number') return String(token);
+  return token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
 }
 
 export function unescapeToken(token: string): string {

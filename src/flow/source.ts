@@ -70,16 +70,25 @@ class LineIndex {
   }
 }
 
-/** Offsets [start, end) of the value at each requested pointer, found in one pass over JSON text. */
-function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map<string, [number, number]> {
-  const found = new Map<string, [number, number]>();
+/**
+ * Range of the value at each requested pointer, found in one pass over JSON text. Lines are counted
+ * during the same pass (a JSON string never holds a raw newline, so only whitespace between tokens
+ * can): a separate index of every line start cost as much as the scan itself on big flows.
+ */
+function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map<string, Range> {
+  const found = new Map<string, Range>();
   let i = 0;
   const n = text.length;
+  let line = 1;
+  let lineStart = 0;
 
   const ws = () => {
     while (i < n) {
       const c = text.charCodeAt(i);
-      if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+      if (c === 10) {
+        line++;
+        lineStart = ++i;
+      } else if (c === 32 || c === 13 || c === 9) i++;
       else break;
     }
   };
@@ -122,6 +131,9 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map
             i++;
             return;
           }
+        } else if (d === 10) {
+          line++;
+          lineStart = i + 1;
         }
         i++;
       }
@@ -134,21 +146,23 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map
     }
   };
   const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+  const range = (startLine: number, startColumn: number): Range => ({ line: startLine, column: startColumn, endLine: line, endColumn: i - lineStart + 1 });
 
   // Iterative walk: a stack of open containers that some wanted pointer enters.
-  type Frame = { pointer: string; isArray: boolean; index: number; start: number };
+  type Frame = { pointer: string; isArray: boolean; index: number; line: number; column: number };
   const stack: Frame[] = [];
   const enterValue = (pointer: string): void => {
     ws();
-    const start = i;
+    const startLine = line;
+    const startColumn = i - lineStart + 1;
     const c = text.charCodeAt(i);
     if ((c === 123 || c === 91) && prefixes.has(pointer)) {
       i++;
-      stack.push({ pointer, isArray: c === 91, index: 0, start });
+      stack.push({ pointer, isArray: c === 91, index: 0, line: startLine, column: startColumn });
       return;
     }
     skipValue();
-    if (wanted.has(pointer)) found.set(pointer, [start, i]);
+    if (wanted.has(pointer)) found.set(pointer, range(startLine, startColumn));
   };
 
   enterValue('');
@@ -163,7 +177,7 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map
     if (c === 125 || c === 93) {
       i++;
       stack.pop();
-      if (wanted.has(frame.pointer)) found.set(frame.pointer, [frame.start, i]);
+      if (wanted.has(frame.pointer)) found.set(frame.pointer, range(frame.line, frame.column));
       continue;
     }
     if (frame.isArray) {
@@ -174,16 +188,16 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map
         i++;
         continue;
       }
-      const keyStart = i;
+      const keyLine = line;
+      const keyColumn = i - lineStart + 1;
       const key = readString();
-      const keyEnd = i;
+      const keyRange = range(keyLine, keyColumn);
       ws();
       if (text.charCodeAt(i) === 58) i++;
       const child = frame.pointer + '/' + escape(key);
-      const before = found.size;
       enterValue(child);
       // Keys are useful too: `#key` variants point at the property name.
-      if (wanted.has(child + '#key') && found.size >= before) found.set(child + '#key', [keyStart, keyEnd]);
+      if (wanted.has(child + '#key')) found.set(child + '#key', keyRange);
     }
   }
   return found;
@@ -219,13 +233,12 @@ export class JsonSource implements SourceText {
         prefixes.add(a);
       }
     }
-    const offsets = scanJson(this.text, wanted, prefixes);
+    const ranges = scanJson(this.text, wanted, prefixes);
     const out = new Map<string, Range>();
     for (const p of pointers) {
-      let hit = offsets.get(p);
-      if (!hit) for (const a of ancestors(p)) if ((hit = offsets.get(a))) break;
-      const [s, e] = hit ?? [0, 0];
-      out.set(p, this.lines.range(s, e));
+      let hit = ranges.get(p);
+      if (!hit) for (const a of ancestors(p)) if ((hit = ranges.get(a))) break;
+      out.set(p, hit ?? { line: 1, column: 1, endLine: 1, endColumn: 1 });
     }
     return out;
   }
