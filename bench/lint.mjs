@@ -194,14 +194,19 @@ const median = (xs) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
-/** Median wall time over `runs` (after one warm-up for the file cache), plus one run for peak RSS. */
-function measure(args, runs, opts = {}) {
-  const warm = runOnce(args, opts);
-  const times = [];
-  for (let i = 0; i < runs; i++) times.push(runOnce(args, opts).ms);
-  const rss = runOnce(args, { ...opts, rss: true });
-  return { ms: median(times), min: Math.min(...times), rssMb: rss.rssMb, last: warm };
+/**
+ * Median (and minimum) wall time of each command over `runs`, after one warm-up for the file cache,
+ * plus one run for peak RSS. Commands take turns run by run, so load from other work on the machine
+ * falls on each of them alike and the ratios stay fair.
+ */
+function measureTogether(commands, runs, opts = {}) {
+  const warm = commands.map((args) => runOnce(args, opts));
+  const times = commands.map(() => []);
+  for (let i = 0; i < runs; i++) commands.forEach((args, k) => times[k].push(runOnce(args, opts).ms));
+  return commands.map((args, k) => ({ ms: median(times[k]), min: Math.min(...times[k]), rssMb: runOnce(args, { ...opts, rss: true }).rssMb, last: warm[k] }));
 }
+
+const measure = (args, runs, opts = {}) => measureTogether([args], runs, opts)[0];
 
 /** A lint run must exit 0 or 1 with a JSON report: a crash or a stack overflow is a failed benchmark. */
 function checkLint(run, what) {
@@ -244,8 +249,7 @@ try {
     const file = path.join(tmp, `flow-${n}.json`);
     writeFileSync(file, JSON.stringify(syntheticFlow(n), null, 2));
     process.stderr.write(`bench:lint: ${n} nodes (${fmtSize(statSync(file).size)})...\n`);
-    const parse = measure(['-e', parseScript, file], runsFor(n), { cwd: tmp });
-    const lint = measure(lintArgs(file), runsFor(n), { cwd: tmp });
+    const [parse, lint] = measureTogether([['-e', parseScript, file], lintArgs(file)], runsFor(n), { cwd: tmp });
     const summary = checkLint(lint.last, `lint of ${n} nodes`);
     rows.push({ n, size: statSync(file).size, parse, lint, summary });
   }
@@ -254,8 +258,7 @@ try {
   const small = path.join(tmp, 'flow-50.json');
   writeFileSync(small, JSON.stringify(syntheticFlow(50, 7), null, 2));
   const coldRuns = quick ? 5 : 15;
-  const nodeEmpty = measure(['-e', ''], coldRuns, { cwd: tmp });
-  const cold = measure(lintArgs(small), coldRuns, { cwd: tmp });
+  const [nodeEmpty, cold] = measureTogether([['-e', ''], lintArgs(small)], coldRuns, { cwd: tmp });
   checkLint(cold.last, 'cold start');
 
   // A folder of 100 real-sized flows in one run.
@@ -275,19 +278,19 @@ try {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 
   out(`Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${os.cpus().length} × ${cpu}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on the machine inflates every number alike).`);
-  out(`Whole-process wall time, median of ${quick ? 3 : 7} runs (3 at 100k) after a warm-up; peak RSS from one more run. \`lint\` is \`node bin/retell-kit.js lint <file> --format json\`; \`parse floor\` is \`node -e\` reading and \`JSON.parse\`-ing the same file.`);
+  out(`Whole-process wall time, median of ${quick ? 3 : 7} runs (3 at 100k; ${quick ? 5 : 15} for start-up) after a warm-up, the compared commands taking turns; \"best runs\" divides the fastest runs, which other work on the machine disturbs least. Peak RSS from one more run. \`lint\` is \`node bin/retell-kit.js lint <file> --format json\`; \`parse floor\` is \`node -e\` reading and \`JSON.parse\`-ing the same file.`);
   out('');
-  out('| flow | file | parse floor | lint | lint / floor | lint per 1k nodes | peak RSS (floor / lint) | findings |');
+  out('| flow | file | parse floor | lint | lint / floor (best runs) | lint per 1k nodes | peak RSS (floor / lint) | findings |');
   out('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const s = r.summary;
-    out(`| ${r.n.toLocaleString('en-US')} nodes | ${fmtSize(r.size)} | ${fmtMs(r.parse.ms)} | ${fmtMs(r.lint.ms)} | ${(r.lint.ms / r.parse.ms).toFixed(2)}× | ${fmtMs((r.lint.ms / r.n) * 1000)} | ${fmtMb(r.parse.rssMb)} / ${fmtMb(r.lint.rssMb)} | ${s.errors} errors, ${s.warnings} warnings |`);
+    out(`| ${r.n.toLocaleString('en-US')} nodes | ${fmtSize(r.size)} | ${fmtMs(r.parse.ms)} | ${fmtMs(r.lint.ms)} | ${(r.lint.ms / r.parse.ms).toFixed(2)}× (${(r.lint.min / r.parse.min).toFixed(2)}×) | ${fmtMs((r.lint.ms / r.n) * 1000)} | ${fmtMb(r.parse.rssMb)} / ${fmtMb(r.lint.rssMb)} | ${s.errors} errors, ${s.warnings} warnings |`);
   }
   out('');
-  out('| start-up | median | ratio |');
+  out('| start-up | median | ratio (best runs) |');
   out('|---|---|---|');
   out(`| \`node -e ''\` | ${fmtMs(nodeEmpty.ms)} | 1× |`);
-  out(`| lint of a 50-node flow (cold start) | ${fmtMs(cold.ms)} | ${coldRatio.toFixed(2)}× |`);
+  out(`| lint of a 50-node flow (cold start) | ${fmtMs(cold.ms)} | ${coldRatio.toFixed(2)}× (${(cold.min / nodeEmpty.min).toFixed(2)}×) |`);
   out(`| lint of a folder of 100 flows (40-70 nodes) in one run | ${fmtMs(batch.ms)} | ${fmtMs(batch.ms / 100)} a flow, ${batchSummary.files} files |`);
   out('');
   out('Targets (issue 2):');
