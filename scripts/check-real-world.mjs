@@ -21,7 +21,8 @@ if (!existsSync(path.join(repo, 'dist', 'cli.js'))) {
 }
 
 // The built loader answers "how many flows are in this file" even when a flow lints clean.
-const { loadFlow } = await import(pathToFileURL(path.join(repo, 'dist', 'index.js')).href);
+const { loadFlow, listRules } = await import(pathToFileURL(path.join(repo, 'dist', 'index.js')).href);
+const templates = new Map(listRules().map((r) => [r.id, r.meta.messages]));
 
 /**
  * What each file is, from the folder's README. First match wins.
@@ -75,7 +76,12 @@ async function check(run, kind, file) {
     if (d.ruleId === 'internal-error') problems.push(`internal-error: ${d.message}`);
     const positioned = [d.line, d.column, d.endLine, d.endColumn].every((n) => Number.isInteger(n) && n >= 1) && d.endLine >= d.line;
     if (!positioned) problems.push(`${d.ruleId} at ${d.pointer || '/'} has no valid position (${d.line}:${d.column}-${d.endLine}:${d.endColumn})`);
-    if (/\{\{/.test(d.message)) problems.push(`${d.ruleId}: unfilled placeholder in "${d.message}"`);
+    // Messages quote the flow's own {{variables}}; what must not happen is a template placeholder left unfilled.
+    const template = templates.get(d.ruleId)?.[d.messageId];
+    if (template === undefined) problems.push(`${d.ruleId}: unknown messageId "${d.messageId}"`);
+    for (const [, key] of (template ?? '').matchAll(/\{\{\s*([\w.-]+)\s*\}\}/g)) {
+      if (!(key in (d.data ?? {}))) problems.push(`${d.ruleId}: placeholder {{${key}}} left unfilled in "${d.message}"`);
+    }
   }
   const expected = (status) => (run.status === status ? [] : [`expected exit ${status}, got ${run.status}`]);
   if (kind === 'flow') {
