@@ -160,8 +160,9 @@ const rows = [
   ['serve POST /functions/lookup', serve.rps.toFixed(0), String(serve.p50), String(serve.p99), serve.cpuUs.toFixed(0), String(serve.total), String(serve.non2xx)],
 ];
 const table = [`| ${rows[0].join(' | ')} |`, `|${rows[0].map(() => '---').join('|')}|`, ...rows.slice(1).map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const spread = bares.map((b, i) => `${((serves[i].rps / b.rps) * 100).toFixed(0)} %`).join(', ');
 const verdict =
-  `serve / bare = ${(ratio * 100).toFixed(1)} % of req/s (target >= 50 %): ${ratio >= 0.5 ? 'met' : 'NOT met'}; ` +
+  `serve / bare = ${(ratio * 100).toFixed(1)} % of req/s (median round; per round ${spread}; target >= 50 %): ${ratio >= 0.5 ? 'met' : 'NOT met'}; ` +
   `by server CPU per request (steadier on a shared machine) serve costs ${(1 / cpuRatio).toFixed(2)}x bare = ${(cpuRatio * 100).toFixed(1)} %`;
 console.log(`${table}\n\n${verdict}`);
 if (serve.non2xx > 0 || bare.non2xx > 0) console.log('warning: some requests failed; the numbers above are not comparable');
