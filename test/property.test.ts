@@ -85,6 +85,8 @@ const NODE_TYPES = [
   'conversation', 'subagent', 'end', 'function', 'code', 'transfer_call', 'press_digit', 'branch', 'sms',
   'extract_dynamic_variables', 'agent_swap', 'mcp', 'component', 'bridge_transfer', 'cancel_transfer',
 ];
+/** JSON can spell an object that String() and `${}` throw on ("Cannot convert object to primitive value"). */
+const hostile = (): Json => ({ toString: null, valueOf: null });
 const NASTY_IDS = ['', ' ', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'a/b', '~1', '~0', '#', '{{x}}', '\u0000', '💈', 'start'];
 
 function edge(id: string, to: string | undefined, prompt = 'Caller wants to continue with the booking'): Obj {
@@ -249,6 +251,8 @@ interface Mutation {
 }
 
 function mutate(root: Json, m: Mutation): Json {
+  // A fresh copy at each use: a value inserted twice and then mutated must not become a cycle.
+  const value = () => structuredClone(m.value);
   const all = slots(root);
   const slot = pick(all, m.a);
   const set = (s: Slot, v: Json) => ((s.parent as Obj)[s.key as string] = v);
@@ -260,17 +264,21 @@ function mutate(root: Json, m: Mutation): Json {
       if (slot) Array.isArray(slot.parent) ? slot.parent.splice(slot.key as number, 1) : delete slot.parent[slot.key as string];
       return root;
     case 'swapType':
-      if (slot) set(slot, pick([null, 0, -1, 1.5, '', 'x', true, false, [], {}, [1, 'a'], { a: 1 }], m.b)!);
+      if (slot) set(slot, pick([null, 0, -1, 1.5, '', 'x', true, false, [], {}, [1, 'a'], { a: 1 }, hostile()], m.b)!);
+      return root;
+    case 'hostile':
+      // Any value the code might print: String() and template literals throw on this object.
+      if (slot) set(slot, hostile());
       return root;
     case 'null':
       if (slot) set(slot, null);
       return root;
     case 'randomValue':
-      if (slot) set(slot, m.value);
+      if (slot) set(slot, value());
       return root;
     case 'retarget': {
       const e = pick(edgesOf(root), m.a);
-      if (e) e.destination_node_id = pick([...ids, ...NASTY_IDS, m.text, 42, null, m.value], m.b)!;
+      if (e) e.destination_node_id = pick([...ids, ...NASTY_IDS, m.text, 42, null, value()], m.b)!;
       return root;
     }
     case 'unattach': {
@@ -310,7 +318,7 @@ function mutate(root: Json, m: Mutation): Json {
       if (slot) set(slot, deep(50 + (m.b % 1_500), m.a % 2 === 0));
       return root;
     case 'nonStringId':
-      if (target) target.id = pick([1, 0, -1, null, true, [], {}, ['a'], { id: 'a' }, 1e308], m.b)!;
+      if (target) target.id = pick([1, 0, -1, null, true, [], {}, ['a'], { id: 'a' }, 1e308, hostile()], m.b)!;
       return root;
     case 'nastyId':
       if (target) target.id = pick(NASTY_IDS, m.b)!;
@@ -334,12 +342,12 @@ function mutate(root: Json, m: Mutation): Json {
       return root;
     }
     case 'globalize':
-      if (target) target.global_node_setting = pick([{ condition: m.text }, { condition: '', go_back_conditions: [edge('g', undefined)] }, { go_back_conditions: m.value }, m.value, []], m.b)!;
+      if (target) target.global_node_setting = pick([{ condition: m.text }, { condition: '', go_back_conditions: [edge('g', undefined)] }, { go_back_conditions: value() }, value(), []], m.b)!;
       return root;
     case 'toolRefs':
       if (target) {
         target.tool_id = pick(['t_check', 't_faq', 'missing', m.text, 3, null], m.b)!;
-        target.tool_ids = pick([['t_check', 't_book', 't_faq'], [null, 1, {}], m.value, 'not-a-list'], m.a)!;
+        target.tool_ids = pick([['t_check', 't_book', 't_faq'], [null, 1, {}], value(), 'not-a-list'], m.a)!;
       }
       return root;
     case 'wrap':
@@ -351,7 +359,7 @@ function mutate(root: Json, m: Mutation): Json {
 
 const MUTATION_KINDS = [
   'delete', 'swapType', 'null', 'randomValue', 'retarget', 'unattach', 'duplicateId', 'cycle', 'hugeString',
-  'deepNest', 'nonStringId', 'nastyId', 'nodeType', 'component', 'globalize', 'toolRefs', 'wrap',
+  'deepNest', 'nonStringId', 'nastyId', 'nodeType', 'component', 'globalize', 'toolRefs', 'wrap', 'hostile',
 ];
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.record({
@@ -369,6 +377,7 @@ const idArb = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f') },
   { weight: 1, arbitrary: fc.constantFrom(...NASTY_IDS) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) },
+  { weight: 1, arbitrary: fc.constant(null).map(hostile) },
 ) as fc.Arbitrary<Json>;
 
 const conditionArb: fc.Arbitrary<Json> = fc.oneof(
@@ -475,7 +484,8 @@ describe('lint never throws, never hangs, and every finding has a position', () 
   it('structured random flows (cycles, duplicates, components, globals), deterministically', () => {
     run(
       fc.property(flowArb, fc.array(mutationArb, { maxLength: 3 }), (generated, mutations) => {
-        let flow = generated;
+        // Mutations work in place: never on a value fast-check may hand out again while shrinking.
+        let flow = structuredClone(generated);
         for (const m of mutations) flow = mutate(flow, m);
         const first = lintObject(flow);
         // Same input, same findings in the same order: CI diffs and baselines depend on it.

@@ -112,7 +112,7 @@ function str(v: unknown): string | undefined {
 export function isTerminal(node: GraphNode): boolean {
   if (TERMINAL_TYPES.has(node.type)) return true;
   if (node.type === 'subagent' && Array.isArray(node.raw.tools)) {
-    return node.raw.tools.some((t) => isRaw(t) && TERMINAL_TOOL_TYPES.has(String(t.type)));
+    return node.raw.tools.some((t) => isRaw(t) && typeof t.type === 'string' && TERMINAL_TOOL_TYPES.has(t.type));
   }
   return false;
 }
@@ -149,7 +149,7 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
     if (!Array.isArray(list)) return;
     list.forEach((t, i) => {
       if (!isRaw(t)) return;
-      const tool: ToolDef = { id: str(t.tool_id), name: str(t.name), type: String(t.type ?? ''), pointer: join(scope.pointer, 'tools', i), raw: t, scope };
+      const tool: ToolDef = { id: str(t.tool_id), name: str(t.name), type: str(t.type) ?? '', pointer: join(scope.pointer, 'tools', i), raw: t, scope };
       scope.tools.push(tool);
       tools.push(tool);
       if (tool.id !== undefined) {
@@ -246,7 +246,7 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
     if (node.type === 'subagent' && Array.isArray(n.tools)) {
       n.tools.forEach((t, i) => {
         if (!isRaw(t)) return;
-        tools.push({ id: str(t.tool_id), name: str(t.name), type: String(t.type ?? ''), pointer: join(node.pointer, 'tools', i), raw: t, scope: node.scope, inlineOf: node });
+        tools.push({ id: str(t.tool_id), name: str(t.name), type: str(t.type) ?? '', pointer: join(node.pointer, 'tools', i), raw: t, scope: node.scope, inlineOf: node });
       });
     }
   }

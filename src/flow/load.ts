@@ -110,20 +110,25 @@ export function findFlows(value: unknown): { flows: FlowInput[]; findings: Loade
   return { flows, findings };
 }
 
+/** A scalar as text; anything else (even an object whose toString is null, which String() throws on) is the fallback. */
+function scalar(v: unknown, fallback: string): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : fallback;
+}
+
 function notAFlowKind(v: Record<string, unknown>): { messageId: string; data: DiagnosticData } | undefined {
   const engine = isObject(v.response_engine) ? v.response_engine : undefined;
   if (v.retellLlmData !== undefined || engine?.type === 'retell-llm') {
-    return { messageId: 'retellLlmAgent', data: { name: String(v.agent_name ?? v.agent_id ?? 'agent') } };
+    return { messageId: 'retellLlmAgent', data: { name: scalar(v.agent_name ?? v.agent_id, 'agent') } };
   }
-  if (engine?.type === 'custom-llm') return { messageId: 'customLlmAgent', data: { name: String(v.agent_name ?? v.agent_id ?? 'agent') } };
+  if (engine?.type === 'custom-llm') return { messageId: 'customLlmAgent', data: { name: scalar(v.agent_name ?? v.agent_id, 'agent') } };
   if (engine?.type === 'conversation-flow') {
     return {
       messageId: 'agentWithoutFlow',
-      data: { name: String(v.agent_name ?? v.agent_id ?? 'agent'), flow: String(engine.conversation_flow_id ?? 'unknown') },
+      data: { name: scalar(v.agent_name ?? v.agent_id, 'agent'), flow: scalar(engine.conversation_flow_id, 'unknown') },
     };
   }
   if (typeof v.llm_id === 'string' || (typeof v.general_prompt === 'string' && Array.isArray(v.general_tools))) {
-    return { messageId: 'retellLlm', data: { id: String(v.llm_id ?? 'llm') } };
+    return { messageId: 'retellLlm', data: { id: scalar(v.llm_id, 'llm') } };
   }
   if (typeof v.event === 'string' && (isObject(v.call) || isObject(v.chat) || isObject(v.call_inbound))) {
     return { messageId: 'webhookEvent', data: { event: v.event } };

@@ -135,7 +135,8 @@ export default defineRule({
           put({ messageId: 'missingRight', data: { index, where: at, left: shownLeft, operator: op }, pointer: p });
           return;
         }
-        const r = typeof right === 'string' ? right.trim() : String(right);
+        // show(), not String(): a non-string right side can be any JSON, even an object String() throws on.
+        const r = typeof right === 'string' ? right.trim() : show(right);
         if (NUMERIC.has(op) && !r.includes('{{') && (r === '' || !Number.isFinite(Number(r)))) {
           put({ messageId: 'notANumber', data: { index, where: at, left: shownLeft, operator: op, right: show(right) }, pointer: join(p, 'right'), severity: 'warning' });
         }
