@@ -94,6 +94,11 @@ function parseInteger(value: string): number {
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
+  // `retell-kit lint --list-rules | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

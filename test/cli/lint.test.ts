@@ -239,3 +239,16 @@ describe('baseline', () => {
     expect(r.stderr.trim()).toBe('retell-kit: b.json: /version: not a retell-kit baseline (expected { "version": 1, "entries": [...] }) (recreate it with --baseline-write)');
   });
 });
+
+describe('pipes', () => {
+  it('stops quietly when the reader closes the pipe early', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/retell-kit.js'), 'lint', '--list-rules'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
+  });
+});
