@@ -263,6 +263,11 @@ export function label(node: GraphNode): string {
   return node.name && node.name.trim() ? `"${node.name.trim()}"` : node.id ? `"${node.id}"` : `#${node.index}`;
 }
 
+/** How messages name a scope: `the flow` or `component "Verify identity"`. */
+export function scopeLabel(scope: Scope): string {
+  return scope.kind === 'flow' ? 'the flow' : `component "${scope.name ?? scope.id}"`;
+}
+
 /** Tool ids a node can call: a function node's tool_id, a subagent's tool_ids. */
 export function toolRefs(node: GraphNode): { id: string; pointer: string }[] {
   const n = node.raw;

@@ -1,5 +1,5 @@
 import { join } from '../../flow/pointer.js';
-import { label } from '../../flow/graph.js';
+import { label, scopeLabel } from '../../flow/graph.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule({
@@ -17,12 +17,12 @@ export default defineRule({
     for (const edge of graph.edges) {
       if (edge.kind === 'go-back' || edge.destinationId === undefined || edge.to) continue;
       const scope = edge.from.scope;
-      const here = scope.kind === 'flow' ? 'the flow' : `component "${scope.name ?? scope.id}"`;
+      const here = scopeLabel(scope);
       const elsewhere = anywhere.get(edge.destinationId);
       const data = { from: label(edge.from), to: edge.destinationId, scope: here };
       const pointer = join(edge.pointer, 'destination_node_id');
       if (elsewhere && elsewhere.scope !== scope) {
-        const where = elsewhere.scope.kind === 'flow' ? 'the top-level flow' : `component "${elsewhere.scope.name ?? elsewhere.scope.id}"`;
+        const where = elsewhere.scope.kind === 'flow' ? 'the top-level flow' : scopeLabel(elsewhere.scope);
         report({ messageId: 'otherScope', data: { ...data, where }, edge, pointer });
       } else {
         report({ messageId: 'dangling', data, edge, pointer });

@@ -1,10 +1,6 @@
 import { join } from '../../flow/pointer.js';
-import { label, type FlowGraph, type GraphEdge, type GraphNode, type Scope, type ToolDef } from '../../flow/graph.js';
+import { label, scopeLabel, type FlowGraph, type GraphEdge, type GraphNode, type Scope, type ToolDef } from '../../flow/graph.js';
 import { defineRule, type Report } from '../rule.js';
-
-function scopeName(scope: Scope): string {
-  return scope.kind === 'flow' ? 'the flow' : `component "${scope.name ?? scope.id}"`;
-}
 
 /** Records first occurrences and reports every later one. */
 class FirstSeen<T> {
@@ -49,7 +45,7 @@ function checkNodes(scope: Scope, report: (r: Report) => void): void {
   for (const node of scope.nodes) {
     if (!node.id) continue;
     const first = nodes.seen(node.id, node);
-    if (first) report({ messageId: 'node', data: { id: node.id, scope: scopeName(scope), first: first.pointer }, node, pointer: join(node.pointer, 'id') });
+    if (first) report({ messageId: 'node', data: { id: node.id, scope: scopeLabel(scope), first: first.pointer }, node, pointer: join(node.pointer, 'id') });
   }
 }
 
@@ -59,7 +55,7 @@ function checkEdges(scope: Scope, report: (r: Report) => void): void {
     for (const edge of node.out) {
       if (!edge.id) continue;
       const first = edges.seen(edge.id, edge);
-      if (first) report({ messageId: 'edge', data: { id: edge.id, scope: scopeName(scope), node: label(node), first: first.pointer }, edge, pointer: join(edge.pointer, 'id') });
+      if (first) report({ messageId: 'edge', data: { id: edge.id, scope: scopeLabel(scope), node: label(node), first: first.pointer }, edge, pointer: join(edge.pointer, 'id') });
     }
   }
 }

@@ -1,5 +1,5 @@
 import { join } from '../../flow/pointer.js';
-import { label, toolRefs, type GraphNode, type ToolDef } from '../../flow/graph.js';
+import { label, scopeLabel, toolRefs, type GraphNode, type ToolDef } from '../../flow/graph.js';
 import { suggest } from '../../util/suggest.js';
 import { defineRule } from '../rule.js';
 
@@ -42,7 +42,7 @@ export default defineRule({
       } else if (node.type !== 'subagent') {
         continue;
       }
-      const scope = node.scope.kind === 'flow' ? 'the flow' : `component "${node.scope.name ?? node.scope.id}" (nor the flow)`;
+      const scope = node.scope.kind === 'flow' ? 'the flow' : `${scopeLabel(node.scope)} (nor the flow)`;
       for (const ref of toolRefs(node)) {
         if (node.scope.toolsById.has(ref.id)) continue;
         const hint = hintFor(ref.id, node);

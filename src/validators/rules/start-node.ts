@@ -1,3 +1,4 @@
+import { scopeLabel } from '../../flow/graph.js';
 import { join } from '../../flow/pointer.js';
 import { defineRule } from '../rule.js';
 
@@ -13,7 +14,7 @@ export default defineRule({
   },
   check({ graph, report }) {
     for (const scope of [graph.root, ...graph.components]) {
-      const what = scope.kind === 'flow' ? 'the flow' : `component "${scope.name ?? scope.id}"`;
+      const what = scopeLabel(scope);
       if (scope.nodes.length === 0) continue;
       if (scope.startNodeId === undefined || scope.startNodeId === '') {
         report({ messageId: 'missing', data: { scope: what }, pointer: scope.pointer });
