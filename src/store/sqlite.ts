@@ -8,6 +8,16 @@ export const DEFAULT_STORE_PATH = '.retell-kit/state.db';
 
 const SCHEMA_VERSION = 1;
 
+/**
+ * better-sqlite3 12 (the last major that runs on Node 20) aborts the whole process when a Statement
+ * object is garbage-collected on Node 24 ("Assertion failed: (env) != nullptr" in
+ * RemoveEnvironmentCleanupHook; WiseLibs/better-sqlite3#1515, fixed only in the N-API rewrite, 13,
+ * which needs Node 22). So no statement may ever become garbage: pragmas go through exec(), which
+ * makes no Statement object, statements are prepared once per store, and each store's database and
+ * statements stay referenced for the life of the process (a few KB per store opened; serve opens one).
+ */
+const keepAlive: unknown[] = [];
+
 const MIGRATION = `
 CREATE TABLE IF NOT EXISTS answers (
   id INTEGER PRIMARY KEY,
@@ -107,15 +117,15 @@ export class SqliteStore implements Store {
     try {
       if (this.file !== ':memory:') mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
       this.db = new Database(this.file);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('busy_timeout = 5000');
-      const version = this.db.pragma('user_version', { simple: true }) as number;
+      this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000');
+      const versionQuery = this.db.prepare('PRAGMA user_version').pluck();
+      keepAlive.push(this.db, versionQuery);
+      const version = versionQuery.get() as number;
       if (version > SCHEMA_VERSION) {
         throw new Error(`store schema version ${version} is newer than this retell-kit understands (${SCHEMA_VERSION}); upgrade retell-kit`);
       }
       this.db.exec(MIGRATION);
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     } catch (error) {
       throw new KitError('store', `cannot open the store: ${(error as Error).message}`, { file: this.file, cause: error });
     }
@@ -145,6 +155,7 @@ export class SqliteStore implements Store {
       ),
       ping: db.prepare(`SELECT 1`),
     };
+    keepAlive.push(this.stmts);
     const insertAnswer = this.stmts.answerInsert;
     this.completeBatch = db.transaction((batch: readonly { key: string; status: number; body: string }[]) => {
       const now = Date.now();
@@ -229,7 +240,7 @@ export class SqliteStore implements Store {
   }
 
   async appendEvent(event: NewEvent): Promise<{ inserted: boolean; event: StoredEvent }> {
-    this.db.pragma('synchronous = FULL');
+    this.db.exec('PRAGMA synchronous = FULL');
     try {
       const info = this.stmts.eventInsert.run(event.dedupeKey ?? null, event.event, event.callId, event.body, event.receivedAt);
       if (info.changes === 1) {
@@ -237,7 +248,7 @@ export class SqliteStore implements Store {
       }
       return { inserted: false, event: toEvent(this.stmts.eventByKey.get(event.dedupeKey!)!) };
     } finally {
-      this.db.pragma('synchronous = NORMAL');
+      this.db.exec('PRAGMA synchronous = NORMAL');
     }
   }
 
