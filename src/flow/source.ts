@@ -93,15 +93,22 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map
     }
   };
   const skipString = () => {
-    // i at opening quote
-    i++;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 92) i += 2;
-      else if (c === 34) {
-        i++;
+    // i at the opening quote. indexOf jumps over the text (most of a flow is prompt text); a quote
+    // preceded by an odd number of backslashes is escaped.
+    let from = i + 1;
+    for (;;) {
+      const q = text.indexOf('"', from);
+      if (q === -1) {
+        i = n;
         return;
-      } else i++;
+      }
+      let backslashes = 0;
+      for (let b = q - 1; b > i && text.charCodeAt(b) === 92; b--) backslashes++;
+      if (backslashes % 2 === 0) {
+        i = q + 1;
+        return;
+      }
+      from = q + 1;
     }
   };
   const readString = (): string => {

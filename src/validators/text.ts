@@ -172,19 +172,26 @@ export interface StringAt {
 }
 
 /**
- * Every string inside a value (object keys excluded), iteratively. `skip` names keys whose subtree
- * is not template text (ids, code, JSON paths).
+ * Every string inside a value that may hold a {{variable}} (object keys excluded), iteratively.
+ * `skip` names keys whose subtree is not template text (ids, code, JSON paths).
  */
-export function strings(value: unknown, pointer: string, skip: ReadonlySet<string>): StringAt[] {
+export function templateStrings(value: unknown, pointer: string, skip: ReadonlySet<string>): StringAt[] {
   const out: StringAt[] = [];
-  const stack: { value: unknown; pointer: string }[] = [{ value, pointer }];
+  // Pointers are built only for containers and for strings that hold a {{ (most strings do not).
+  const stack: { value: unknown; parent: string; key?: string | number }[] = [{ value, parent: pointer }];
   while (stack.length > 0) {
-    const { value: v, pointer: p } = stack.pop()!;
-    if (typeof v === 'string') out.push({ text: v, pointer: p });
-    else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], pointer: join(p, i) });
-    else if (isRaw(v)) {
-      const keys = Object.keys(v).filter((k) => !skip.has(k));
-      for (let i = keys.length - 1; i >= 0; i--) stack.push({ value: v[keys[i]!], pointer: join(p, keys[i]!) });
+    const { value: v, parent, key } = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('{{')) out.push({ text: v, pointer: key === undefined ? parent : join(parent, key) });
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    const p = key === undefined ? parent : join(parent, key);
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], parent: p, key: i });
+    } else {
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) if (!skip.has(keys[i]!)) stack.push({ value: (v as Record<string, unknown>)[keys[i]!], parent: p, key: keys[i]! });
     }
   }
   return out;

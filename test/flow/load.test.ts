@@ -28,6 +28,14 @@ describe('positions', () => {
     expect(file.source.locate(['/nodes/1/we~1ird~0key']).get('/nodes/1/we~1ird~0key')).toMatchObject({ line: 8, column: 21 });
   });
 
+  it('steps over escaped quotes and backslashes inside strings', () => {
+    const text = '{"a": "say \\"hi\\" \\\\", "b": ["x\\\\\\"y", "z"], "c": 1}';
+    const f = loadText(text, { path: 'esc.json' });
+    expect(f.value).toEqual({ a: 'say "hi" \\', b: ['x\\"y', 'z'], c: 1 });
+    expect(f.source.locate(['/c']).get('/c')).toMatchObject({ line: 1, column: text.indexOf(': 1}') + 3 });
+    expect(f.source.locate(['/b/1']).get('/b/1')).toMatchObject({ line: 1, column: text.indexOf('"z"') + 1 });
+  });
+
   it('falls back to the nearest existing ancestor for a missing pointer', () => {
     expect(file.source.locate(['/nodes/1/else_edge/id']).get('/nodes/1/else_edge/id')).toMatchObject({ line: 5, column: 5 });
   });

@@ -1,5 +1,5 @@
 import { join } from '../../flow/pointer.js';
-import { label, scopeLabel } from '../../flow/graph.js';
+import { label, scopeLabel, type GraphNode } from '../../flow/graph.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule({
@@ -13,11 +13,13 @@ export default defineRule({
     },
   },
   check({ graph, report }) {
-    const anywhere = new Map(graph.nodes.filter((n) => n.id).map((n) => [n.id, n]));
+    // Built on the first dangling edge only: most flows have none.
+    let anywhere: Map<string, GraphNode> | undefined;
     for (const edge of graph.edges) {
       if (edge.kind === 'go-back' || edge.destinationId === undefined || edge.to) continue;
       const scope = edge.from.scope;
       const here = scopeLabel(scope);
+      anywhere ??= new Map(graph.nodes.filter((n) => n.id).map((n) => [n.id, n]));
       const elsewhere = anywhere.get(edge.destinationId);
       const data = { from: label(edge.from), to: edge.destinationId, scope: here };
       const pointer = join(edge.pointer, 'destination_node_id');

@@ -2,7 +2,7 @@ import { label, type GraphNode } from '../../flow/graph.js';
 import { join } from '../../flow/pointer.js';
 import { suggest } from '../../util/suggest.js';
 import { defineRule } from '../rule.js';
-import { declaredVariables, extractVariables, isRaw, isSystemVariable, strings, unknownZone, type StringAt } from '../text.js';
+import { declaredVariables, extractVariables, isRaw, isSystemVariable, templateStrings, unknownZone, type StringAt } from '../text.js';
 
 // Keys whose values are ids, code, JSON paths or example transcripts, never templates Retell fills.
 const NOT_TEMPLATES: ReadonlySet<string> = new Set([
@@ -101,13 +101,13 @@ export default defineRule({
       check('the global prompt', [{ text: graph.raw.global_prompt, pointer: join(graph.pointer, 'global_prompt') }]);
     }
     for (const node of graph.nodes) {
-      const found = NODE_TEMPLATE_FIELDS.flatMap((key) => (key in node.raw ? strings(node.raw[key], join(node.pointer, key), NOT_TEMPLATES) : []));
+      const found = NODE_TEMPLATE_FIELDS.flatMap((key) => (key in node.raw ? templateStrings(node.raw[key], join(node.pointer, key), NOT_TEMPLATES) : []));
       check(`${node.type ? `${node.type} node` : 'node'} ${label(node)}`, found, node);
     }
     // Inline subagent tools were walked with their node.
     for (const tool of graph.tools) {
       if (tool.inlineOf) continue;
-      check(`tool "${tool.name ?? tool.id ?? '?'}"`, strings(tool.raw, tool.pointer, NOT_TEMPLATES));
+      check(`tool "${tool.name ?? tool.id ?? '?'}"`, templateStrings(tool.raw, tool.pointer, NOT_TEMPLATES));
     }
     for (const scope of [graph.root, ...graph.components]) {
       const mcps = scope.raw.mcps;
@@ -115,7 +115,7 @@ export default defineRule({
       mcps.forEach((m, i) => {
         if (!isRaw(m)) return;
         const pointer = join(scope.pointer, 'mcps', i);
-        check(`MCP server "${typeof m.name === 'string' ? m.name : i}"`, strings(m, pointer, NOT_TEMPLATES));
+        check(`MCP server "${typeof m.name === 'string' ? m.name : i}"`, templateStrings(m, pointer, NOT_TEMPLATES));
       });
     }
   },
