@@ -41,11 +41,11 @@ export default defineRule({
 });
 
 function checkNodes(scope: Scope, report: (r: Report) => void): void {
-  const nodes = new FirstSeen<GraphNode>();
+  // The graph already keeps the first node of each id.
   for (const node of scope.nodes) {
     if (!node.id) continue;
-    const first = nodes.seen(node.id, node);
-    if (first) report({ messageId: 'node', data: { id: node.id, scope: scopeLabel(scope), first: first.pointer }, node, pointer: join(node.pointer, 'id') });
+    const first = scope.nodesById.get(node.id);
+    if (first && first !== node) report({ messageId: 'node', data: { id: node.id, scope: scopeLabel(scope), first: first.pointer }, node, pointer: join(node.pointer, 'id') });
   }
 }
 

@@ -70,7 +70,9 @@ export default defineRule({
     };
 
     // One finding per variable per place (a node, a tool, the global prompt): at its first use.
-    const check = (where: string, found: StringAt[], node?: GraphNode) => {
+    const check = (place: string | (() => string), found: StringAt[], node?: GraphNode) => {
+      if (found.length === 0) return;
+      const where = typeof place === 'string' ? place : place();
       const seen = new Set<string>();
       for (const { text, pointer } of found) {
         for (const ref of extractVariables(text)) {
@@ -102,7 +104,7 @@ export default defineRule({
     }
     for (const node of graph.nodes) {
       const found = NODE_TEMPLATE_FIELDS.flatMap((key) => (key in node.raw ? templateStrings(node.raw[key], join(node.pointer, key), NOT_TEMPLATES) : []));
-      check(`${node.type ? `${node.type} node` : 'node'} ${label(node)}`, found, node);
+      check(() => `${node.type ? `${node.type} node` : 'node'} ${label(node)}`, found, node);
     }
     // Inline subagent tools were walked with their node.
     for (const tool of graph.tools) {
