@@ -19,8 +19,15 @@ export function formatConfigIssue(file: string, issue: z.core.$ZodIssue): string
   if (issue.code === 'unrecognized_keys') {
     return `${file}: ${key === '(root)' ? '' : key + '.'}${issue.keys.join(', ')}: unknown key${issue.keys.length > 1 ? 's' : ''} (remove ${issue.keys.length > 1 ? 'them' : 'it'}, or check the spelling)`;
   }
-  if (issue.code === 'invalid_union' || issue.code === 'invalid_value') {
-    what = issue.message.replace(/^Invalid (option|input): /, '');
+  if (issue.code === 'invalid_union') {
+    // "Invalid input" says nothing: name what each accepted shape expects instead.
+    const branches = issue.errors.map((branch) => branch[0]).filter((b): b is z.core.$ZodIssue => b !== undefined);
+    const expected = branches.map((b) => (b.code === 'invalid_value' ? b.values.map((v) => JSON.stringify(v)).join(' | ') : b.code === 'invalid_type' ? (b.expected === 'tuple' ? '[severity, options]' : `a ${b.expected}`) : b.message));
+    if (expected.length) what = `expected ${[...new Set(expected)].join(', or ')}`;
+  } else if (issue.code === 'invalid_value') {
+    what = `expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}`;
+  } else {
+    what = what.replace(/^Invalid input: /, '');
   }
   return `${file}: ${key}: ${what}`;
 }
