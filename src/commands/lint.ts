@@ -78,10 +78,12 @@ export async function runLint(inputs: string[], flags: LintFlags): Promise<numbe
     return ExitCode.ok;
   }
   let suppressed = 0;
+  let suppressedResults: FileResult[] = [];
   if (flags.baseline) {
     const applied = baselineModule!.applyBaseline(results, await baselineModule!.readBaseline(flags.baseline));
     results = applied.results;
     suppressed = applied.suppressed;
+    suppressedResults = applied.suppressedResults;
   }
 
   const counts = countBySeverity(results.flatMap((r) => r.diagnostics));
@@ -90,7 +92,7 @@ export async function runLint(inputs: string[], flags: LintFlags): Promise<numbe
   for (const output of outputs) {
     const format = await loadFormatter(output.format);
     const color = !output.file && output.format === 'stylish' && useColor(process.stdout);
-    const text = format(shown, { cwd, color, version: version(), rules: listRules() });
+    const text = format(shown, { cwd, color, version: version(), rules: listRules(), suppressed: suppressedResults });
     if (output.file) await writeAtomically(output.file, text);
     else process.stdout.write(text);
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic, Severity } from '../diagnostic.js';
+import { compareDiagnostics, type Diagnostic, type Severity } from '../diagnostic.js';
 import { DOCS_BASE, docsUrl } from '../validators/messages.js';
 import { findingKey } from '../validators/baseline.js';
 import type { Rule } from '../validators/rule.js';
@@ -60,7 +60,15 @@ function fingerprint(key: string, occurrence: number): string {
 const sarif: Formatter = (results, context) => {
   const rules = [...context.rules];
   const indexById = new Map(rules.map((r, i) => [r.id, i]));
-  const all = results.flatMap((r) => r.diagnostics);
+  // Baseline-hidden findings stay in the log as suppressed, so code scanning shows them as such
+  // instead of closing their alerts as fixed. Each file's findings in one sorted order, so a
+  // finding's fingerprint does not depend on whether the baseline hides it.
+  const hiddenByFile = new Map((context.suppressed ?? []).map((r) => [r.file, r.diagnostics]));
+  const hidden = new Set([...hiddenByFile.values()].flat());
+  const all = results.flatMap((r) => {
+    const mine = hiddenByFile.get(r.file) ?? [];
+    return mine.length ? [...r.diagnostics, ...mine].sort(compareDiagnostics) : r.diagnostics;
+  });
 
   // Rules that reported but are not registered (never expected) still need a descriptor.
   for (const d of all) {
@@ -88,6 +96,7 @@ const sarif: Formatter = (results, context) => {
         message: { text: d.hint ? `${d.message} (${d.hint})` : d.message },
         locations: [{ physicalLocation: { artifactLocation: artifactLocation(d.file), region: region(d) } }],
         partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(key, occurrence) },
+        ...(hidden.has(d) ? { suppressions: [{ kind: 'external', justification: 'recorded in the retell-kit lint baseline' }] } : {}),
         properties,
       },
     };
@@ -99,7 +108,7 @@ const sarif: Formatter = (results, context) => {
   if (sarifResults.length > MAX_RESULTS_PER_RUN) {
     kept = sarifResults
       .map((r, i) => ({ ...r, i }))
-      .sort((a, b) => severityRank[a.severity] - severityRank[b.severity] || a.i - b.i)
+      .sort((a, b) => Number('suppressions' in a.result) - Number('suppressions' in b.result) || severityRank[a.severity] - severityRank[b.severity] || a.i - b.i)
       .slice(0, MAX_RESULTS_PER_RUN)
       .sort((a, b) => a.i - b.i);
     const dropped = sarifResults.length - kept.length;

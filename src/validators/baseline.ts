@@ -92,23 +92,30 @@ export async function readBaseline(file: string): Promise<BaselineFile> {
   return v;
 }
 
-/** Drop findings the baseline already knows, up to the recorded count per identity. */
-export function applyBaseline(results: readonly FileResult[], baseline: BaselineFile): { results: FileResult[]; suppressed: number } {
+/**
+ * Drop findings the baseline already knows, up to the recorded count per identity. The dropped ones
+ * come back in `suppressedResults`, so SARIF can show them as suppressed rather than fixed.
+ */
+export function applyBaseline(
+  results: readonly FileResult[],
+  baseline: BaselineFile,
+): { results: FileResult[]; suppressed: number; suppressedResults: FileResult[] } {
   const budget = new Map<string, number>();
   for (const e of baseline.entries) budget.set(entryKey(e), (budget.get(entryKey(e)) ?? 0) + e.count);
-  let suppressed = 0;
-  const out = results.map((r) => ({
-    file: r.file,
-    diagnostics: r.diagnostics.filter((d) => {
+  const out: FileResult[] = [];
+  const hidden: FileResult[] = [];
+  for (const r of results) {
+    const kept: FileResult = { file: r.file, diagnostics: [] };
+    const dropped: FileResult = { file: r.file, diagnostics: [] };
+    for (const d of r.diagnostics) {
       const key = findingKey(d);
       const left = budget.get(key) ?? 0;
-      if (left > 0) {
-        budget.set(key, left - 1);
-        suppressed++;
-        return false;
-      }
-      return true;
-    }),
-  }));
-  return { results: out, suppressed };
+      if (left > 0) budget.set(key, left - 1);
+      (left > 0 ? dropped : kept).diagnostics.push(d);
+    }
+    out.push(kept);
+    hidden.push(dropped);
+  }
+  const suppressed = hidden.reduce((n, r) => n + r.diagnostics.length, 0);
+  return { results: out, suppressed, suppressedResults: hidden };
 }

@@ -229,6 +229,14 @@ describe('baseline', () => {
     expect(fresh.status).toBe(1);
     const nodes = JSON.parse(fresh.stdout).results[0].diagnostics.map((d: { nodeId: string }) => d.nodeId);
     expect(new Set(nodes)).toEqual(new Set(['orphan_dead_end']));
+
+    // SARIF keeps the baselined findings, marked suppressed, so code scanning does not close them as fixed.
+    const sarif = cli(['lint', 'flow.json', '--baseline', '.retell-kit/baseline.json', '-f', 'sarif'], { cwd: dir });
+    const results = JSON.parse(sarif.stdout).runs[0].results as { suppressions?: { kind: string }[]; properties: { nodeId?: string } }[];
+    const active = results.filter((r) => !r.suppressions);
+    expect(new Set(active.map((r) => r.properties.nodeId))).toEqual(new Set(['orphan_dead_end']));
+    expect(results.length).toBeGreaterThan(active.length);
+    expect(results.filter((r) => r.suppressions).every((r) => r.suppressions![0]!.kind === 'external')).toBe(true);
   });
 
   it('rejects a baseline that is not one, exit 2', () => {
