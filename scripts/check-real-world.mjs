@@ -1,9 +1,10 @@
 // Lint every public Retell file in ../shared/real-world (beside the repo) with the built CLI, and fail
 // on a crash, an exit 2, an internal-error, a diagnostic without a position, or a file that does not
-// load the way its README says it should. The files are never copied into this repo.
+// load the way its README says it should; parse the real call objects' transcripts with the built
+// transcript parser. The files are never copied into this repo.
 // Usage: npm run check:real-world   (RETELL_KIT_REAL_WORLD=/path overrides the folder)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -140,6 +141,36 @@ if (linted !== files.length) allProblems.push(`linted ${linted} files, expected 
 console.log(`${allProblems.length ? 'FAIL' : 'ok  '} whole folder in one run: exit ${all.status} ${Math.round(all.ms)} ms, ${linted} files, ${summary(allDiagnostics)}`);
 for (const p of allProblems) console.log(`       - ${p}`);
 if (allProblems.length) failed++;
+
+// Call objects go through the one transcript parser (dist/retell/transcript.js): each must give its
+// tool calls, paired with their results, and nothing the parser had to skip.
+const { parseCallTranscript, callFrom } = await import(pathToFileURL(path.join(repo, 'dist', 'retell', 'transcript.js')).href);
+const CALLS = [{ pattern: /test_call_analysis/, why: 'GET call object with 2 tool calls (README #15)' }];
+for (const { pattern } of CALLS) {
+  const file = files.find((f) => pattern.test(f));
+  const problems = [];
+  let line = `transcript of ${pattern}`;
+  if (!file) {
+    problems.push(`no file matches ${pattern}`);
+  } else {
+    const call = callFrom(JSON.parse(readFileSync(path.join(folder, file), 'utf8')));
+    const parsed = parseCallTranscript(call);
+    const paired = parsed.toolCalls.filter((c) => c.result !== undefined);
+    const kinds = new Map();
+    for (const c of parsed.toolCalls) kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
+    const byKind = [...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ');
+    line = `transcript of ${file}: ${parsed.toolCalls.length} tool calls (${byKind || 'none'}), ${paired.length} with results, ${parsed.nodeTransitions.length} node transitions, ${parsed.utterances.length} utterances`;
+    if (!call) problems.push('not recognised as a call object');
+    if (parsed.toolCalls.length === 0) problems.push('the parser found no tool call');
+    if (paired.length !== parsed.toolCalls.length) problems.push(`${parsed.toolCalls.length - paired.length} tool calls without a result`);
+    for (const c of parsed.toolCalls) if (c.argumentsError) problems.push(`${c.name}: ${c.argumentsError}`);
+    if (parsed.nodeTransitions.length === 0) problems.push('the parser found no node transition');
+    for (const s of [...parsed.skipped, ...parsed.orphanResults.map((r) => ({ index: r.index, reason: 'result without an invocation' }))]) problems.push(`item ${s.index} skipped: ${s.reason}`);
+  }
+  console.log(`${problems.length ? 'FAIL' : 'ok  '} ${line}`);
+  for (const p of problems) console.log(`       - ${p}`);
+  if (problems.length) failed++;
+}
 
 if (failed) {
   console.error(`check:real-world: ${failed} failure${failed === 1 ? '' : 's'}`);
