@@ -4,9 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import validate from '../src/validators/schema/flow-validator.js';
+import validateRecording from '../src/retell/recording-validator.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
-const OUTPUTS = ['schemas/conversation-flow.schema.json', 'src/validators/schema/flow-validator.js', 'src/validators/schema/flow-validator.d.ts'];
+const OUTPUTS = [
+  'schemas/conversation-flow.schema.json',
+  'src/validators/schema/flow-validator.js',
+  'src/validators/schema/flow-validator.d.ts',
+  'src/retell/recording-validator.js',
+  'src/retell/recording-validator.d.ts',
+];
 
 describe('generated flow schema', () => {
   let out: string;
@@ -49,5 +56,21 @@ describe('generated flow schema', () => {
     expect(validate(flow)).toBe(true);
     expect(validate({ ...flow, nodes: [{ id: 'a', type: 'stop' }] })).toBe(false);
     expect(validate.errors?.map((e) => e.keyword)).toEqual(['discriminator']);
+  });
+});
+
+describe('precompiled recording validator', () => {
+  it('holds no require() of ajv, so reading a recording works without ajv installed', () => {
+    expect(readFileSync(path.join(repo, 'src/retell/recording-validator.js'), 'utf8')).not.toMatch(/require\(|from ['"]ajv/);
+  });
+
+  it('accepts a recording and rejects a broken one, date-times included', () => {
+    const recording = { version: 1, callId: 'c', recordedAt: '2026-03-16T10:04:12.481Z', call: {}, events: [], functionCalls: [] };
+    expect(validateRecording(recording)).toBe(true);
+    expect(validateRecording({ ...recording, recordedAt: '16/03/2026' })).toBe(false);
+    expect(validateRecording.errors?.map((e) => [e.keyword, e.instancePath])).toEqual([['format', '/recordedAt']]);
+    // minLength counts characters, not UTF-16 units: one emoji is one character.
+    expect(validateRecording({ ...recording, callId: '' })).toBe(false);
+    expect(validateRecording({ ...recording, callId: '📞' })).toBe(true);
   });
 });

@@ -1,45 +1,10 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Store } from '../store/store.js';
+import { RECORDING_VERSION, type RecordedEvent, type Recording } from '../retell/recording.js';
 import type { Redactor } from './redact.js';
 
-/** Bump on any incompatible change; `replay` reads this to know how to read the rest. */
-export const RECORDING_VERSION = 1;
-
-export interface RecordedEvent {
-  event: string;
-  receivedAt: string;
-  /** The webhook body as received, redacted. */
-  payload: unknown;
-}
-
-export interface RecordedFunctionCall {
-  traceId: string;
-  name: string;
-  handler: string;
-  toolCallId?: string;
-  agentVersion?: number | string;
-  args: unknown;
-  status: number;
-  outcome: string;
-  result: unknown;
-  durationMs: number;
-  startedAt: string;
-  duplicate: boolean;
-}
-
-/** The recording format (schemas/recording.schema.json, docs/recording.md). */
-export interface Recording {
-  version: typeof RECORDING_VERSION;
-  callId: string;
-  agentId?: string;
-  agentVersion?: number | string;
-  recordedAt: string;
-  /** The latest call object seen (from call_analyzed when it came), redacted. */
-  call: Record<string, unknown>;
-  events: RecordedEvent[];
-  functionCalls: RecordedFunctionCall[];
-}
+// The recording writer; the format's types and its reader live in retell/recording.ts.
 
 export async function buildRecording(store: Store, callId: string, redactor: Redactor, now = Date.now()): Promise<Recording> {
   const events = await store.eventsForCall(callId);

@@ -6,6 +6,7 @@ import { afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vite
 import { loadConfig } from '../../src/config/load.js';
 import { lintFiles, resolveLintOptions } from '../../src/validators/lint.js';
 import type { RetellKitConfig } from '../../src/config/schema.js';
+import { readRecording } from '../../src/retell/recording.js';
 import { API_KEY, callObject, signedPost, start, until, type Started } from './helpers.js';
 
 // The README's serve example. Its config imports 'retell-kit' (dist/), which CI builds before tests.
@@ -112,6 +113,8 @@ describe('fixture project: salon booking agent', () => {
     const ajv = new Ajv({ strict: true, allowUnionTypes: true, validateFormats: false, allErrors: true });
     const validate = ajv.compile(JSON.parse(readFileSync('schemas/recording.schema.json', 'utf8')));
     expect(validate(recording), JSON.stringify(validate.errors)).toBe(true);
+    // The reader replay uses takes what the writer wrote.
+    expect(readRecording(text, file)).toEqual(recording);
     expect(recording).toMatchObject({ version: 1, callId, agentId: 'agent_salon', agentVersion: 17 });
     expect(recording.events.map((e: any) => e.event)).toEqual(['call_started', 'call_ended']);
     expect(recording.functionCalls.map((c: any) => [c.name, c.handler, c.outcome, c.duplicate])).toEqual([
