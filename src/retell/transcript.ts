@@ -138,11 +138,10 @@ function withOptional<T extends object>(target: T, optional: Record<string, unkn
   return target;
 }
 
+/** Retell's `type` decides; only custom tools reach the team's webhook, so any other type is Retell's own. */
 export function toolKind(name: string, toolType: string | undefined): ToolKind {
-  const decider = toolType ?? name;
-  if (decider === 'mcp') return 'mcp';
-  if (toolType === 'custom') return 'custom';
-  return BUILTIN_TOOL_TYPES.includes(decider) ? 'builtin' : 'custom';
+  if (toolType !== undefined) return toolType === 'custom' ? 'custom' : toolType === 'mcp' ? 'mcp' : 'builtin';
+  return BUILTIN_TOOL_TYPES.includes(name) ? 'builtin' : 'custom';
 }
 
 function parseArguments(raw: unknown): Pick<TranscriptToolCall, 'arguments' | 'argumentsText' | 'argumentsError'> {

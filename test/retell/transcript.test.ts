@@ -119,6 +119,9 @@ describe('tool kinds', () => {
     expect(toolKind('end_call', 'custom')).toBe('custom');
     expect(toolKind('lookup_order', 'mcp')).toBe('mcp');
     expect(toolKind('agent_swap_to_billing', 'agent_swap')).toBe('builtin');
+    // A type Retell adds later is still Retell's to run: only custom tools reach the webhook.
+    expect(toolKind('summarise', 'some_future_type')).toBe('builtin');
+    expect(toolKind('mcp', undefined)).toBe('custom');
   });
 });
 
