@@ -8,6 +8,7 @@ import { createRegistry, type HandlerConfig, type HandlerRegistry } from '../han
 import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../handlers/invoke.js';
 import { SIGNATURE_HEADER, verify } from '../retell/signature.js';
 import { SqliteStore } from '../store/sqlite.js';
+import { useColor } from '../util/color.js';
 import type { Store } from '../store/store.js';
 import { readBody, parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
@@ -40,6 +41,8 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /** Human log lines instead of JSON. */
   pretty?: boolean;
+  /** Colour pretty lines. Default: the one colour policy (NO_COLOR, FORCE_COLOR from `env`, then whether stderr is a terminal). */
+  color?: boolean;
   logLevel?: LogLevel;
   /** Environment to read RETELL_API_KEY from (tests pass their own). */
   env?: NodeJS.ProcessEnv;
@@ -77,7 +80,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
   }
 
   const redactor = new Redactor({ ...serverConfig.redact, secrets: apiKey ? [apiKey] : [] });
-  const logger: Logger = options.log ? createLogger({ write: options.log, level: options.logLevel ?? serverConfig.logLevel, pretty: options.pretty, redactor }) : silentLogger;
+  const logger: Logger = options.log ? createLogger({ write: options.log, level: options.logLevel ?? serverConfig.logLevel, pretty: options.pretty, color: options.color ?? useColor(process.stderr, env), redactor }) : silentLogger;
   const store = options.store ?? new SqliteStore({ file: options.storePath ?? serverConfig.store });
   const registry = createRegistry(config as HandlerConfig);
   const metrics = new ServerMetrics();
