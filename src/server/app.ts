@@ -12,7 +12,7 @@ import { useColor } from '../util/color.js';
 import type { Store } from '../store/store.js';
 import { readBody, parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
-import type { Exchange, Reply } from '../http/exchange.js';
+import { splitUrl, type Exchange, type Reply } from '../http/exchange.js';
 import { errorReply, sendReply } from '../http/reply.js';
 import { EventProcessor } from './events.js';
 import { Idempotency } from './idempotency.js';
@@ -120,10 +120,10 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
   const bodyLimit = serverConfig.bodyLimit ?? DEFAULT_BODY_LIMIT;
 
   // The request path: match -> [signature header -> body -> digest -> JSON] -> route handler.
-  const signed = async (ex: Exchange): Promise<void> => {
+  const signed = async (ex: Exchange, req: http.IncomingMessage): Promise<void> => {
     const header = ex.headers[SIGNATURE_HEADER];
     const value = Array.isArray(header) ? header[0] : header;
-    ex.raw = await readBody(ex.req!, bodyLimit);
+    ex.raw = await readBody(req, bodyLimit);
     if (insecure && !apiKey) {
       logger.warn('signature NOT verified (--insecure-no-verify): anyone who can reach this port can call your handlers', { route: ex.routeId });
     } else if (insecure) {
@@ -134,7 +134,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
         metrics.signatureFailures.inc({ reason: result.reason });
         throw new HttpError(401, `signature rejected: ${result.reason}`, {
           code: 'invalid_signature',
-          log: { reason: result.reason, detail: result.detail, remote: ex.req?.socket.remoteAddress, route: ex.routeId },
+          log: { reason: result.reason, detail: result.detail, remote: req.socket.remoteAddress, route: ex.routeId },
         });
       }
     }
@@ -148,12 +148,11 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     inflight++;
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
+    const { path, query } = splitUrl(req.url ?? '/');
     const ex: Exchange = {
       method: req.method ?? 'GET',
-      path: q === -1 ? url : url.slice(0, q),
-      query: q === -1 ? new URLSearchParams() : new URLSearchParams(url.slice(q + 1)),
+      path,
+      query,
       params: {},
       headers: req.headers,
       traceId: randomUUID(),
@@ -165,7 +164,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
       const { route, params } = routes.match(ex.method, ex.path);
       ex.params = params;
       ex.routeId = route.id;
-      if (route.signed) await signed(ex);
+      if (route.signed) await signed(ex, req);
       reply = await route.run(ex);
     } catch (error) {
       reply = onError(error, ex);
