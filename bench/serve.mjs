@@ -40,7 +40,9 @@ if (process.argv[2] === '--server') {
     port = server.address().port;
     process.on('SIGTERM', () => process.exit(0));
   } else {
-    const { createServer } = await import(new URL(`${process.argv[4]}/index.js`, 'file://').href);
+    // createServer lives in the retell-kit/server entry; builds before it had it in the main one.
+    const entry = existsSync(`${process.argv[4]}/server/index.js`) ? 'server/index.js' : 'index.js';
+    const { createServer } = await import(new URL(`${process.argv[4]}/${entry}`, 'file://').href);
     const { z } = await import('zod');
     const dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-bench-'));
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, isKitError } from './errors.js';
+import { describeRoutes } from './http/routes.js';
+import { SERVE_ROUTES } from './server/routes/table.js';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -62,8 +64,7 @@ Exit codes: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage, c
 The API key that verifies x-retell-signature comes from RETELL_API_KEY (or server.apiKey in the
 config), never from a flag.
 
-Routes: POST /webhook, POST /webhook/inbound, POST /functions/<name>, POST /functions,
-        GET /healthz, GET /readyz, GET /metrics
+${routeList()}
 
 Examples:
   $ RETELL_API_KEY=key_... retell-kit serve
@@ -78,6 +79,21 @@ Exit codes: 0 after SIGTERM/SIGINT once in-flight work is done, 2 config or I/O 
     });
 
   return program;
+}
+
+/** serve's routes for its help, from the table the server matches (wrapped like the text around it). */
+function routeList(): string {
+  const lines: string[] = [];
+  let line = 'Routes:';
+  for (const [i, route] of describeRoutes(SERVE_ROUTES).entries()) {
+    const item = `${route}${i < SERVE_ROUTES.length - 1 ? ',' : ''}`;
+    if (line.length + 1 + item.length > 96) {
+      lines.push(line);
+      line = '       ';
+    }
+    line += ` ${item}`;
+  }
+  return [...lines, line].join('\n');
 }
 
 function collect(value: string, previous: string[]): string[] {

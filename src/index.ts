@@ -1,4 +1,6 @@
 // The public programmatic API. Commands are thin wrappers around these.
+// Lint and config authoring only: nothing imported here loads the server or SQLite (a test checks).
+// The server, its store and their types are in 'retell-kit/server' (src/server/index.ts).
 export type { Diagnostic, Severity, SeverityCounts } from './diagnostic.js';
 export { compareDiagnostics, countBySeverity } from './diagnostic.js';
 export { KitError, ExitCode } from './errors.js';
@@ -13,12 +15,9 @@ export { listRules } from './validators/engine.js';
 export type { Rule, RuleMeta, RuleContext } from './validators/rule.js';
 export { defineConfig, loadConfig } from './config/load.js';
 export type { RetellKitConfig } from './config/schema.js';
-export { createServer } from './server/app.js';
-export type { RetellKitServer, ServerOptions } from './server/app.js';
 export { defineFunction } from './handlers/define.js';
-export type { FunctionDefinition, WebhookEvent, CallInbound, InboundResponse, Tenant } from './handlers/define.js';
+export type { FunctionDefinition, Tenant } from './handlers/define.js';
+export type { WebhookEvent, WebhookEventName, CallInbound, InboundResponse } from './retell/wire.js';
 export type { FunctionContext, WebhookContext, InboundContext, HandlerStore } from './handlers/context.js';
-export type { Store, StoredResponse, ClaimResult, NewEvent, StoredEvent, EventState, FunctionTrace, KeyValue } from './store/store.js';
-export { SqliteStore } from './store/sqlite.js';
 export { sign, verify } from './retell/signature.js';
 export type { VerifyResult, SignatureFailure } from './retell/signature.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { WEBHOOK_EVENTS, type ArgsSchema, type WebhookEventName } from '../handlers/define.js';
+import type { ArgsSchema } from '../handlers/define.js';
+import { WEBHOOK_EVENTS, type WebhookEventName } from '../retell/wire.js';
 
 export const severitySetting = z.enum(['off', 'error', 'warning', 'info']);
 

@@ -1,6 +1,7 @@
 import type { FunctionOutcomeKind } from '../store/store.js';
 import { buildContext, Deadline, type ContextDeps } from './context.js';
-import type { CallInbound, InboundResponse, Tenant, WebhookEvent } from './define.js';
+import type { CallInbound, InboundResponse, WebhookEvent } from '../retell/wire.js';
+import type { Tenant } from './define.js';
 import type { HandlerRegistry } from './registry.js';
 
 // Calling handlers without HTTP: the server wraps these, and replay will call them directly.

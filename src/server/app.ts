@@ -8,9 +8,13 @@ import { createRegistry, type HandlerConfig, type HandlerRegistry } from '../han
 import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../handlers/invoke.js';
 import { SIGNATURE_HEADER, verify } from '../retell/signature.js';
 import { SqliteStore } from '../store/sqlite.js';
+import { useColor } from '../util/color.js';
 import type { Store } from '../store/store.js';
+import { readBody, parseJsonBody } from '../http/body.js';
+import { HttpError } from '../http/errors.js';
+import { splitUrl, type Exchange, type Reply } from '../http/exchange.js';
+import { errorReply, sendReply } from '../http/reply.js';
 import { EventProcessor } from './events.js';
-import { HttpError } from './http-error.js';
 import { Idempotency } from './idempotency.js';
 import { createLogger, type LogLevel } from './log.js';
 import { ServerMetrics } from './metrics.js';
@@ -18,7 +22,7 @@ import { RateLimiter } from './rate-limit.js';
 import { writeRecording } from './record.js';
 import { TraceWriter } from './trace.js';
 import { Redactor } from './redact.js';
-import { createRoutes, type Reply, type RouteDeps } from './routes.js';
+import { createServeRoutes, type RouteDeps } from './routes/index.js';
 
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 export const DEFAULT_RATE_LIMIT = { perSecond: 50, burst: 100 } as const;
@@ -37,6 +41,8 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /** Human log lines instead of JSON. */
   pretty?: boolean;
+  /** Colour pretty lines. Default: the one colour policy (NO_COLOR, FORCE_COLOR from `env`, then whether stderr is a terminal). */
+  color?: boolean;
   logLevel?: LogLevel;
   /** Environment to read RETELL_API_KEY from (tests pass their own). */
   env?: NodeJS.ProcessEnv;
@@ -62,19 +68,6 @@ export interface RetellKitServer {
   flushTraces(): Promise<void>;
 }
 
-export interface Exchange {
-  req: http.IncomingMessage;
-  res: http.ServerResponse;
-  traceId: string;
-  routeId: string;
-  path: string;
-  query: URLSearchParams;
-  params: Record<string, string>;
-  raw?: Buffer;
-  text?: string;
-  json?: unknown;
-}
-
 export function createServer(config: RetellKitConfig, options: ServerOptions = {}): RetellKitServer {
   const serverConfig = config.server ?? {};
   const env = options.env ?? process.env;
@@ -87,7 +80,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
   }
 
   const redactor = new Redactor({ ...serverConfig.redact, secrets: apiKey ? [apiKey] : [] });
-  const logger: Logger = options.log ? createLogger({ write: options.log, level: options.logLevel ?? serverConfig.logLevel, pretty: options.pretty, redactor }) : silentLogger;
+  const logger: Logger = options.log ? createLogger({ write: options.log, level: options.logLevel ?? serverConfig.logLevel, pretty: options.pretty, color: options.color ?? useColor(process.stderr, env), redactor }) : silentLogger;
   const store = options.store ?? new SqliteStore({ file: options.storePath ?? serverConfig.store });
   const registry = createRegistry(config as HandlerConfig);
   const metrics = new ServerMetrics();
@@ -123,14 +116,14 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     functionTimeoutMs: serverConfig.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS,
     isClosing: () => closing !== undefined,
   };
-  const routes = createRoutes(deps);
+  const routes = createServeRoutes(deps);
   const bodyLimit = serverConfig.bodyLimit ?? DEFAULT_BODY_LIMIT;
 
   // The request path: match -> [signature header -> body -> digest -> JSON] -> route handler.
-  const signed = async (ex: Exchange): Promise<void> => {
-    const header = ex.req.headers[SIGNATURE_HEADER];
+  const signed = async (ex: Exchange, req: http.IncomingMessage): Promise<void> => {
+    const header = ex.headers[SIGNATURE_HEADER];
     const value = Array.isArray(header) ? header[0] : header;
-    ex.raw = await readBody(ex.req, bodyLimit);
+    ex.raw = await readBody(req, bodyLimit);
     if (insecure && !apiKey) {
       logger.warn('signature NOT verified (--insecure-no-verify): anyone who can reach this port can call your handlers', { route: ex.routeId });
     } else if (insecure) {
@@ -141,39 +134,44 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
         metrics.signatureFailures.inc({ reason: result.reason });
         throw new HttpError(401, `signature rejected: ${result.reason}`, {
           code: 'invalid_signature',
-          log: { reason: result.reason, detail: result.detail, remote: ex.req.socket.remoteAddress, route: ex.routeId },
+          log: { reason: result.reason, detail: result.detail, remote: req.socket.remoteAddress, route: ex.routeId },
         });
       }
     }
     ex.text = ex.raw.toString('utf8');
-    try {
-      ex.json = JSON.parse(ex.text);
-    } catch (error) {
-      throw new HttpError(400, `body is not valid JSON: ${(error as Error).message.split('\n')[0]}`, { code: 'malformed_json' });
-    }
+    ex.json = parseJsonBody(ex.text);
   };
 
+  const scrubReply = (text: string) => redactor.scrub(text);
   let inflight = 0;
   let idle: (() => void) | undefined;
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     inflight++;
-    const ex: Exchange = { req, res, traceId: randomUUID(), routeId: 'unmatched', path: '', query: new URLSearchParams(), params: {} };
+    const { path, query } = splitUrl(req.url ?? '/');
+    const ex: Exchange = {
+      method: req.method ?? 'GET',
+      path,
+      query,
+      params: {},
+      headers: req.headers,
+      traceId: randomUUID(),
+      routeId: 'unmatched',
+      req,
+    };
     let reply: Reply;
     try {
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      ex.path = q === -1 ? url : url.slice(0, q);
-      if (q !== -1) ex.query = new URLSearchParams(url.slice(q + 1));
-      const route = routes.match(req.method ?? 'GET', ex.path, ex.params);
+      const { route, params } = routes.match(ex.method, ex.path);
+      ex.params = params;
       ex.routeId = route.id;
-      if (route.signed) await signed(ex);
+      if (route.signed) await signed(ex, req);
       reply = await route.run(ex);
     } catch (error) {
       reply = onError(error, ex);
     }
     try {
-      send(res, reply, ex, closing !== undefined, redactor);
+      // A handler may put the key in its result or error text; it never leaves the process.
+      sendReply(req, res, reply, { headers: { 'x-retell-kit-trace-id': ex.traceId }, closing: closing !== undefined, scrub: scrubReply });
       metrics.requests.inc({ route: ex.routeId, status: reply.status });
     } finally {
       if (--inflight === 0 && idle) idle();
@@ -185,11 +183,11 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     if (error instanceof HttpError) {
       const level = error.status === 401 ? 'warn' : 'info';
       logger[level](error.status === 401 ? 'signature rejected' : 'request refused', { status: error.status, error: error.message, trace_id: ex.traceId, route: ex.routeId, ...error.options.log });
-      return { status: error.status, body: { error: error.code, message: error.message }, headers: error.options.headers };
+      return errorReply(error.status, error.code, error.message, error.options.headers);
     }
     const message = error instanceof Error ? error.message : String(error);
     logger.error('internal error', { error: message, trace_id: ex.traceId, route: ex.routeId });
-    return { status: 500, body: { error: 'internal_error', message: 'the server failed to handle this request; it is logged' } };
+    return errorReply(500, 'internal_error', 'the server failed to handle this request; it is logged');
   };
 
   const server = http.createServer({ keepAliveTimeout: 5_000, requestTimeout: 60_000 }, (req, res) => {
@@ -253,48 +251,4 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     },
     close,
   };
-}
-
-/** Read the whole body as bytes (signatures need them exact), refusing more than `limit`. */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(tooLarge(limit));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.resume();
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.once('error', reject);
-  });
-}
-
-function tooLarge(limit: number): HttpError {
-  return new HttpError(413, `body larger than ${limit} bytes`, { code: 'body_too_large', headers: { connection: 'close' } });
-}
-
-function send(res: http.ServerResponse, reply: Reply, ex: Exchange, closing: boolean, redactor: Redactor): void {
-  if (res.headersSent) return;
-  // A handler may put the key in its result or error text; it never leaves the process.
-  const text = redactor.scrub(typeof reply.body === 'string' && reply.contentType ? reply.body : JSON.stringify(reply.body === undefined ? null : reply.body));
-  const headers: http.OutgoingHttpHeaders = {
-    'content-type': reply.contentType ?? 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'x-retell-kit-trace-id': ex.traceId,
-    ...reply.headers,
-  };
-  if (closing) headers.connection = 'close';
-  res.writeHead(reply.status, headers);
-  res.end(ex.req.method === 'HEAD' ? undefined : text);
 }

@@ -1,22 +1,12 @@
 import type { ContextDeps, Logger } from '../handlers/context.js';
-import { FINAL_EVENTS, REPEATING_EVENTS, type WebhookEvent } from '../handlers/define.js';
 import { invokeWebhook } from '../handlers/invoke.js';
+import { eventDedupeKey, webhookEventKey } from '../handlers/keys.js';
 import type { HandlerRegistry } from '../handlers/registry.js';
 import type { Store, StoredEvent } from '../store/store.js';
+import { FINAL_EVENTS, type WebhookEvent } from '../retell/wire.js';
 import type { ServerMetrics } from './metrics.js';
 
 export const MAX_EVENT_ATTEMPTS = 3;
-
-/** The id an event belongs to: the call's, or the chat's for chat agents. */
-export function eventCallId(event: WebhookEvent): string | undefined {
-  const id = event.call?.call_id ?? event.chat?.chat_id;
-  return typeof id === 'string' && id.length > 0 ? id : undefined;
-}
-
-/** One-shot events dedupe on (event, call_id); transcript_updated fires many times per call. */
-export function eventDedupeKey(event: string, callId: string): string | undefined {
-  return REPEATING_EVENTS.has(event) ? undefined : `${event}:${callId}`;
-}
 
 export interface EventProcessorDeps {
   store: Store;
@@ -80,7 +70,7 @@ export class EventProcessor {
     const log = logger.child({ event: stored.event, call_id: stored.callId, event_id: stored.id, attempt });
     try {
       const parsed = JSON.parse(stored.body) as WebhookEvent;
-      const handled = await invokeWebhook(registry, context, { event: parsed, callId: stored.callId, attempt, idempotencyKey: stored.dedupeKey ?? `event:${stored.id}` });
+      const handled = await invokeWebhook(registry, context, { event: parsed, callId: stored.callId, attempt, idempotencyKey: webhookEventKey(stored) });
       await store.markEvent(stored.id, { state: 'done', attempts: attempt, handledAt: Date.now() });
       metrics.webhookEvents.inc({ event: stored.event, outcome: handled ? 'ok' : 'no_handler' });
       log.debug(handled ? 'webhook handled' : 'webhook stored (no handler configured)');

@@ -1,22 +1,4 @@
-import { createHash } from 'node:crypto';
 import type { Store, StoredResponse } from '../store/store.js';
-
-/** JSON with object keys sorted at every level, so `{a,b}` and `{b,a}` are the same call. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.keys(value as object)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-  return `{${entries.join(',')}}`;
-}
-
-/** Key of a function call: Retell's tool_call_id when sent, else (call_id, name, canonical args). */
-export function functionCallKey(input: { callId: string; handler: string; args: unknown; toolCallId?: string }): string {
-  const material = input.toolCallId ? `tool\u0000${input.callId}\u0000${input.toolCallId}` : `fn\u0000${input.callId}\u0000${input.handler}\u0000${canonicalJson(input.args)}`;
-  return `fn:${createHash('sha256').update(material).digest('hex')}`;
-}
 
 export interface Work {
   response: StoredResponse;

@@ -1,4 +1,4 @@
-import chalk from 'chalk';
+import { Chalk, type ChalkInstance } from 'chalk';
 import type { Logger } from '../handlers/context.js';
 import type { Redactor } from './redact.js';
 
@@ -11,19 +11,23 @@ export interface LoggerOptions {
   level?: LogLevel;
   /** Human lines instead of JSON (on a TTY). */
   pretty?: boolean;
+  /** Colour the pretty lines: the caller decides with util/color.ts's useColor (NO_COLOR, FORCE_COLOR, TTY). */
+  color?: boolean;
   redactor: Redactor;
 }
 
-const COLORS: Record<LogLevel, (s: string) => string> = { debug: chalk.gray, info: chalk.cyan, warn: chalk.yellow, error: chalk.red };
-
 /** JSON lines (one object per line), redacted, with secrets scrubbed from the final text. */
-export function createLogger(options: LoggerOptions, bound: Record<string, unknown> = {}): Logger {
+export function createLogger(options: LoggerOptions): Logger {
+  return boundLogger(options, new Chalk({ level: options.color ? 1 : 0 }), {});
+}
+
+function boundLogger(options: LoggerOptions, chalk: ChalkInstance, bound: Record<string, unknown>): Logger {
   const min = RANK[options.level ?? 'info'];
   const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (RANK[level] < min) return;
     const record = options.redactor.forLog({ ...bound, ...fields });
     for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];
-    const line = options.pretty ? prettyLine(level, msg, record) : JSON.stringify({ time: new Date().toISOString(), level, msg, ...record });
+    const line = options.pretty ? prettyLine(chalk, level, msg, record) : JSON.stringify({ time: new Date().toISOString(), level, msg, ...record });
     options.write(`${options.redactor.scrub(line)}\n`);
   };
   return {
@@ -31,14 +35,16 @@ export function createLogger(options: LoggerOptions, bound: Record<string, unkno
     info: (msg, fields) => emit('info', msg, fields),
     warn: (msg, fields) => emit('warn', msg, fields),
     error: (msg, fields) => emit('error', msg, fields),
-    child: (fields) => createLogger(options, { ...bound, ...fields }),
+    child: (fields) => boundLogger(options, chalk, { ...bound, ...fields }),
   };
 }
 
-function prettyLine(level: LogLevel, msg: string, record: Record<string, unknown>): string {
+const LEVEL_COLOR: Record<LogLevel, 'gray' | 'cyan' | 'yellow' | 'red'> = { debug: 'gray', info: 'cyan', warn: 'yellow', error: 'red' };
+
+function prettyLine(chalk: ChalkInstance, level: LogLevel, msg: string, record: Record<string, unknown>): string {
   const time = new Date().toISOString().slice(11, 23);
   const rest = Object.entries(record)
     .map(([k, v]) => `${chalk.gray(k)}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' ');
-  return `${chalk.gray(time)} ${COLORS[level](level.toUpperCase().padEnd(5))} ${msg}${rest ? ` ${rest}` : ''}`;
+  return `${chalk.gray(time)} ${chalk[LEVEL_COLOR[level]](level.toUpperCase().padEnd(5))} ${msg}${rest ? ` ${rest}` : ''}`;
 }

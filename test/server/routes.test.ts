@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineFunction } from '../../src/handlers/define.js';
+import { describeRoutes } from '../../src/http/routes.js';
+import { SERVE_ROUTES } from '../../src/server/routes/table.js';
+import { cli } from '../helpers/cli.js';
 import { callObject, request, signedPost, start, type Started } from './helpers.js';
 
 let s: Started | undefined;
@@ -82,7 +85,15 @@ describe('serve: routes and answers', () => {
     expect(get.headers.allow).toBe('POST');
     expect((await request(s.url, { method: 'DELETE', path: '/functions/check_availability' })).status).toBe(405);
     expect((await request(s.url, { method: 'POST', path: '/healthz' })).status).toBe(405);
-    expect((await request(s.url, { method: 'GET', path: '/nope' })).status).toBe(404);
+    const notFound = await request(s.url, { method: 'GET', path: '/nope?x=1' });
+    expect(notFound.status).toBe(404);
+    // The 404 names the path and lists what is served: the same table `serve --help` prints.
+    const served = describeRoutes(SERVE_ROUTES);
+    expect(notFound.json()).toEqual({ error: 'not_found', message: `no route for /nope; serve answers ${served.join(', ')}` });
+    const help = cli(['serve', '--help']).stdout.replace(/\s+/g, ' ');
+    for (const route of served) expect(help).toContain(route);
+    const head = await request(s.url, { method: 'HEAD', path: '/healthz' });
+    expect([head.status, head.text]).toEqual([200, '']);
   });
 
   it('rate-limits per call (429) without touching other calls', async () => {

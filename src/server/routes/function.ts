@@ -1,0 +1,92 @@
+import { invokeFunction, RESULT_LIMIT_CHARS } from '../../handlers/invoke.js';
+import { functionCallKey } from '../../handlers/keys.js';
+import { parseFunctionCall } from '../../retell/wire.js';
+import type { FunctionOutcomeKind, StoredResponse } from '../../store/store.js';
+import { badRequest, DUPLICATE_HEADER, takeRateLimit, type RouteDeps, type RouteHandler } from './route.js';
+
+function outcomeOf(response: StoredResponse): FunctionOutcomeKind {
+  const body = response.body;
+  const code = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).error : undefined;
+  if (response.status < 300) return 'ok';
+  return code === 'invalid_args' || code === 'unknown_function' || code === 'timeout' ? code : 'error';
+}
+
+/**
+ * POST /functions/<name> (name from the path) and POST /functions (name from the body): run the
+ * custom function once per idempotency key, record a trace, answer with its result.
+ */
+export function functionRoute(deps: RouteDeps, nameFrom: 'path' | 'body'): RouteHandler {
+  const { logger, metrics } = deps;
+  return async (ex) => {
+    const parsed = parseFunctionCall(ex.json, { nameFromPath: nameFrom === 'path' ? ex.params.name : undefined, query: ex.query });
+    if (!parsed.ok) throw badRequest(parsed.problem);
+    const { name, args, call, callId, toolCallId } = parsed.request;
+    takeRateLimit(deps, callId || undefined);
+
+    const resolved = deps.registry.resolveFunction(name);
+    const handler = resolved?.handler ?? name;
+    const timeoutMs = resolved?.definition.timeoutMs ?? deps.functionTimeoutMs;
+    const key = functionCallKey({ callId, handler, args, toolCallId });
+    const startedAt = Date.now();
+    const started = performance.now();
+    let ranMs = 0;
+    const timeoutResponse: StoredResponse = { status: 504, body: { error: 'timeout', message: `${handler} did not answer within ${timeoutMs} ms. Tell the caller you could not complete it right now.` } };
+    const work = async () => {
+      const outcome = await invokeFunction(deps.registry, deps.context, { name, args, call, callId, toolCallId, idempotencyKey: key, defaultTimeoutMs: deps.functionTimeoutMs });
+      ranMs = performance.now() - started;
+      if (outcome.error) logger.error('function handler failed', { function: handler, call_id: callId, error: outcome.error, trace_id: ex.traceId });
+      if (outcome.late) {
+        void outcome.late.then((late) => logger.warn('function finished after its timeout; its result is kept for retries', { function: handler, call_id: callId, outcome: late.outcome, trace_id: ex.traceId }));
+      }
+      return {
+        response: { status: outcome.status, body: outcome.body },
+        keep: outcome.outcome === 'ok',
+        late: outcome.late?.then((late) => ({ response: { status: late.status, body: late.body }, keep: late.outcome === 'ok' })),
+      };
+    };
+    let result: { response: StoredResponse; duplicate: boolean };
+    if (callId || toolCallId) result = await deps.idempotency.run(key, timeoutMs, timeoutResponse, work);
+    else {
+      // Nothing identifies the call (args_at_root without ?call_id=): exactly-once is impossible.
+      logger.warn('function call without a call id cannot be deduplicated; add ?call_id={{call_id}} to the tool URL', { function: handler, trace_id: ex.traceId });
+      result = { response: (await work()).response, duplicate: false };
+    }
+    const { response, duplicate } = result;
+    const durationMs = duplicate ? performance.now() - started : ranMs;
+    const outcome = outcomeOf(response);
+    if (duplicate) metrics.duplicates.inc({ kind: 'function' });
+    else metrics.functionDuration.observe({ function: handler, agent_version: call.agent_version === undefined ? '' : String(call.agent_version), outcome }, durationMs / 1000);
+    const trace = {
+      traceId: ex.traceId,
+      callId,
+      name,
+      handler,
+      agentVersion: call.agent_version as number | string | undefined,
+      toolCallId,
+      args,
+      status: response.status,
+      result: response.body,
+      outcome,
+      durationMs: Math.round(durationMs * 1000) / 1000,
+      startedAt,
+      duplicate,
+    };
+    deps.traces.add(trace);
+    logger.info('function call', {
+      trace_id: ex.traceId,
+      function: handler,
+      name: name === handler ? undefined : name,
+      call_id: callId || undefined,
+      agent_version: trace.agentVersion,
+      args,
+      result: response.body,
+      status: response.status,
+      outcome,
+      duration_ms: trace.durationMs,
+      duplicate,
+    });
+    const size = JSON.stringify(response.body ?? null).length;
+    if (size > RESULT_LIMIT_CHARS) logger.warn('function result is longer than Retell keeps', { function: handler, chars: size, limit: RESULT_LIMIT_CHARS });
+    return { status: response.status, body: response.body, headers: duplicate ? { [DUPLICATE_HEADER]: '1' } : undefined };
+  };
+}

@@ -1,0 +1,19 @@
+import type { RouteDeps, RouteHandler } from './route.js';
+
+/** GET /healthz: the process answers. */
+export function healthzRoute(): RouteHandler {
+  return async () => ({ status: 200, body: { status: 'ok' } });
+}
+
+/** GET /readyz: the store answers and the server is not shutting down (load balancers stop sending). */
+export function readyzRoute(deps: Pick<RouteDeps, 'store' | 'isClosing'>): RouteHandler {
+  return async () => {
+    if (deps.isClosing()) return { status: 503, body: { status: 'shutting_down' } };
+    try {
+      await deps.store.ping();
+      return { status: 200, body: { status: 'ready' } };
+    } catch (error) {
+      return { status: 503, body: { status: 'store_unreachable', message: (error as Error).message } };
+    }
+  };
+}

@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/cli.js';
+
+// The package's entries as users import them (dist/, built by `npm run build`). A resolve hook
+// registered before the import records every module node resolves, ESM and native addons alike.
+const dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-entry-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function resolvedBy(entry: string): string[] {
+  const log = path.join(dir, `${path.basename(path.dirname(entry))}-${Date.now()}.log`);
+  const hooks = path.join(dir, 'hooks.mjs');
+  writeFileSync(hooks, `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const result = await next(specifier, context);\n  appendFileSync(${JSON.stringify(log)}, result.url + '\\n');\n  return result;\n}\n`);
+  writeFileSync(log, '');
+  const register = `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(hooks).href)});`;
+  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, '--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(entry).href)});`], { encoding: 'utf8', timeout: 30_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+}
+
+describe('package entries', () => {
+  it("import('retell-kit') for linting loads neither the server nor better-sqlite3", () => {
+    const loaded = resolvedBy(path.join(ROOT, 'dist/index.js'));
+    expect(loaded.some((url) => url.endsWith('/dist/validators/lint.js'))).toBe(true);
+    expect(loaded.filter((url) => url.includes('better-sqlite3') || url.includes('/dist/server/') || url.includes('/dist/store/sqlite'))).toEqual([]);
+  });
+
+  it("retell-kit/server is where the server and SQLite come from (the hook above would see them)", () => {
+    const loaded = resolvedBy(path.join(ROOT, 'dist/server/index.js'));
+    expect(loaded.some((url) => url.includes('better-sqlite3'))).toBe(true);
+    expect(loaded.some((url) => url.endsWith('/dist/server/app.js'))).toBe(true);
+  });
+
+  it('package.json exports both entries with their types', async () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; default: string }> };
+    for (const key of ['.', './server']) {
+      const entry = pkg.exports[key]!;
+      expect(readFileSync(path.join(ROOT, entry.types), 'utf8')).toContain('export');
+      expect(readFileSync(path.join(ROOT, entry.default), 'utf8')).toContain('export');
+    }
+    const main = (await import(pathToFileURL(path.join(ROOT, pkg.exports['.']!.default)).href)) as Record<string, unknown>;
+    const server = (await import(pathToFileURL(path.join(ROOT, pkg.exports['./server']!.default)).href)) as Record<string, unknown>;
+    expect(typeof main.defineFunction).toBe('function');
+    expect(typeof main.defineConfig).toBe('function');
+    expect(main.createServer).toBeUndefined();
+    expect(typeof server.createServer).toBe('function');
+    expect(typeof server.SqliteStore).toBe('function');
+  });
+});
