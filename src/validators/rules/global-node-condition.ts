@@ -1,7 +1,7 @@
-import { label } from '../../flow/graph.js';
+import { isRaw, label } from '../../flow/graph.js';
 import { join } from '../../flow/pointer.js';
 import { defineRule } from '../rule.js';
-import { isPlaceholder, isRaw } from '../text.js';
+import { isPlaceholder } from '../text.js';
 
 export default defineRule({
   id: 'global-node-condition',
