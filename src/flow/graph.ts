@@ -90,6 +90,11 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** A component's own id, under any of the names Retell and exports use; undefined when it has none. */
+export function componentIdOf(component: Raw): string | undefined {
+  return str(component.conversation_flow_component_id) ?? str(component.component_id) ?? str(component.id);
+}
+
 /** True when the node can end or hand off the call by itself (type, or a subagent's end/transfer tool). */
 export function isTerminal(node: GraphNode): boolean {
   const facts = nodeType(node.type);
@@ -174,7 +179,7 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
   if (Array.isArray(raw.components)) {
     raw.components.forEach((c, i) => {
       if (!isRaw(c)) return;
-      const id = str(c.conversation_flow_component_id) ?? str(c.component_id) ?? str(c.id) ?? `#${i}`;
+      const id = componentIdOf(c) ?? `#${i}`;
       const scope = makeScope('component', c, join(flow.pointer, 'components', i), id, root);
       components.push(scope);
       if (!componentsById.has(id)) componentsById.set(id, scope);
