@@ -34,7 +34,8 @@ export function nodeKey(node: GraphNode): string {
   const scope = scopeKey(node.scope);
   if (node.id) return `${scope}/node:${escapeToken(node.id)}`;
   // A node without an id is a schema error and no edge can reach it: its position is all there is.
-  return `${scope}/node#${node.scope.nodes.indexOf(node)}`;
+  // graph.ts adds a scope's nodes together, so its first node's index gives the position in O(1).
+  return `${scope}/node#${node.index - node.scope.nodes[0]!.index}`;
 }
 
 /** Edge kinds a node holds a list of (each edge with its own id); every other kind is one per node. */

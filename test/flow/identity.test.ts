@@ -128,3 +128,10 @@ describe('flow identity keys', () => {
     expect(flowAt(flows, '')).toBeUndefined();
   });
 });
+
+describe('id-less nodes', () => {
+  it('fall back to their position inside their own scope', () => {
+    const graph = graphOf({ nodes: [{ type: 'end' }, { id: 'a', type: 'end' }, { type: 'end' }], components: [{ conversation_flow_component_id: 'c', nodes: [{ type: 'end' }] }] });
+    expect(graph.nodes.map(nodeKey)).toEqual(['flow/node#0', 'flow/node:a', 'flow/node#2', 'component:c/node#0']);
+  });
+});
