@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 export type Severity = 'error' | 'warning' | 'info';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
@@ -18,12 +20,79 @@ export interface Diagnostic {
   column: number;
   endLine: number;
   endColumn: number;
-  /** Stable identity of the flow inside the file: conversation_flow_id when present, else the flow's pointer. */
+  /** conversation_flow_id of the flow the finding is in; for a flow without one, `#` + its pointer in the file. */
   flowId?: string;
   nodeId?: string;
   edgeId?: string;
+  /** The flow/identity.ts key of the edge or node the finding is about (the edge when both). */
+  targetKey?: string;
   hint?: string;
   docsUrl: string;
+}
+
+/** The findings of one file, sorted by compareDiagnostics. */
+export interface FileResult {
+  /** Path as shown in reports: relative to the working directory when inside it, forward slashes. */
+  file: string;
+  diagnostics: Diagnostic[];
+}
+
+export const DOCS_BASE = 'https://github.com/retell-kit/retell-kit/blob/main/docs/rules.md';
+
+export function docsUrl(ruleId: string): string {
+  return `${DOCS_BASE}#${ruleId}`;
+}
+
+/**
+ * What makes two findings the same finding across revisions of a flow, linted from anywhere: the
+ * rule, the flow, the node or edge (by its identity key), and the subject (the messageId). Never a
+ * line or a position, so reformatting and reordering keep it. Baselines, SARIF fingerprints and lint
+ * deltas all use this one identity.
+ */
+export interface FindingIdentity {
+  rule: string;
+  flow: string;
+  /** flow/identity.ts key of the node or edge; '' for findings about the flow, a tool or the file. */
+  target: string;
+  subject: string;
+}
+
+/** Where display paths were made (the cwd of the run) and what flow identities are relative to. */
+export interface IdentityBase {
+  cwd: string;
+  root: string;
+}
+
+/**
+ * A flow's identity: its conversation_flow_id, which survives renaming and moving the file. A flow
+ * without one (hand-written, or exported without it) can only be known by where it is: the file's
+ * path relative to `root` (a directory that travels with the repo, such as the baseline's), plus the
+ * flow's pointer inside the file. Not the display path, which changes with the directory lint runs
+ * in. The trade-off: renaming or moving such a file, or moving `root`, makes it a new flow.
+ */
+export function flowIdentity(d: Pick<Diagnostic, 'file' | 'flowId'>, base: IdentityBase): string {
+  if (d.flowId && !d.flowId.startsWith('#')) return d.flowId;
+  return relativeFile(d.file, base) + (d.flowId ?? '');
+}
+
+function relativeFile(file: string, { cwd, root }: IdentityBase): string {
+  // stdin ('-', '<stdin>') has no place on disk: its name is all there is.
+  if (file === '-' || file.startsWith('<')) return file;
+  const relative = path.relative(root, path.resolve(cwd, file)) || '.';
+  return relative.split(path.sep).join('/');
+}
+
+export function findingIdentity(d: Diagnostic, base: IdentityBase): FindingIdentity {
+  return { rule: d.ruleId, flow: flowIdentity(d, base), target: d.targetKey ?? '', subject: d.messageId };
+}
+
+/** The finding identity as one string, for maps and hashes. */
+export function findingKey(d: Diagnostic, base: IdentityBase): string {
+  return identityKey(findingIdentity(d, base));
+}
+
+export function identityKey(id: FindingIdentity): string {
+  return [id.rule, id.flow, id.target, id.subject].join('\u0000');
 }
 
 export interface SeverityCounts {

@@ -1,17 +1,8 @@
 import type { FlowInput } from './load.js';
+import { nodeType, TERMINAL_TOOL_TYPES, type EdgeKind } from './node-types.js';
 import { join } from './pointer.js';
 
-/** Every way a node can hand the call on. Rules switch on this, never on raw field names. */
-export type EdgeKind =
-  | 'normal' // edges[]
-  | 'else' // else_edge
-  | 'always' // always_edge
-  | 'skip-response' // skip_response_edge
-  | 'transfer-failed' // transfer_call.edge
-  | 'swap-failed' // agent_swap.edge
-  | 'sms-success' // sms.success_edge
-  | 'sms-failed' // sms.failed_edge
-  | 'go-back'; // global_node_setting.go_back_conditions[] (returns to the previous node; no destination)
+export type { EdgeKind } from './node-types.js';
 
 export type Raw = Record<string, unknown>;
 
@@ -91,16 +82,7 @@ export interface FlowGraph {
   tools: ToolDef[];
 }
 
-/** Node types that legitimately end a call path (on success for transfers and swaps). */
-export const TERMINAL_TYPES: ReadonlySet<string> = new Set(['end', 'transfer_call', 'agent_swap', 'bridge_transfer', 'cancel_transfer']);
-/** Node types with no outgoing edges at all by design. */
-export const EDGELESS_TYPES: ReadonlySet<string> = new Set(['end', 'bridge_transfer', 'cancel_transfer']);
-/** Inline subagent tools that end or hand off the call. */
-export const TERMINAL_TOOL_TYPES: ReadonlySet<string> = new Set(['end_call', 'transfer_call', 'agent_swap', 'bridge_transfer', 'cancel_transfer']);
-/** Node types that speak and then wait for the caller before any transition. */
-export const WAITING_TYPES: ReadonlySet<string> = new Set(['conversation', 'subagent', 'press_digit', 'component']);
-
-function isRaw(v: unknown): v is Raw {
+export function isRaw(v: unknown): v is Raw {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -108,10 +90,17 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** A component's own id, under any of the names Retell and exports use; undefined when it has none. */
+export function componentIdOf(component: Raw): string | undefined {
+  return str(component.conversation_flow_component_id) ?? str(component.component_id) ?? str(component.id);
+}
+
 /** True when the node can end or hand off the call by itself (type, or a subagent's end/transfer tool). */
 export function isTerminal(node: GraphNode): boolean {
-  if (TERMINAL_TYPES.has(node.type)) return true;
-  if (node.type === 'subagent' && Array.isArray(node.raw.tools)) {
+  const facts = nodeType(node.type);
+  if (facts.terminal) return true;
+  // A subagent ends the call when the LLM picks an inline end or transfer tool.
+  if (facts.inlineTools && Array.isArray(node.raw.tools)) {
     return node.raw.tools.some((t) => isRaw(t) && typeof t.type === 'string' && TERMINAL_TOOL_TYPES.has(t.type));
   }
   return false;
@@ -120,7 +109,7 @@ export function isTerminal(node: GraphNode): boolean {
 /** An edge taken without waiting for the caller: every edge of a non-waiting node, and skip-response edges. */
 export function isSilentEdge(edge: GraphEdge): boolean {
   if (edge.kind === 'skip-response') return true;
-  return !WAITING_TYPES.has(edge.from.type);
+  return !nodeType(edge.from.type).waitsForCaller;
 }
 
 /** Build the graph of one flow. Never throws on malformed input: what is missing is simply absent. */
@@ -190,7 +179,7 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
   if (Array.isArray(raw.components)) {
     raw.components.forEach((c, i) => {
       if (!isRaw(c)) return;
-      const id = str(c.conversation_flow_component_id) ?? str(c.component_id) ?? str(c.id) ?? `#${i}`;
+      const id = componentIdOf(c) ?? `#${i}`;
       const scope = makeScope('component', c, join(flow.pointer, 'components', i), id, root);
       components.push(scope);
       if (!componentsById.has(id)) componentsById.set(id, scope);
@@ -225,12 +214,14 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
 
   for (const node of nodes) {
     const n = node.raw;
+    const facts = nodeType(node.type);
     if (Array.isArray(n.edges)) n.edges.forEach((e, i) => addEdge(node, 'normal', e, join(node.pointer, 'edges', i)));
     if (n.else_edge !== undefined) addEdge(node, 'else', n.else_edge, join(node.pointer, 'else_edge'));
     if (n.always_edge !== undefined) addEdge(node, 'always', n.always_edge, join(node.pointer, 'always_edge'));
     if (n.skip_response_edge !== undefined) addEdge(node, 'skip-response', n.skip_response_edge, join(node.pointer, 'skip_response_edge'));
     if (n.edge !== undefined) {
-      const kind: EdgeKind = node.type === 'agent_swap' ? 'swap-failed' : 'transfer-failed';
+      // `edge` is the failure edge of a transfer or a swap; on any other type it reads as a transfer's.
+      const kind: EdgeKind = facts.failureEdges.find((f) => f.field === 'edge')?.kind ?? 'transfer-failed';
       addEdge(node, kind, n.edge, join(node.pointer, 'edge'));
     }
     if (n.success_edge !== undefined) addEdge(node, 'sms-success', n.success_edge, join(node.pointer, 'success_edge'));
@@ -239,11 +230,11 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
     if (isRaw(setting) && Array.isArray(setting.go_back_conditions)) {
       setting.go_back_conditions.forEach((e, i) => addEdge(node, 'go-back', e, join(node.pointer, 'global_node_setting', 'go_back_conditions', i)));
     }
-    if (node.type === 'component') {
+    if (facts.entersComponent) {
       const ref = str(n.component_id);
       if (ref !== undefined) node.component = componentsById.get(ref);
     }
-    if (node.type === 'subagent' && Array.isArray(n.tools)) {
+    if (facts.inlineTools && Array.isArray(n.tools)) {
       n.tools.forEach((t, i) => {
         if (!isRaw(t)) return;
         tools.push({ id: str(t.tool_id), name: str(t.name), type: str(t.type) ?? '', pointer: join(node.pointer, 'tools', i), raw: t, scope: node.scope, inlineOf: node });
@@ -271,8 +262,9 @@ export function scopeLabel(scope: Scope): string {
 /** Tool ids a node can call: a function node's tool_id, a subagent's tool_ids. */
 export function toolRefs(node: GraphNode): { id: string; pointer: string }[] {
   const n = node.raw;
-  if (node.type === 'function' && typeof n.tool_id === 'string') return [{ id: n.tool_id, pointer: join(node.pointer, 'tool_id') }];
-  if (node.type === 'subagent' && Array.isArray(n.tool_ids)) {
+  const field = nodeType(node.type).toolRefs;
+  if (field === 'tool_id' && typeof n.tool_id === 'string') return [{ id: n.tool_id, pointer: join(node.pointer, 'tool_id') }];
+  if (field === 'tool_ids' && Array.isArray(n.tool_ids)) {
     return n.tool_ids.flatMap((id, i) => (typeof id === 'string' ? [{ id, pointer: join(node.pointer, 'tool_ids', i) }] : []));
   }
   return [];

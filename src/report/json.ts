@@ -23,6 +23,9 @@ const json: Formatter = (results) => {
         nodeId: d.nodeId ?? null,
         edgeId: d.edgeId ?? null,
         docsUrl: d.docsUrl,
+        // Optional keys, added in version 1's lifetime: present only when the finding has them.
+        ...(d.hint !== undefined ? { hint: d.hint } : {}),
+        ...(d.flowId !== undefined ? { flowId: d.flowId } : {}),
       })),
     })),
     summary: { errors: counts.errors, warnings: counts.warnings, infos: counts.infos, files: results.length },

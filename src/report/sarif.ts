@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { compareDiagnostics, type Diagnostic, type Severity } from '../diagnostic.js';
-import { DOCS_BASE, docsUrl } from '../validators/messages.js';
-import { findingKey } from '../validators/baseline.js';
+import { compareDiagnostics, DOCS_BASE, docsUrl, findingKey, type Diagnostic, type Severity } from '../diagnostic.js';
 import type { Rule } from '../validators/rule.js';
 import type { Formatter } from './types.js';
 
@@ -12,7 +10,7 @@ export const INFORMATION_URI = DOCS_BASE.replace(/\/blob\/.*$/, '');
 /** GitHub rejects a run with more results than this (and shows only the top 5,000 by severity). */
 export const MAX_RESULTS_PER_RUN = 25_000;
 /** Versioned so that a future change of the identity scheme does not silently re-open every alert. */
-export const FINGERPRINT_KEY = 'retellKitFinding/v1';
+export const FINGERPRINT_KEY = 'retellKitFinding/v2';
 
 type Level = 'error' | 'warning' | 'note';
 const levelOf: Record<Severity, Level> = { error: 'error', warning: 'warning', info: 'note' };
@@ -53,9 +51,9 @@ function fingerprint(key: string, occurrence: number): string {
 
 /**
  * SARIF 2.1.0 for GitHub code scanning: one run, every rule in the driver, one result per finding.
- * partialFingerprints come from the finding's identity (rule, flow, node/edge, messageId), never its
- * line, so alerts survive reformatting and moving nodes. Identical identities are told apart by their
- * order of occurrence.
+ * partialFingerprints come from the one finding identity (diagnostic.ts: rule, flow, node/edge key,
+ * subject; an id-less flow by its path from %SRCROOT%), never its line, so alerts survive reformatting
+ * and moving nodes. Identical identities are told apart by their order of occurrence.
  */
 const sarif: Formatter = (results, context) => {
   const rules = [...context.rules];
@@ -78,9 +76,10 @@ const sarif: Formatter = (results, context) => {
     }
   }
 
+  const base = { cwd: context.cwd, root: context.cwd };
   const seen = new Map<string, number>();
   const sarifResults = all.map((d) => {
-    const key = findingKey(d);
+    const key = findingKey(d, base);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const properties: Record<string, string> = { pointer: d.pointer, messageId: d.messageId };

@@ -1,5 +1,5 @@
 import type { Rule } from '../validators/rule.js';
-import type { FileResult } from '../validators/engine.js';
+import type { FileResult } from '../diagnostic.js';
 
 export interface FormatContext {
   cwd: string;

@@ -1,19 +1,20 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Diagnostic } from '../diagnostic.js';
+import { findingIdentity, identityKey, type FileResult, type FindingIdentity, type IdentityBase } from '../diagnostic.js';
 import { KitError } from '../errors.js';
-import type { FileResult } from './engine.js';
 
 /**
- * A baseline records today's findings by identity (rule + flow + node/edge id + messageId), never by
- * line, so moving nodes on the canvas or reformatting the JSON keeps it valid. Flow JSON has no
- * comments, so this is how a team adopts lint on old flows and fails only on what is new.
+ * A baseline records today's findings by their identity (diagnostic.ts: rule + flow + node/edge key +
+ * subject), never by line, so moving nodes on the canvas or reformatting the JSON keeps it valid.
+ * Flow JSON has no comments, so this is how a team adopts lint on old flows and fails only on what
+ * is new. Flows without a conversation_flow_id are named by their path from the baseline's
+ * directory, so the baseline matches whichever directory lint runs in.
  */
 export interface BaselineEntry {
   rule: string;
   flow: string;
-  node?: string;
-  edge?: string;
+  /** flow/identity.ts key of the node or edge the findings are about, e.g. `flow/node:ask_date/else`. */
+  target?: string;
   messageId: string;
   count: number;
 }
@@ -23,39 +24,43 @@ export interface BaselineFile {
   entries: BaselineEntry[];
 }
 
-/** The identity of a finding; `diff` will reuse it to say which findings a version adds or fixes. */
-export function findingKey(d: Diagnostic): string {
-  const flow = d.flowId && !d.flowId.startsWith('#') ? d.flowId : `${d.file}${d.flowId ?? ''}`;
-  return [d.ruleId, flow, d.nodeId ?? '', d.edgeId ?? '', d.messageId].join('\u0000');
+/** A baseline as read from disk: `root` is its directory, the base of id-less flows' paths. */
+export interface LoadedBaseline extends BaselineFile {
+  root: string;
+}
+
+function toEntry(id: FindingIdentity): BaselineEntry {
+  const entry: BaselineEntry = { rule: id.rule, flow: id.flow, messageId: id.subject, count: 0 };
+  if (id.target) entry.target = id.target;
+  return entry;
 }
 
 function entryKey(e: BaselineEntry): string {
-  return [e.rule, e.flow, e.node ?? '', e.edge ?? '', e.messageId].join('\u0000');
+  return identityKey({ rule: e.rule, flow: e.flow, target: e.target ?? '', subject: e.messageId });
 }
 
-export function buildBaseline(results: readonly FileResult[]): BaselineFile {
+/** `base.root` is the directory the baseline file will live in. */
+export function buildBaseline(results: readonly FileResult[], base: IdentityBase): BaselineFile {
   const byKey = new Map<string, BaselineEntry>();
   for (const r of results) {
     for (const d of r.diagnostics) {
-      const key = findingKey(d);
-      const existing = byKey.get(key);
-      if (existing) existing.count++;
-      else {
-        const flow = key.split('\u0000')[1]!;
-        const entry: BaselineEntry = { rule: d.ruleId, flow, messageId: d.messageId, count: 1 };
-        if (d.nodeId) entry.node = d.nodeId;
-        if (d.edgeId) entry.edge = d.edgeId;
-        byKey.set(key, entry);
-      }
+      const id = findingIdentity(d, base);
+      const key = identityKey(id);
+      let entry = byKey.get(key);
+      if (!entry) byKey.set(key, (entry = toEntry(id)));
+      entry.count++;
     }
   }
   const entries = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
   return { version: 1, entries };
 }
 
-/** Write atomically (temp file + rename) so an interrupted run never leaves half a baseline. */
-export async function writeBaseline(results: readonly FileResult[], file: string): Promise<number> {
-  const baseline = buildBaseline(results);
+/**
+ * Write atomically (temp file + rename) so an interrupted run never leaves half a baseline. `cwd` is
+ * the directory the results' paths are relative to (lint's working directory).
+ */
+export async function writeBaseline(results: readonly FileResult[], file: string, cwd = process.cwd()): Promise<number> {
+  const baseline = buildBaseline(results, { cwd, root: path.dirname(path.resolve(cwd, file)) });
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   try {
@@ -67,7 +72,7 @@ export async function writeBaseline(results: readonly FileResult[], file: string
   return baseline.entries.reduce((n, e) => n + e.count, 0);
 }
 
-export async function readBaseline(file: string): Promise<BaselineFile> {
+export async function readBaseline(file: string, cwd = process.cwd()): Promise<LoadedBaseline> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -89,7 +94,7 @@ export async function readBaseline(file: string): Promise<BaselineFile> {
   if (!v || v.version !== 1 || !Array.isArray(v.entries)) {
     throw new KitError('io', 'not a retell-kit baseline (expected { "version": 1, "entries": [...] })', { file, pointer: '/version', hint: 'recreate it with --baseline-write' });
   }
-  return v;
+  return { version: v.version, entries: v.entries, root: path.dirname(path.resolve(cwd, file)) };
 }
 
 /**
@@ -98,8 +103,11 @@ export async function readBaseline(file: string): Promise<BaselineFile> {
  */
 export function applyBaseline(
   results: readonly FileResult[],
-  baseline: BaselineFile,
+  baseline: BaselineFile & { root?: string },
+  cwd = process.cwd(),
 ): { results: FileResult[]; suppressed: number; suppressedResults: FileResult[] } {
+  // A baseline built in memory has no file: its id-less flows are relative to the working directory.
+  const base: IdentityBase = { cwd, root: baseline.root ?? cwd };
   const budget = new Map<string, number>();
   for (const e of baseline.entries) budget.set(entryKey(e), (budget.get(entryKey(e)) ?? 0) + e.count);
   const out: FileResult[] = [];
@@ -108,7 +116,7 @@ export function applyBaseline(
     const kept: FileResult = { file: r.file, diagnostics: [] };
     const dropped: FileResult = { file: r.file, diagnostics: [] };
     for (const d of r.diagnostics) {
-      const key = findingKey(d);
+      const key = identityKey(findingIdentity(d, base));
       const left = budget.get(key) ?? 0;
       if (left > 0) budget.set(key, left - 1);
       (left > 0 ? dropped : kept).diagnostics.push(d);

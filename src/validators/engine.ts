@@ -1,9 +1,10 @@
-import { compareDiagnostics, type Diagnostic, type Severity } from '../diagnostic.js';
+import { compareDiagnostics, docsUrl, type Diagnostic, type FileResult, type Severity } from '../diagnostic.js';
 import { FlowAnalysis } from '../flow/analysis.js';
 import { buildGraph } from '../flow/graph.js';
+import { edgeKey, flowAt, nodeKey } from '../flow/identity.js';
 import type { LoadedFile } from '../flow/load.js';
 import type { Range } from '../flow/source.js';
-import { docsUrl, interpolate } from './messages.js';
+import { interpolate } from './messages.js';
 import { rules as registry } from './registry.js';
 import type { LintSettings, Report, Rule, RuleContext } from './rule.js';
 
@@ -19,10 +20,7 @@ export interface LintOptions {
   settings?: Partial<LintSettings>;
 }
 
-export interface FileResult {
-  file: string;
-  diagnostics: Diagnostic[];
-}
+export type { FileResult } from '../diagnostic.js';
 
 interface Pending {
   rule: Rule;
@@ -53,7 +51,7 @@ export function lintLoaded(file: LoadedFile, options: LintOptions = {}): FileRes
 
   for (const finding of file.findings) {
     const rule = registry.get(finding.ruleId)!;
-    pending.push({ rule, report: { messageId: finding.messageId, data: finding.data }, pointer: finding.pointer, range: finding.range });
+    pending.push({ rule, report: { messageId: finding.messageId, data: finding.data }, pointer: finding.pointer, range: finding.range, flowId: flowAt(file.flows, finding.pointer)?.flowId });
   }
 
   const enabled = [...registry.values()].filter((r) => !r.meta.reportedByLoader && severityOf(r, options) !== 'off');
@@ -112,6 +110,8 @@ export function lintLoaded(file: LoadedFile, options: LintOptions = {}): FileRes
     const nodeId = p.report.node?.id ?? p.report.edge?.from.id;
     if (nodeId) d.nodeId = nodeId;
     if (p.report.edge?.id) d.edgeId = p.report.edge.id;
+    if (p.report.edge) d.targetKey = edgeKey(p.report.edge);
+    else if (p.report.node) d.targetKey = nodeKey(p.report.node);
     if (p.report.hint) d.hint = p.report.hint;
     diagnostics.push(d);
   }

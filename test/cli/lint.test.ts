@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, fixture, ROOT, tempDir } from '../helpers/cli.js';
@@ -237,6 +237,60 @@ describe('baseline', () => {
     expect(new Set(active.map((r) => r.properties.nodeId))).toEqual(new Set(['orphan_dead_end']));
     expect(results.length).toBeGreaterThan(active.length);
     expect(results.filter((r) => r.suppressions).every((r) => r.suppressions![0]!.kind === 'external')).toBe(true);
+  });
+
+  it('matches a flow without conversation_flow_id from any working directory, through reordering', () => {
+    // A flow with no id, with findings on nodes, on a normal edge and on an else edge.
+    const flow = () => ({
+      start_node_id: 'greet',
+      nodes: [
+        {
+          id: 'greet',
+          type: 'conversation',
+          instruction: { type: 'prompt', text: 'Greet the caller.' },
+          edges: [
+            { id: 'to_nowhere', destination_node_id: 'nowhere', transition_condition: { type: 'prompt', prompt: 'Caller wants to book a haircut' } },
+            { id: 'to_check', destination_node_id: 'check', transition_condition: { type: 'prompt', prompt: 'Caller asks for opening hours' } },
+          ],
+          else_edge: { id: 'else_1', transition_condition: { type: 'prompt', prompt: 'Else' } },
+        },
+        { id: 'check', type: 'branch', edges: [{ id: 'open', destination_node_id: 'bye', transition_condition: { type: 'equation', operator: '&&', equations: [{ left: '{{is_open}}', operator: '==', right: 'true' }] } }] },
+        { id: 'bye', type: 'end' },
+        { id: 'loner', type: 'conversation', instruction: { type: 'prompt', text: 'Nobody comes here.' } },
+      ],
+    });
+    const repo = tempDir();
+    mkdirSync(path.join(repo, 'flows'));
+    writeFileSync(path.join(repo, 'flows', 'shop.json'), JSON.stringify(flow(), null, 2));
+    const write = cli(['lint', 'flows/shop.json', '--baseline-write', '.retell-kit/baseline.json'], { cwd: repo });
+    expect(write.status).toBe(0);
+    const baseline = JSON.parse(readFileSync(path.join(repo, '.retell-kit', 'baseline.json'), 'utf8')) as { entries: { flow: string; target?: string; count: number }[] };
+    // Named by its path from the baseline's directory, not by the path lint printed.
+    expect(new Set(baseline.entries.map((e) => e.flow))).toEqual(new Set(['../flows/shop.json#']));
+    expect(baseline.entries.map((e) => e.target)).toContain('flow/node:greet/else');
+    expect(baseline.entries.map((e) => e.target)).toContain('flow/node:greet/edge:to_nowhere');
+
+    const lintFrom = (cwd: string, file: string, baselineFile: string) => {
+      const r = cli(['lint', file, '--baseline', baselineFile, '-f', 'json'], { cwd });
+      return { status: r.status, diagnostics: (JSON.parse(r.stdout) as { results: { diagnostics: { ruleId: string; nodeId: string | null }[] }[] }).results.flatMap((x) => x.diagnostics) };
+    };
+    // The same baseline from a subfolder, and from outside the repo (absolute paths).
+    expect(lintFrom(path.join(repo, 'flows'), 'shop.json', '../.retell-kit/baseline.json')).toEqual({ status: 0, diagnostics: [] });
+    expect(lintFrom(tempDir(), path.join(repo, 'flows', 'shop.json'), path.join(repo, '.retell-kit', 'baseline.json'))).toEqual({ status: 0, diagnostics: [] });
+
+    // The next revision: nodes and edges reordered, the else edge's generated id changed.
+    const next = flow();
+    next.nodes.reverse();
+    next.nodes.find((n) => n.id === 'greet')!.edges!.reverse();
+    next.nodes.find((n) => n.id === 'greet')!.else_edge!.id = 'else_2';
+    writeFileSync(path.join(repo, 'flows', 'shop.json'), JSON.stringify(next));
+    expect(lintFrom(path.join(repo, 'flows'), 'shop.json', '../.retell-kit/baseline.json')).toEqual({ status: 0, diagnostics: [] });
+
+    // The same flow in another file is another flow: its findings are all new.
+    writeFileSync(path.join(repo, 'flows', 'copy.json'), JSON.stringify(flow()));
+    const copy = lintFrom(path.join(repo, 'flows'), 'copy.json', '../.retell-kit/baseline.json');
+    expect(copy.status).toBe(1);
+    expect(copy.diagnostics.length).toBe(baseline.entries.reduce((n, e) => n + e.count, 0));
   });
 
   it('rejects a baseline that is not one, exit 2', () => {

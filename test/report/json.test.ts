@@ -44,8 +44,29 @@ describe('json formatter and schemas/lint-report.schema.json', () => {
     expect(Object.keys(report).sort()).toEqual([...schema.required].sort());
     expect(Object.keys(report.summary).sort()).toEqual([...schema.properties.summary.required].sort());
     expect(Object.keys(report.results[0]).sort()).toEqual([...schema.$defs.fileResult.required].sort());
-    expect(Object.keys(diagnostic).sort()).toEqual([...schema.$defs.diagnostic.required].sort());
-    expect(Object.keys(schema.$defs.diagnostic.properties).sort()).toEqual([...schema.$defs.diagnostic.required].sort());
+    const optional = ['flowId', 'hint'];
+    expect(Object.keys(diagnostic).filter((k) => !optional.includes(k)).sort()).toEqual([...schema.$defs.diagnostic.required].sort());
+    expect(Object.keys(schema.$defs.diagnostic.properties).sort()).toEqual([...schema.$defs.diagnostic.required, ...optional].sort());
+  });
+
+  it('writes hint and flowId only when the finding has them, and the schema accepts both ways', () => {
+    const withId = lint({ conversation_flow_id: 'conversation_flow_abc', start_node_id: 'a', nodes: [{ id: 'a', type: 'conversation', instruction: { type: 'prompt', text: 'Hi {{who}}' }, edges: [] }] }, 'flows/hello.json', { only: ['no-undefined-variable', 'no-dead-end'] });
+    const idless = lint({ start_node_id: 'gone', nodes: [{ id: 'a', type: 'end' }] }, 'idless.json', { only: ['start-node'] });
+    const report = render([withId, idless, lint({ nodes: 'not a list' }, 'odd.json', { only: undefined })]);
+    expect(errorsOf(report)).toEqual([]);
+    const all: Json[] = report.results.flatMap((r: Json) => r.diagnostics);
+    const undefinedVariable = all.find((d) => d.ruleId === 'no-undefined-variable');
+    expect(undefinedVariable.hint).toMatch(/lint\.variables/);
+    expect(undefinedVariable.flowId).toBe('conversation_flow_abc');
+    const deadEnd = all.find((d) => d.ruleId === 'no-dead-end');
+    expect(deadEnd).not.toHaveProperty('hint');
+    // A flow without conversation_flow_id is named by its pointer in the file; a file with no flow has none.
+    expect(report.results[1].diagnostics.map((d: Json) => d.flowId)).toEqual(['#']);
+    expect(report.results[2].diagnostics.length).toBeGreaterThan(0);
+    expect(report.results[2].diagnostics.some((d: Json) => 'flowId' in d)).toBe(false);
+    const bad = structuredClone(report);
+    bad.results[0].diagnostics[0].flowId = 7;
+    expect(errorsOf(bad).length).toBeGreaterThan(0);
   });
 
   it('rejects reports that break the contract', () => {

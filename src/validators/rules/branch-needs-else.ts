@@ -1,10 +1,7 @@
 import { join } from '../../flow/pointer.js';
 import { label } from '../../flow/graph.js';
+import { nodeType } from '../../flow/node-types.js';
 import { defineRule } from '../rule.js';
-
-// Retell requires else_edge on these two types: a branch is evaluated once on entry, and a component
-// node decides once when its component exits, so there is no "wait and try again".
-const NEEDS_ELSE: ReadonlySet<string> = new Set(['branch', 'component']);
 
 export default defineRule({
   id: 'branch-needs-else',
@@ -18,9 +15,12 @@ export default defineRule({
   },
   check({ graph, report }) {
     for (const node of graph.nodes) {
-      if (!NEEDS_ELSE.has(node.type)) continue;
+      // A branch is evaluated once on entry, and a component node decides once when its component
+      // exits, so there is no "wait and try again": Retell requires the else edge (node-types.ts).
+      const facts = nodeType(node.type);
+      if (!facts.needsElse) continue;
       const elseEdge = node.out.find((e) => e.kind === 'else');
-      const when = node.type === 'component' ? 'when the component exits and no condition matches' : 'when no condition matches';
+      const when = facts.entersComponent ? 'when the component exits and no condition matches' : 'when no condition matches';
       const data = { type: node.type, node: label(node), when };
       if (!elseEdge) {
         // Point at a malformed else_edge when there is one, else at the node.

@@ -1,8 +1,7 @@
-import { label, type GraphEdge } from '../../flow/graph.js';
+import { isRaw, label, type GraphEdge } from '../../flow/graph.js';
 import { join } from '../../flow/pointer.js';
 import { suggest } from '../../util/suggest.js';
 import { defineRule, type Report } from '../rule.js';
-import { isRaw } from '../text.js';
 
 const OPERATORS = ['==', '!=', '>', '>=', '<', '<=', 'contains', 'not_contains', 'exists', 'not_exist'] as const;
 const UNARY: ReadonlySet<string> = new Set(['exists', 'not_exist']);

@@ -1,23 +1,14 @@
 import { join } from '../../flow/pointer.js';
-import { label, type EdgeKind, type GraphNode } from '../../flow/graph.js';
+import { label, type GraphNode } from '../../flow/graph.js';
+import { nodeType, type FailureEdge } from '../../flow/node-types.js';
 import { defineRule } from '../rule.js';
 
-interface FailureEdge {
-  field: string;
-  /** The edge as the dashboard shows it. */
-  edge: string;
-  kind: EdgeKind;
-  /** What happened when this edge is taken, for the message. */
-  when: string;
-}
-
-const FAILURE_EDGES: Record<string, FailureEdge[]> = {
-  transfer_call: [{ field: 'edge', edge: 'Transfer failed edge', kind: 'transfer-failed', when: 'the transfer fails' }],
-  agent_swap: [{ field: 'edge', edge: 'failure edge', kind: 'swap-failed', when: 'the agent swap fails' }],
-  sms: [
-    { field: 'success_edge', edge: 'Sent successfully edge', kind: 'sms-success', when: 'the SMS is sent' },
-    { field: 'failed_edge', edge: 'Failed to send edge', kind: 'sms-failed', when: 'the SMS fails to send' },
-  ],
+/** How the dashboard names each failure edge, and what happened when it is taken, for the message. */
+const WORDING: Record<FailureEdge['kind'], { edge: string; when: string }> = {
+  'transfer-failed': { edge: 'Transfer failed edge', when: 'the transfer fails' },
+  'swap-failed': { edge: 'failure edge', when: 'the agent swap fails' },
+  'sms-success': { edge: 'Sent successfully edge', when: 'the SMS is sent' },
+  'sms-failed': { edge: 'Failed to send edge', when: 'the SMS fails to send' },
 };
 
 export default defineRule({
@@ -32,14 +23,13 @@ export default defineRule({
   },
   check({ graph, report }) {
     for (const node of graph.nodes) {
-      const expected = FAILURE_EDGES[node.type];
-      if (!expected) continue;
-      for (const want of expected) check(node, want);
+      for (const want of nodeType(node.type).failureEdges) check(node, want);
     }
 
     function check(node: GraphNode, want: FailureEdge): void {
       const edge = node.out.find((e) => e.kind === want.kind);
-      const data = { type: node.type, node: label(node), field: want.field, edge: want.edge, when: want.when };
+      const words = WORDING[want.kind];
+      const data = { type: node.type, node: label(node), field: want.field, edge: words.edge, when: words.when };
       if (!edge) {
         const pointer = node.raw[want.field] !== undefined ? join(node.pointer, want.field) : node.pointer;
         report({ messageId: 'missing', data, node, pointer });

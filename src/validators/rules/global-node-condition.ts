@@ -1,7 +1,7 @@
-import { label } from '../../flow/graph.js';
+import { isRaw, label, type Raw } from '../../flow/graph.js';
 import { join } from '../../flow/pointer.js';
 import { defineRule } from '../rule.js';
-import { isPlaceholder, isRaw } from '../text.js';
+import { isPlaceholder } from '../text.js';
 
 export default defineRule({
   id: 'global-node-condition',
@@ -31,7 +31,9 @@ export default defineRule({
       if (edge.kind !== 'go-back') continue;
       const destination = edge.raw.destination_node_id;
       if (typeof destination !== 'string' || !destination) continue;
-      const index = Number(edge.pointer.slice(edge.pointer.lastIndexOf('/') + 1)) + 1;
+      // The dashboard numbers go-back conditions by their place in the list.
+      const list = (edge.from.raw.global_node_setting as Raw).go_back_conditions as unknown[];
+      const index = list.indexOf(edge.raw) + 1;
       report({
         messageId: 'goBackDestination',
         data: { index, node: label(edge.from), destination },

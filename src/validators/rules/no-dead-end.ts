@@ -1,4 +1,5 @@
-import { EDGELESS_TYPES, isTerminal, label } from '../../flow/graph.js';
+import { isTerminal, label } from '../../flow/graph.js';
+import { nodeType } from '../../flow/node-types.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule({
@@ -12,7 +13,7 @@ export default defineRule({
   },
   check({ graph, report }) {
     for (const node of graph.nodes) {
-      if (EDGELESS_TYPES.has(node.type) || isTerminal(node) || node.type === '') continue;
+      if (nodeType(node.type).edgeless || isTerminal(node) || node.type === '') continue;
       // Unattached edges are no-unconnected-edge's finding; a go-back condition is a way out.
       if (node.out.length > 0) continue;
       report({ messageId: 'deadEnd', data: { type: node.type, node: label(node) }, node });

@@ -1,5 +1,6 @@
 import { join } from '../../flow/pointer.js';
 import { label, scopeLabel, toolRefs, type GraphNode, type ToolDef } from '../../flow/graph.js';
+import { nodeType } from '../../flow/node-types.js';
 import { suggest } from '../../util/suggest.js';
 import { defineRule } from '../rule.js';
 
@@ -31,7 +32,8 @@ export default defineRule({
   },
   check({ graph, report }) {
     for (const node of graph.nodes) {
-      if (node.type === 'function') {
+      const refs = nodeType(node.type).toolRefs;
+      if (refs === 'tool_id') {
         // A shared tool lives outside this file; we cannot check it.
         if (node.raw.tool_type === 'shared') continue;
         const id = node.raw.tool_id;
@@ -39,7 +41,7 @@ export default defineRule({
           report({ messageId: 'noToolId', data: { node: label(node) }, node, pointer: id === undefined ? node.pointer : join(node.pointer, 'tool_id') });
           continue;
         }
-      } else if (node.type !== 'subagent') {
+      } else if (refs !== 'tool_ids') {
         continue;
       }
       const scope = node.scope.kind === 'flow' ? 'the flow' : `${scopeLabel(node.scope)} (nor the flow)`;

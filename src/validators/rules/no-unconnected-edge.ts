@@ -1,4 +1,5 @@
 import { isTerminal, label, type EdgeKind } from '../../flow/graph.js';
+import { nodeType } from '../../flow/node-types.js';
 import { defineRule } from '../rule.js';
 
 // Failure edges (transfer, swap, sms) belong to failure-path; a branch's else to branch-needs-else.
@@ -18,7 +19,7 @@ export default defineRule({
     for (const edge of graph.edges) {
       if (!KINDS.has(edge.kind) || edge.destinationId !== undefined) continue;
       const from = edge.from;
-      if (edge.kind === 'else' && (from.type === 'branch' || from.type === 'component')) continue;
+      if (edge.kind === 'else' && nodeType(from.type).needsElse) continue;
       const stuck = !isTerminal(from) && !from.out.some((e) => e.to);
       const condition = edge.condition?.type === 'prompt' && typeof edge.condition.prompt === 'string' ? edge.condition.prompt : '';
       const kind = edge.kind === 'normal' ? `edge${condition ? ` "${condition.slice(0, 60)}"` : ''}` : `${edge.kind} edge`;

@@ -1,8 +1,8 @@
-import { label, type GraphNode } from '../../flow/graph.js';
+import { isRaw, label, type GraphNode } from '../../flow/graph.js';
 import { join } from '../../flow/pointer.js';
 import { suggest } from '../../util/suggest.js';
 import { defineRule } from '../rule.js';
-import { declaredVariables, extractVariables, isRaw, isSystemVariable, templateStrings, unknownZone, type StringAt } from '../text.js';
+import { declaredVariables, extractVariables, isSystemVariable, templateStrings, unknownZone, type StringAt } from '../../flow/variables.js';
 
 // Keys whose values are ids, code, JSON paths or example transcripts, never templates Retell fills.
 const NOT_TEMPLATES: ReadonlySet<string> = new Set([

@@ -1,7 +1,9 @@
 import { label, type EdgeKind, type GraphEdge } from '../../flow/graph.js';
 import { join } from '../../flow/pointer.js';
+import { nodeType } from '../../flow/node-types.js';
 import { defineRule } from '../rule.js';
-import { CALLING_TYPES, isPlaceholder, nodeResponseVariables, normalise, outcomeWord, promptText } from '../text.js';
+import { nodeResponseVariables } from '../../flow/variables.js';
+import { isPlaceholder, normalise, outcomeWord, promptText } from '../text.js';
 
 // Edges whose prompt the author writes. Special edges carry fixed literals (Else, Always, ...).
 const AUTHORED: ReadonlySet<EdgeKind> = new Set(['normal', 'go-back']);
@@ -95,7 +97,8 @@ export default defineRule({
       const meant = edge.kind === 'normal' ? literalMeant(text) : undefined;
       if (meant) {
         // always_edge and skip_response_edge exist on conversation and subagent nodes only.
-        const talking = edge.from.type === 'conversation' || edge.from.type === 'subagent';
+        const facts = nodeType(edge.from.type);
+        const talking = facts.waitsForCaller && facts.follows.has('always');
         const field = meant !== 'else_edge' && !talking ? 'else_edge' : meant;
         const instead =
           field === 'else_edge'
@@ -113,7 +116,7 @@ export default defineRule({
       // A node that waits for its call and stores the answer can route on the stored value.
       // Only when the text names a stored variable's subject, so the suggestion is concrete; a hint, not a defect.
       const from = edge.from;
-      if (edge.kind === 'normal' && CALLING_TYPES.has(from.type) && from.raw.wait_for_result !== false && outcomeWord(text)) {
+      if (edge.kind === 'normal' && nodeType(from.type).callsTool && from.raw.wait_for_result !== false && outcomeWord(text)) {
         const variable = matchingVariable(text, nodeResponseVariables(from));
         if (variable) {
           report({

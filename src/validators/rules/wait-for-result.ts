@@ -1,7 +1,9 @@
-import { label } from '../../flow/graph.js';
+import { isRaw, label } from '../../flow/graph.js';
+import { nodeType } from '../../flow/node-types.js';
+import { extractVariables, nodeResponseVariables } from '../../flow/variables.js';
 import { join } from '../../flow/pointer.js';
 import { defineRule } from '../rule.js';
-import { CALLING_TYPES, extractVariables, isRaw, nodeResponseVariables, promptText, resultWord } from '../text.js';
+import { promptText, resultWord } from '../text.js';
 
 export default defineRule({
   id: 'wait-for-result',
@@ -17,7 +19,7 @@ export default defineRule({
   },
   check({ graph, report }) {
     for (const node of graph.nodes) {
-      if (!CALLING_TYPES.has(node.type) || node.raw.wait_for_result !== false) continue;
+      if (!nodeType(node.type).callsTool || node.raw.wait_for_result !== false) continue;
       const written = new Set(nodeResponseVariables(node));
       for (const edge of node.out) {
         if (edge.kind === 'go-back') continue;

@@ -1,5 +1,6 @@
 import type { DiagnosticData } from '../../diagnostic.js';
 import type { FlowGraph, GraphEdge, GraphNode } from '../../flow/graph.js';
+import { nodeType } from '../../flow/node-types.js';
 import { get, split } from '../../flow/pointer.js';
 import validate, { allowedKeys, anyOfShapes, unionTags, type SchemaError } from './flow-validator.js';
 
@@ -125,19 +126,17 @@ function reduce(flow: object, errors: SchemaError[]): FlowSchemaResult {
  * failure edges (failure-path), a function node's tool_id (no-missing-tool), an equation's parts
  * (equation-syntax).
  */
-const EXPLAINED_ELSEWHERE: Record<string, readonly string[]> = {
-  branch: ['else_edge'],
-  component: ['else_edge'],
-  transfer_call: ['edge'],
-  agent_swap: ['edge'],
-  sms: ['success_edge', 'failed_edge'],
-  function: ['tool_id'],
-};
+function explainedByNodeRule(type: string, key: string): boolean {
+  const facts = nodeType(type);
+  if (key === 'else_edge') return facts.needsElse;
+  if (key === 'tool_id') return facts.toolRefs === 'tool_id';
+  return facts.failureEdges.some((f) => f.field === key);
+}
 
 function explainedElsewhere(owner: unknown, key: string): boolean {
   if (!owner || typeof owner !== 'object') return false;
   const o = owner as Record<string, unknown>;
-  if (typeof o.type === 'string' && EXPLAINED_ELSEWHERE[o.type]?.includes(key)) return true;
+  if (typeof o.type === 'string' && explainedByNodeRule(o.type, key)) return true;
   if (o.type === 'equation' && (key === 'equations' || key === 'operator')) return true;
   if ('left' in o || 'right' in o || ('operator' in o && !('type' in o))) return key === 'left' || key === 'operator';
   return false;
