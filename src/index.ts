@@ -21,3 +21,11 @@ export type { WebhookEvent, WebhookEventName, CallInbound, InboundResponse } fro
 export type { FunctionContext, WebhookContext, InboundContext, HandlerStore } from './handlers/context.js';
 export { sign, verify } from './retell/signature.js';
 export type { VerifyResult, SignatureFailure } from './retell/signature.js';
+// Calls and recordings: the one transcript parser and the versioned recording reader.
+export { parseTranscript, parseCallTranscript, callFrom } from './retell/transcript.js';
+export type { ParsedTranscript, CallTranscript, TranscriptToolCall, ToolCallResult, ToolCallStatus, ToolKind, NodeTransition } from './retell/transcript.js';
+export { readRecording, loadRecording, RECORDING_VERSION } from './retell/recording.js';
+export type { Recording, RecordedEvent, RecordedFunctionCall } from './retell/recording.js';
+// Stable keys of scopes, nodes and edges (what baselines and diffs match on), and the keys handlers see.
+export { scopeKey, nodeKey, edgeKey, keysOf } from './flow/identity.js';
+export { functionCallKey, canonicalJson } from './handlers/keys.js';
