@@ -351,7 +351,7 @@ function mutate(root: Json, m: Mutation): Json {
       }
       return root;
     case 'wrap':
-      return pick([{ conversationFlow: root }, { items: [root, root] }, [root], { conversation_flow: root }, { items: [] }, { response_engine: { type: 'conversation-flow' }, conversationFlow: root }], m.b)!;
+      return pick([{ conversationFlow: root }, { items: [root, root] }, [root], { conversation_flow: root }, { items: [] }, { response_engine: { type: 'conversation-flow' }, conversationFlow: root }] as Json[], m.b)!;
     default:
       return root;
   }
@@ -473,7 +473,7 @@ describe('lint never throws, never hangs, and every finding has a position', () 
   it('mutated valid flows', () => {
     run(
       fc.property(fc.nat(SEEDS.length - 1), fc.array(mutationArb, { minLength: 1, maxLength: 8 }), (seed, mutations) => {
-        let flow = structuredClone(SEEDS[seed]!);
+        let flow: Json = structuredClone(SEEDS[seed]!);
         for (const m of mutations) flow = mutate(flow, m);
         lintObject(flow);
       }),
