@@ -66,9 +66,9 @@ function lintObject(flow: unknown): Diagnostic[] {
 function lintText(text: string, format: SourceFormat): void {
   const path = format === 'yaml' ? 'flow.yaml' : 'flow.json';
   const loaded = timed(`loadText(${format})`, () => loadText(text, { path, format }));
-  for (const f of loaded.findings) {
-    if (f.range && !(f.range.line >= 1 && f.range.column >= 1 && f.range.endLine >= f.range.line)) {
-      throw new Error(`loader finding ${f.ruleId} has a bad range ${JSON.stringify(f.range)}`);
+  for (const f of loaded.problems) {
+    if (f.kind === 'syntax' && !(f.range.line >= 1 && f.range.column >= 1 && f.range.endLine >= f.range.line)) {
+      throw new Error(`loader problem ${f.kind} has a bad range ${JSON.stringify(f.range)}`);
     }
   }
   const result = timed(`lintFlow(${format} text)`, () => lintFlow(text, { path, format }));
