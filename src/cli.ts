@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, isKitError } from './errors.js';
+import { FORMAT_CHOICES } from './report/index.js';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .command('lint')
     .description('check conversation flows for defects that strand callers')
     .argument('[inputs...]', 'flow files (.json, .yaml, .yml), directories or globs; - reads stdin')
-    .option('-f, --format <name>', 'stylish | json | sarif | github | junit (repeatable)', collect, [])
+    .option('-f, --format <name>', `${FORMAT_CHOICES} (repeatable)`, collect, [])
     .option('-o, --output-file <[format=]path>', 'write a format to a file instead of stdout (repeatable: sarif=out.sarif)', collect, [])
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', parseInteger)
     .option('--quiet', 'report errors only')
