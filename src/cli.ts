@@ -11,7 +11,7 @@ export function version(): string {
 /** Commands register cheaply; each one's module is imported only when it runs. */
 export function buildProgram(): Command {
   const program = new Command('retell-kit')
-    .description('Lint, serve and replay Retell AI conversation flows like software.')
+    .description('Lint Retell AI conversation flows and serve their webhooks and custom functions.')
     .version(version(), '-v, --version')
     .option('--debug', 'print stack traces for errors')
     .showHelpAfterError('(run with --help for usage)')

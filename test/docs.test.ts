@@ -87,3 +87,25 @@ describe('docs cannot drift from rules', () => {
     expect(readme).toMatch(/npm ci && npx retell-kit lint fixtures\//);
   });
 });
+
+describe('no text promises a command that does not exist yet', () => {
+  const PLANNED = /\b(replay|deploy|diff|pull|canary|emulator|trigger)\b/i;
+
+  it('--help lists only the real commands and promises nothing else', () => {
+    const help = cli(['--help']).stdout;
+    const commands = [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}(\w[\w-]*)/gm)].map((m) => m[1]);
+    expect(commands).toEqual(['lint', 'serve', 'help']);
+    for (const args of [['--help'], ['lint', '--help'], ['serve', '--help']]) expect(cli(args).stdout).not.toMatch(PLANNED);
+  });
+
+  it('rule messages do not send users to a command that does not exist', () => {
+    for (const rule of listRules()) for (const text of Object.values(rule.meta.messages)) expect(text, rule.id).not.toMatch(PLANNED);
+  });
+
+  it('the README and docs name planned commands only as planned', () => {
+    for (const file of ['README.md', 'docs/serve.md', 'docs/recording.md']) {
+      const text = readFileSync(path.join(ROOT, file), 'utf8');
+      expect(text, file).not.toMatch(/retell-kit (replay|deploy|diff|pull|canary|emulator)\b/);
+    }
+  });
+});
