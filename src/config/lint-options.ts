@@ -77,30 +77,36 @@ function expected(issue: Issue): string | undefined {
 }
 
 /**
- * The one line for a config problem. `root` is the value the issue's path starts from and `base` the
- * key path of that value in the config (empty for the whole file, `lint.rules.<id>[1]` for options).
+ * `key.path: what was expected, got what` for one config problem. `root` is the value the issue's
+ * path starts from and `base` the key path of that value in the config (empty for the whole file,
+ * `lint.rules.<id>[1]` for a rule's options).
  */
-export function formatConfigIssue(file: string, issue: Issue, root: unknown, base: KeyPath = []): string {
+export function describeConfigIssue(issue: Issue, root: unknown, base: KeyPath = []): string {
   // A union of a value and a list ([severity, options]): when the list matched but an item did not,
   // say which item, not that neither shape fits.
   if (issue.code === 'invalid_union') {
     const deeper = issue.errors.map((branch) => branch[0]).find((b) => b !== undefined && b.path.length > 0);
-    if (deeper) return formatConfigIssue(file, deeper, valueAt(root, issue.path).value, [...base, ...issue.path]);
+    if (deeper) return describeConfigIssue(deeper, valueAt(root, issue.path).value, [...base, ...issue.path]);
   }
   const where = keyPath([...base, ...issue.path]);
   if (issue.code === 'unrecognized_keys') {
     const many = issue.keys.length > 1;
-    return `${file}: ${where === '(root)' ? '' : where + '.'}${issue.keys.join(', ')}: unknown key${many ? 's' : ''} (remove ${many ? 'them' : 'it'}, or check the spelling)`;
+    return `${where === '(root)' ? '' : where + '.'}${issue.keys.join(', ')}: unknown key${many ? 's' : ''} (remove ${many ? 'them' : 'it'}, or check the spelling)`;
   }
   const words = expected(issue);
-  if (words === undefined) return `${file}: ${where}: ${issue.message.replace(/^Invalid input: /, '')}`;
+  if (words === undefined) return `${where}: ${issue.message.replace(/^Invalid input: /, '')}`;
   const at = valueAt(root, issue.path);
-  return `${file}: ${where}: expected ${words}${at.found ? `, got ${shown(at.value)}` : ''}`;
+  return `${where}: expected ${words}${at.found ? `, got ${shown(at.value)}` : ''}`;
 }
 
-/** A KitError (exit 2) for one config problem; `file` is shown first, as in every one-line error. */
+/** The one line for a config problem: `file: key.path: what was expected, got what`. */
+export function formatConfigIssue(file: string, issue: Issue, root: unknown, base: KeyPath = []): string {
+  return `${file}: ${describeConfigIssue(issue, root, base)}`;
+}
+
+/** A KitError (exit 2) for one config problem; its one line is formatConfigIssue's. */
 export function configError(file: string, issue: Issue, root: unknown, base: KeyPath = []): KitError {
-  return new KitError('config', formatConfigIssue(file, issue, root, base).slice(file.length + 2), { file });
+  return new KitError('config', describeConfigIssue(issue, root, base), { file });
 }
 
 function unknownRule(id: string, where: { file: string; key?: string }): KitError {
