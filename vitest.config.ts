@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     reporters: ['default', './test/helpers/summary-reporter.ts'],
+    // Type-level tests (*.test-d.ts, e.g. defineRule rejecting an unknown messageId) run in `npm test` too, so CI checks them.
+    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.test.json' },
   },
 });

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, isKitError } from './errors.js';
 import { describeRoutes } from './http/routes.js';
 import { SERVE_ROUTES } from './server/routes/table.js';
+import { FORMAT_CHOICES } from './report/index.js';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -12,7 +13,7 @@ export function version(): string {
 /** Commands register cheaply; each one's module is imported only when it runs. */
 export function buildProgram(): Command {
   const program = new Command('retell-kit')
-    .description('Lint, serve and replay Retell AI conversation flows like software.')
+    .description('Lint Retell AI conversation flows and serve their webhooks and custom functions.')
     .version(version(), '-v, --version')
     .option('--debug', 'print stack traces for errors')
     .showHelpAfterError('(run with --help for usage)')
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
     .command('lint')
     .description('check conversation flows for defects that strand callers')
     .argument('[inputs...]', 'flow files (.json, .yaml, .yml), directories or globs; - reads stdin')
-    .option('-f, --format <name>', 'stylish | json | sarif | github | junit (repeatable)', collect, [])
+    .option('-f, --format <name>', `${FORMAT_CHOICES} (repeatable)`, collect, [])
     .option('-o, --output-file <[format=]path>', 'write a format to a file instead of stdout (repeatable: sarif=out.sarif)', collect, [])
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', parseInteger)
     .option('--quiet', 'report errors only')

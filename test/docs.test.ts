@@ -1,9 +1,64 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listRules } from '../src/validators/engine.js';
-import { ROOT } from './helpers/cli.js';
+import { cli, ROOT, tempDir } from './helpers/cli.js';
+
+const RULES_DIR = path.join(ROOT, 'src/validators/rules');
+const DOCS_DIR = path.join(ROOT, 'docs/rules');
+
+describe('rules are registered under their file names', () => {
+  const files = readdirSync(RULES_DIR).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+  const ids = listRules().map((r) => r.id).sort();
+
+  it('every file in src/validators/rules/ is a registered rule, and every rule has a file', () => {
+    expect(files).toEqual(ids);
+  });
+
+  it('each file defines the rule named after it', async () => {
+    for (const file of files) {
+      const rule = ((await import(path.join(RULES_DIR, `${file}.ts`))) as { default: { id: string } }).default;
+      expect(rule.id, `src/validators/rules/${file}.ts`).toBe(file);
+    }
+  });
+
+  it('every rule has a docs page docs/rules/<id>.md, and every page a rule', () => {
+    const pages = readdirSync(DOCS_DIR).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3)).sort();
+    expect(pages).toEqual(ids);
+  });
+});
+
+/** The **Bad** example of a docs page: an optional config block, the flow, and the output lint prints. */
+function badExample(id: string): { config?: string; flow: string; format: string; output: string[] } | undefined {
+  const page = readFileSync(path.join(DOCS_DIR, `${id}.md`), 'utf8');
+  const start = page.indexOf('**Bad**\n');
+  if (start < 0) return undefined;
+  const blocks = [...page.slice(start).matchAll(/```(\w*)\n([\s\S]*?)\n```\n/g)].map((m) => ({ lang: m[1]!, text: m[2]! }));
+  const hasConfig = /^\{\s*"lint"\s*:/.test(blocks[0]?.text ?? '') && blocks[1]?.lang !== '';
+  const [flow, output] = hasConfig ? [blocks[1]!, blocks[2]!] : [blocks[0]!, blocks[1]!];
+  return { config: hasConfig ? blocks[0]!.text : undefined, flow: flow.text, format: flow.lang || 'json', output: output.text.split('\n').filter(Boolean) };
+}
+
+/** Columns are padded to the widest position in the whole file: compare words, not spaces. */
+const words = (line: string) => line.trim().replace(/\s+/g, ' ');
+
+describe('docs examples print what lint prints', () => {
+  const ids = listRules().map((r) => r.id).filter((id) => id !== 'internal-error');
+  it.each(ids)('%s', (id) => {
+    const example = badExample(id);
+    expect(example, `docs/rules/${id}.md has no **Bad** example`).toBeDefined();
+    const dir = tempDir('retell-kit-docs-');
+    const file = `flow.${example!.format === 'yaml' ? 'yaml' : 'json'}`;
+    writeFileSync(path.join(dir, file), `${example!.flow}\n`);
+    if (example!.config) writeFileSync(path.join(dir, 'retell-kit.config.json'), example!.config);
+    const r = cli(['lint', file], { cwd: dir });
+    expect(r.stderr).toBe('');
+    const printed = r.stdout.split('\n').filter((line) => /^\s+\d+:\d+\s/.test(line) && line.trim().endsWith(`  ${id}`));
+    expect(printed.map(words), `docs/rules/${id}.md: the output under **Bad** is stale`).toEqual(example!.output.map(words));
+    expect(printed.length).toBeGreaterThan(0);
+  });
+});
 
 describe('docs cannot drift from rules', () => {
   const doc = readFileSync(path.join(ROOT, 'docs/rules.md'), 'utf8');
@@ -30,5 +85,27 @@ describe('docs cannot drift from rules', () => {
     expect(ci).toContain('npm test');
     expect(readme).toContain('npm test');
     expect(readme).toMatch(/npm ci && npx retell-kit lint fixtures\//);
+  });
+});
+
+describe('no text promises a command that does not exist yet', () => {
+  const PLANNED = /\b(replay|deploy|diff|pull|canary|emulator|trigger)\b/i;
+
+  it('--help lists only the real commands and promises nothing else', () => {
+    const help = cli(['--help']).stdout;
+    const commands = [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}(\w[\w-]*)/gm)].map((m) => m[1]);
+    expect(commands).toEqual(['lint', 'serve', 'help']);
+    for (const args of [['--help'], ['lint', '--help'], ['serve', '--help']]) expect(cli(args).stdout).not.toMatch(PLANNED);
+  });
+
+  it('rule messages do not send users to a command that does not exist', () => {
+    for (const rule of listRules()) for (const text of Object.values(rule.meta.messages)) expect(text, rule.id).not.toMatch(PLANNED);
+  });
+
+  it('the README and docs name planned commands only as planned', () => {
+    for (const file of ['README.md', 'docs/serve.md', 'docs/recording.md']) {
+      const text = readFileSync(path.join(ROOT, file), 'utf8');
+      expect(text, file).not.toMatch(/retell-kit (replay|deploy|diff|pull|canary|emulator)\b/);
+    }
   });
 });

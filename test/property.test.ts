@@ -66,9 +66,9 @@ function lintObject(flow: unknown): Diagnostic[] {
 function lintText(text: string, format: SourceFormat): void {
   const path = format === 'yaml' ? 'flow.yaml' : 'flow.json';
   const loaded = timed(`loadText(${format})`, () => loadText(text, { path, format }));
-  for (const f of loaded.findings) {
-    if (f.range && !(f.range.line >= 1 && f.range.column >= 1 && f.range.endLine >= f.range.line)) {
-      throw new Error(`loader finding ${f.ruleId} has a bad range ${JSON.stringify(f.range)}`);
+  for (const f of loaded.problems) {
+    if (f.kind === 'syntax' && !(f.range.line >= 1 && f.range.column >= 1 && f.range.endLine >= f.range.line)) {
+      throw new Error(`loader problem ${f.kind} has a bad range ${JSON.stringify(f.range)}`);
     }
   }
   const result = timed(`lintFlow(${format} text)`, () => lintFlow(text, { path, format }));
@@ -351,7 +351,7 @@ function mutate(root: Json, m: Mutation): Json {
       }
       return root;
     case 'wrap':
-      return pick([{ conversationFlow: root }, { items: [root, root] }, [root], { conversation_flow: root }, { items: [] }, { response_engine: { type: 'conversation-flow' }, conversationFlow: root }], m.b)!;
+      return pick([{ conversationFlow: root }, { items: [root, root] }, [root], { conversation_flow: root }, { items: [] }, { response_engine: { type: 'conversation-flow' }, conversationFlow: root }] as Json[], m.b)!;
     default:
       return root;
   }
@@ -473,7 +473,7 @@ describe('lint never throws, never hangs, and every finding has a position', () 
   it('mutated valid flows', () => {
     run(
       fc.property(fc.nat(SEEDS.length - 1), fc.array(mutationArb, { minLength: 1, maxLength: 8 }), (seed, mutations) => {
-        let flow = structuredClone(SEEDS[seed]!);
+        let flow: Json = structuredClone(SEEDS[seed]!);
         for (const m of mutations) flow = mutate(flow, m);
         lintObject(flow);
       }),

@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
 import { KitError } from '../errors.js';
 import type { RetellKitConfig } from './schema.js';
 
@@ -12,34 +11,15 @@ export interface LoadedConfig {
   config: RetellKitConfig;
 }
 
-/** `file: key.path: what was expected` for the first problem zod found. */
-export function formatConfigIssue(file: string, issue: z.core.$ZodIssue): string {
-  const key = issue.path.length ? issue.path.map(String).join('.') : '(root)';
-  let what = issue.message;
-  if (issue.code === 'unrecognized_keys') {
-    return `${file}: ${key === '(root)' ? '' : key + '.'}${issue.keys.join(', ')}: unknown key${issue.keys.length > 1 ? 's' : ''} (remove ${issue.keys.length > 1 ? 'them' : 'it'}, or check the spelling)`;
-  }
-  if (issue.code === 'invalid_union') {
-    // "Invalid input" says nothing: name what each accepted shape expects instead.
-    const branches = issue.errors.map((branch) => branch[0]).filter((b): b is z.core.$ZodIssue => b !== undefined);
-    const expected = branches.map((b) => (b.code === 'invalid_value' ? b.values.map((v) => JSON.stringify(v)).join(' | ') : b.code === 'invalid_type' ? (b.expected === 'tuple' ? '[severity, options]' : `a ${b.expected}`) : b.message));
-    if (expected.length) what = `expected ${[...new Set(expected)].join(', or ')}`;
-  } else if (issue.code === 'invalid_value') {
-    what = `expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}`;
-  } else {
-    what = what.replace(/^Invalid input: /, '');
-  }
-  return `${file}: ${key}: ${what}`;
-}
-
 /** Validate a config object. Throws a KitError (exit 2) that names the file and the key. */
 export async function validateConfig(value: unknown, file: string): Promise<RetellKitConfig> {
   // The schema pulls in zod (~90 ms to load): only runs that found a config file pay for it.
   const { configSchema } = await import('./schema.js');
   const result = configSchema.safeParse(value ?? {});
   if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new KitError('config', formatConfigIssue(file, issue).replace(`${file}: `, ''), { file });
+    // The wording is shared with rule options and --rule (config/lint-options.ts); loaded only on this error path.
+    const { configError } = await import('./lint-options.js');
+    throw configError(file, result.error.issues[0]!, value ?? {});
   }
   return result.data;
 }

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { SEVERITY_WORDS } from './severity.js';
 import type { ArgsSchema } from '../handlers/define.js';
 import { WEBHOOK_EVENTS, type WebhookEventName } from '../retell/wire.js';
 
-export const severitySetting = z.enum(['off', 'error', 'warning', 'info']);
+/** off | error | warning | warn | info: the words --rule accepts too (config/severity.ts). */
+export const severitySetting = z.enum(SEVERITY_WORDS);
 
 /** A rule is set to a severity, or to [severity, options] when it takes options. */
 export const ruleSetting = z.union([severitySetting, z.tuple([severitySetting, z.unknown()])]);

@@ -1,8 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KitError } from '../errors.js';
-import type { DiagnosticData } from '../diagnostic.js';
-import { join } from './pointer.js';
+import { recognise, type NotAFlow, type Recognised } from '../retell/wire.js';
 import { parseSource, type Range, type SourceFormat, type SourceText } from './source.js';
 
 /** One conversation flow found inside a file, with the pointer to where it sits. */
@@ -18,14 +17,17 @@ export interface FlowInput {
 
 export type FlowShape = 'flow' | 'agent-export' | 'list-element';
 
-/** A finding the loader makes before any rule runs (bad syntax, not a flow, unknown shape). */
-export interface LoaderFinding {
-  ruleId: 'parse-error' | 'not-a-flow' | 'schema';
-  messageId: string;
-  data: DiagnosticData;
-  pointer: string;
-  range?: Range;
-}
+/**
+ * Something the loader finds before any rule runs: data only. Which rule reports it, and in what
+ * words, is decided by one table (validators/loader-problems.ts).
+ */
+export type LoaderProblem =
+  | { kind: 'syntax'; pointer: ''; message: string; range: Range }
+  | { kind: 'not-an-object'; pointer: string; found: string }
+  /** A Retell object that is not a flow: what the recogniser made of it. */
+  | { kind: 'not-a-flow'; pointer: string; what: NotAFlow }
+  | { kind: 'empty-list'; pointer: string }
+  | { kind: 'unrecognised'; pointer: string; keys: string[] };
 
 export interface LoadedFile {
   /** Path as shown in reports (relative to cwd when inside it, forward slashes). */
@@ -33,7 +35,7 @@ export interface LoadedFile {
   source: SourceText;
   value: unknown;
   flows: FlowInput[];
-  findings: LoaderFinding[];
+  problems: LoaderProblem[];
 }
 
 const FLOW_EXTENSIONS = new Set(['.json', '.yaml', '.yml']);
@@ -51,10 +53,6 @@ export function displayPath(file: string, cwd = process.cwd()): string {
   return shown.split(path.sep).join('/');
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function flowIdOf(value: Record<string, unknown>, pointer: string): string {
   const id = value.conversation_flow_id;
   // Without the version: a baseline must survive publishing the next version of the same flow.
@@ -62,81 +60,35 @@ function flowIdOf(value: Record<string, unknown>, pointer: string): string {
   return pointer === '' ? '#' : `#${pointer}`;
 }
 
-/** Recognise the flow(s) inside any shape Retell users have on disk. */
-export function findFlows(value: unknown): { flows: FlowInput[]; findings: LoaderFinding[] } {
+/** The flow(s) inside any shape Retell users have on disk, and a problem for each part that is not one. */
+export function findFlows(value: unknown): { flows: FlowInput[]; problems: LoaderProblem[] } {
   const flows: FlowInput[] = [];
-  const findings: LoaderFinding[] = [];
-  const addFlow = (v: Record<string, unknown>, pointer: string, shape: FlowShape): void => {
-    flows.push({ pointer, value: v, flowId: flowIdOf(v, pointer), shape });
+  const problems: LoaderProblem[] = [];
+  const addFlow = (flow: Record<string, unknown>, pointer: string, shape: FlowShape): void => {
+    flows.push({ pointer, value: flow, flowId: flowIdOf(flow, pointer), shape });
   };
-
-  const classify = (v: unknown, pointer: string, inList: boolean): void => {
-    if (Array.isArray(v)) {
-      if (pointer === '' && v.length > 0 && v.every((e) => isObject(e))) {
-        v.forEach((e, i) => classify(e, join(pointer, i), true));
+  const visit = (doc: Recognised, inList: boolean): void => {
+    switch (doc.kind) {
+      case 'flow':
+        return addFlow(doc.flow, doc.pointer, inList ? 'list-element' : 'flow');
+      case 'agent-export':
+        return addFlow(doc.flow, doc.flowPointer, 'agent-export');
+      case 'list':
+        if (doc.items.length === 0) problems.push({ kind: 'empty-list', pointer: doc.itemsPointer });
+        for (const item of doc.items) visit(item, true);
         return;
-      }
-    }
-    if (!isObject(v)) {
-      findings.push({
-        ruleId: 'schema',
-        messageId: 'notAnObject',
-        data: { found: Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v },
-        pointer,
-      });
-      return;
-    }
-    if (Array.isArray(v.nodes)) return addFlow(v, pointer, inList ? 'list-element' : 'flow');
-    if (isObject(v.conversationFlow)) return addFlow(v.conversationFlow, join(pointer, 'conversationFlow'), 'agent-export');
-    if (isObject(v.conversation_flow) && Array.isArray((v.conversation_flow as Record<string, unknown>).nodes)) {
-      return addFlow(v.conversation_flow as Record<string, unknown>, join(pointer, 'conversation_flow'), 'agent-export');
-    }
-    if (Array.isArray(v.items) && pointer === '') {
-      if (v.items.length === 0) {
-        findings.push({ ruleId: 'not-a-flow', messageId: 'emptyList', data: {}, pointer: '/items' });
+      case 'not-an-object':
+        problems.push({ kind: 'not-an-object', pointer: doc.pointer, found: doc.found });
         return;
-      }
-      v.items.forEach((e, i) => classify(e, join('/items', i), true));
-      return;
+      case 'unrecognised':
+        problems.push({ kind: 'unrecognised', pointer: doc.pointer, keys: doc.keys });
+        return;
+      default:
+        problems.push({ kind: 'not-a-flow', pointer: doc.pointer, what: doc });
     }
-    const kind = notAFlowKind(v);
-    if (kind) {
-      findings.push({ ruleId: 'not-a-flow', messageId: kind.messageId, data: kind.data, pointer });
-      return;
-    }
-    findings.push({ ruleId: 'schema', messageId: 'unrecognized', data: { keys: Object.keys(v).slice(0, 5).join(', ') }, pointer });
   };
-  classify(value, '', false);
-  return { flows, findings };
-}
-
-/** A scalar as text; anything else (even an object whose toString is null, which String() throws on) is the fallback. */
-function scalar(v: unknown, fallback: string): string {
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : fallback;
-}
-
-function notAFlowKind(v: Record<string, unknown>): { messageId: string; data: DiagnosticData } | undefined {
-  const engine = isObject(v.response_engine) ? v.response_engine : undefined;
-  if (v.retellLlmData !== undefined || engine?.type === 'retell-llm') {
-    return { messageId: 'retellLlmAgent', data: { name: scalar(v.agent_name ?? v.agent_id, 'agent') } };
-  }
-  if (engine?.type === 'custom-llm') return { messageId: 'customLlmAgent', data: { name: scalar(v.agent_name ?? v.agent_id, 'agent') } };
-  if (engine?.type === 'conversation-flow') {
-    return {
-      messageId: 'agentWithoutFlow',
-      data: { name: scalar(v.agent_name ?? v.agent_id, 'agent'), flow: scalar(engine.conversation_flow_id, 'unknown') },
-    };
-  }
-  if (typeof v.llm_id === 'string' || (typeof v.general_prompt === 'string' && Array.isArray(v.general_tools))) {
-    return { messageId: 'retellLlm', data: { id: scalar(v.llm_id, 'llm') } };
-  }
-  if (typeof v.event === 'string' && (isObject(v.call) || isObject(v.chat) || isObject(v.call_inbound))) {
-    return { messageId: 'webhookEvent', data: { event: v.event } };
-  }
-  if (typeof v.call_id === 'string' && ('call_status' in v || 'transcript' in v || 'call_type' in v)) {
-    return { messageId: 'callObject', data: { id: v.call_id } };
-  }
-  return undefined;
+  visit(recognise(value), false);
+  return { flows, problems };
 }
 
 /** Parse text that is already in memory (stdin, tests, the programmatic API). */
@@ -150,11 +102,11 @@ export function loadText(text: string, options: { path?: string; format?: Source
       source: parsed.source,
       value: undefined,
       flows: [],
-      findings: [{ ruleId: 'parse-error', messageId: 'parse', data: { message: parsed.error.message }, pointer: '', range: parsed.error.range }],
+      problems: [{ kind: 'syntax', pointer: '', message: parsed.error.message, range: parsed.error.range }],
     };
   }
-  const { flows, findings } = findFlows(parsed.value);
-  return { path: shownPath, source: parsed.source, value: parsed.value, flows, findings };
+  const { flows, problems } = findFlows(parsed.value);
+  return { path: shownPath, source: parsed.source, value: parsed.value, flows, problems };
 }
 
 export async function loadFile(file: string, cwd = process.cwd()): Promise<LoadedFile> {

@@ -3,12 +3,12 @@ import type { DiagnosticData, Severity } from '../diagnostic.js';
 import type { FlowAnalysis } from '../flow/analysis.js';
 import type { FlowGraph, GraphEdge, GraphNode } from '../flow/graph.js';
 
-export interface RuleMeta {
+export interface RuleMeta<MessageId extends string = string> {
   /** One sentence: what the rule finds. Shown by --list-rules and in SARIF. */
   description: string;
   defaultSeverity: Severity;
   /** messageId -> text with {{placeholders}} filled from the report's data. */
-  messages: Record<string, string>;
+  messages: Record<MessageId, string>;
   /** zod schema of the rule's options, validated when config is loaded. */
   options?: z.ZodType;
   /** Findings made by the loader, not by check(): parse-error, not-a-flow, parts of schema. */
@@ -23,8 +23,9 @@ export interface LintSettings {
   variables: string[];
 }
 
-export interface Report {
-  messageId: string;
+export interface Report<MessageId extends string = string> {
+  /** A key of the rule's meta.messages: defineRule makes any other id a type error. */
+  messageId: MessageId;
   data?: DiagnosticData;
   /** Absolute JSON pointer in the file. Defaults to the node's or edge's pointer. */
   pointer?: string;
@@ -35,22 +36,30 @@ export interface Report {
   hint?: string;
 }
 
-export interface RuleContext {
+export interface RuleContext<MessageId extends string = string> {
   readonly file: string;
   readonly graph: FlowGraph;
   readonly analysis: FlowAnalysis;
   readonly settings: LintSettings;
   /** The rule's options after validation by meta.options (undefined when none). */
   readonly options: unknown;
-  report(report: Report): void;
+  report(report: Report<MessageId>): void;
 }
 
-export interface Rule {
+/** A rule; `Rule` alone (any message ids) is what lists and the registry hold. */
+export interface Rule<MessageId extends string = string> {
   id: string;
-  meta: RuleMeta;
-  check(context: RuleContext): void;
+  meta: RuleMeta<MessageId>;
+  check(context: RuleContext<MessageId>): void;
 }
 
-export function defineRule(rule: Rule): Rule {
+/** The message ids of a rule made by defineRule. */
+export type MessageIdOf<R> = R extends Rule<infer MessageId> ? MessageId : never;
+
+/**
+ * Declare a rule. The message ids are read from meta.messages, so `report({ messageId: 'typo' })`
+ * does not compile (at run time the engine turns an unknown id into an internal-error finding).
+ */
+export function defineRule<const MessageId extends string>(rule: Rule<MessageId>): Rule<MessageId> {
   return rule;
 }

@@ -174,12 +174,33 @@ describe('config', () => {
   });
 
   it('names the file and key of a bad value, exit 2', () => {
-    const dir = project({ 'retell-kit.config.json': JSON.stringify({ lint: { rules: { 'no-dead-end': 'warn' } } }) });
+    const dir = project({ 'retell-kit.config.json': JSON.stringify({ lint: { rules: { 'no-dead-end': 'high' } } }) });
     const r = cli(['lint', 'flow.json'], { cwd: dir });
     expect(r.status).toBe(2);
     expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
-    expect(r.stderr.trim()).toBe('retell-kit: retell-kit.config.json: lint.rules.no-dead-end: expected "off" | "error" | "warning" | "info", or [severity, options]');
+    expect(r.stderr.trim()).toBe('retell-kit: retell-kit.config.json: lint.rules.no-dead-end: expected a severity (off, error, warning, warn or info) or [severity, options], got "high"');
     noStack(r.stderr);
+  });
+
+  it('words a bad rule option like any other config value: full path from lint., expected, got', () => {
+    const dir = project({ 'retell-kit.config.mjs': 'export default { lint: { rules: { "prompt-limits": ["warning", { maxPromptChars: "abc" }] } } };\n' });
+    const r = cli(['lint', 'flow.json'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('retell-kit: retell-kit.config.mjs: lint.rules.prompt-limits[1].maxPromptChars: expected a number, got "abc"');
+    noStack(r.stderr);
+  });
+
+  it('accepts the same severity words in config and --rule (warn = warning)', () => {
+    const dir = project({ 'retell-kit.config.json': JSON.stringify({ lint: { rules: { 'no-dead-end': 'warn' } } }) });
+    const fromConfig = cli(['lint', 'flow.json', '-f', 'json'], { cwd: dir });
+    const fromFlag = cli(['lint', 'flow.json', '-f', 'json', '--rule', 'no-dead-end:warn', '--config', 'retell-kit.config.json'], { cwd: dir });
+    for (const r of [fromConfig, fromFlag]) {
+      const ds = JSON.parse(r.stdout).results[0].diagnostics as { ruleId: string; severity: string }[];
+      expect(ds.filter((d) => d.ruleId === 'no-dead-end').map((d) => d.severity)).toEqual(['warning']);
+    }
+    const bad = cli(['lint', 'flow.json', '--rule', 'no-dead-end:high'], { cwd: dir });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe('retell-kit: --rule "no-dead-end:high": expected a severity (off, error, warning, warn or info), got "high"');
   });
 
   it('rejects unknown keys and unknown rules in config', () => {
@@ -188,7 +209,7 @@ describe('config', () => {
     expect(typo.stderr.trim()).toBe('retell-kit: retell-kit.config.json: lnt: unknown key (remove it, or check the spelling)');
     const rule = cli(['lint', 'flow.json'], { cwd: project({ 'retell-kit.config.json': JSON.stringify({ lint: { rules: { 'no-trapp': 'off' } } }) }) });
     expect(rule.status).toBe(2);
-    expect(rule.stderr.trim()).toBe('retell-kit: retell-kit.config.json: unknown rule "no-trapp" (did you mean "no-trap"?)');
+    expect(rule.stderr.trim()).toBe('retell-kit: retell-kit.config.json: lint.rules.no-trapp: unknown rule (did you mean "no-trap"?)');
   });
 
   it('reports a config file that does not parse, exit 2', () => {

@@ -50,20 +50,18 @@ describe('positions', () => {
 describe('parse errors', () => {
   it('reports invalid JSON at the syntax error', () => {
     const f = loadText('{\n  "nodes": [1,,2]\n}', { path: 'bad.json' });
-    expect(f.findings).toHaveLength(1);
-    expect(f.findings[0]).toMatchObject({ ruleId: 'parse-error', messageId: 'parse' });
-    expect(f.findings[0]!.range).toMatchObject({ line: 2, column: 15 });
+    expect(f.problems).toHaveLength(1);
+    expect(f.problems[0]).toMatchObject({ kind: 'syntax', pointer: '', range: { line: 2, column: 15 } });
   });
 
   it('reports truncated JSON at its end', () => {
     const f = loadText('{\n  "nodes": [', { path: 'bad.json' });
-    expect(f.findings[0]!.range).toMatchObject({ line: 2, column: 13 });
+    expect(f.problems[0]).toMatchObject({ kind: 'syntax', range: { line: 2, column: 13 } });
   });
 
   it('reports invalid YAML', () => {
     const f = loadText('nodes:\n  - id: a\n   type: [', { path: 'bad.yaml' });
-    expect(f.findings[0]).toMatchObject({ ruleId: 'parse-error' });
-    expect(String(f.findings[0]!.data.message)).toMatch(/^invalid YAML/);
+    expect(f.problems[0]).toMatchObject({ kind: 'syntax', message: expect.stringMatching(/^invalid YAML/) });
   });
 
   it('strips a byte order mark', () => {
@@ -96,20 +94,25 @@ describe('shapes', () => {
       { llm_id: 'llm_1', general_prompt: 'hi' },
       { event: 'call_ended', call: { call_id: 'c' } },
       { call_id: 'c', call_status: 'ended' },
-    ].map((v) => findFlows(v).findings[0]?.messageId);
-    expect(kinds).toEqual(['retellLlmAgent', 'retellLlmAgent', 'customLlmAgent', 'agentWithoutFlow', 'retellLlm', 'webhookEvent', 'callObject']);
+    ].map((v) => {
+      const problem = findFlows(v).problems[0];
+      return problem?.kind === 'not-a-flow' ? problem.what.kind : problem?.kind;
+    });
+    expect(kinds).toEqual(['retell-llm-agent', 'retell-llm-agent', 'custom-llm-agent', 'agent-without-flow', 'llm', 'webhook', 'call']);
   });
 
-  it('gives any other JSON one schema finding', () => {
-    expect(findFlows({ steps: [] }).findings).toMatchObject([{ ruleId: 'schema', messageId: 'unrecognized' }]);
-    expect(findFlows('text').findings).toMatchObject([{ ruleId: 'schema', messageId: 'notAnObject', data: { found: 'string' } }]);
+  it('gives any other JSON one problem', () => {
+    expect(findFlows({ steps: [] }).problems).toEqual([{ kind: 'unrecognised', pointer: '', keys: ['steps'] }]);
+    expect(findFlows('text').problems).toEqual([{ kind: 'not-an-object', pointer: '', found: 'string' }]);
+    expect(findFlows({ items: [] }).problems).toEqual([{ kind: 'empty-list', pointer: '/items' }]);
   });
 });
 
 describe('JSON syntax messages', () => {
   const at = (text: string) => {
-    const f = loadText(text, { path: 'x.json' });
-    return `${f.findings[0]!.range!.line}:${f.findings[0]!.range!.column} ${f.findings[0]!.data.message}`;
+    const problem = loadText(text, { path: 'x.json' }).problems[0];
+    if (problem?.kind !== 'syntax') throw new Error(`expected a syntax problem, got ${problem?.kind}`);
+    return `${problem.range.line}:${problem.range.column} ${problem.message}`;
   };
   it('names what was expected', () => {
     expect(at('{"a": 1,}')).toBe('1:9 invalid JSON: expected a property name (no trailing commas in JSON), found "}"');

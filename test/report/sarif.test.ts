@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import sarif, { FINGERPRINT_KEY, MAX_RESULTS_PER_RUN, artifactLocation } from '../../src/report/sarif.js';
 import type { FileResult } from '../../src/validators/lint.js';

@@ -139,7 +139,7 @@ describe('serve as a process', () => {
   it('refuses to start without an API key, in one line, exit 2', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-nokey-'));
     writeFileSync(path.join(dir, 'retell-kit.config.mjs'), CONFIG);
-    const env = { ...process.env, NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
     delete env.RETELL_API_KEY;
     const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--store', path.join(dir, 'state.db')], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
     children.push(proc);

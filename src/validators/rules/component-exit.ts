@@ -54,7 +54,7 @@ export default defineRule({
   },
 });
 
-function checkUnknown(node: GraphNode, components: Scope[], report: (r: Report) => void): void {
+function checkUnknown(node: GraphNode, components: Scope[], report: (r: Report<'noComponentId' | 'unknown'>) => void): void {
   const id = node.raw.component_id;
   if (typeof id !== 'string' || id === '') {
     report({ messageId: 'noComponentId', data: { node: label(node) }, node });

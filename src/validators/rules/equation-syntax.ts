@@ -76,7 +76,7 @@ export default defineRule({
       if (!c || c.type !== 'equation') continue;
       const cond = join(edge.pointer, 'transition_condition');
       const at = where(edge);
-      const put = (r: Omit<Report, 'edge'>) => report({ ...r, edge });
+      const put = (r: Omit<Parameters<typeof report>[0], 'edge'>) => report({ ...r, edge });
 
       if (!Array.isArray(c.equations) || c.equations.length === 0) {
         // Hand-written flows invent {left_side, right_side}; say so, it is the likely mix-up.

@@ -40,7 +40,7 @@ export default defineRule({
   },
 });
 
-function checkNodes(scope: Scope, report: (r: Report) => void): void {
+function checkNodes(scope: Scope, report: (r: Report<'node'>) => void): void {
   // The graph already keeps the first node of each id.
   for (const node of scope.nodes) {
     if (!node.id) continue;
@@ -49,7 +49,7 @@ function checkNodes(scope: Scope, report: (r: Report) => void): void {
   }
 }
 
-function checkEdges(scope: Scope, report: (r: Report) => void): void {
+function checkEdges(scope: Scope, report: (r: Report<'edge'>) => void): void {
   const edges = new FirstSeen<GraphEdge>();
   for (const node of scope.nodes) {
     for (const edge of node.out) {
@@ -64,7 +64,7 @@ function checkEdges(scope: Scope, report: (r: Report) => void): void {
  * Tools are visible together in three sets: the flow's tools; a component's tools plus the flow's
  * (a component falls back to flow tools); a subagent's inline tools plus the tools its tool_ids name.
  */
-function checkTools(graph: FlowGraph, report: (r: Report) => void): void {
+function checkTools(graph: FlowGraph, report: (r: Report<'toolId' | 'toolName'>) => void): void {
   const flowTools = graph.tools.filter((t) => !t.inlineOf && t.scope === graph.root);
   const flowIds = checkToolSet(flowTools, new FirstSeen(), new FirstSeen(), report);
   const flowNames = new FirstSeen<ToolDef>(flowTools.flatMap((t) => (t.name ? [[t.name, t] as [string, ToolDef]] : [])));
@@ -95,7 +95,7 @@ function checkTools(graph: FlowGraph, report: (r: Report) => void): void {
 }
 
 /** Report repeats inside `tools` and against what `ids`/`names` already hold; returns the ids seen. */
-function checkToolSet(tools: ToolDef[], ids: FirstSeen<ToolDef> | null, names: FirstSeen<ToolDef>, report: (r: Report) => void): FirstSeen<ToolDef> {
+function checkToolSet(tools: ToolDef[], ids: FirstSeen<ToolDef> | null, names: FirstSeen<ToolDef>, report: (r: Report<'toolId' | 'toolName'>) => void): FirstSeen<ToolDef> {
   const seenIds = ids ?? new FirstSeen<ToolDef>();
   for (const tool of tools) {
     if (ids && tool.id) {
