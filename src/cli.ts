@@ -78,6 +78,35 @@ Exit codes: 0 after SIGTERM/SIGINT once in-flight work is done, 2 config or I/O 
       process.exitCode = await runServe(options);
     });
 
+  program
+    .command('replay')
+    .description('run recorded calls again against your handlers and show what changed')
+    .argument('<inputs...>', 'recordings (serve --record), Retell call objects (GET /v2/get-call or a call_ended/call_analyzed body), folders or globs')
+    .option('-c, --config <path>', 'config file with the handlers (default: search for retell-kit.config.* from the current folder)')
+    .option('-f, --format <name>', 'text | json | junit', 'text')
+    .option('--ignore <path>', 'leave an answer path out of comparisons: booking_id, **.timestamp, slots[*].id (repeatable)', collect, [])
+    .option('--update', 'write the new answers into the recordings (never into Retell call objects)')
+    .option('--store <path>', 'one SQLite store for every call (default: a fresh in-memory store per call)')
+    .option('--redeliver <n>', 'deliver every event and function call n times and fail unless side effects ran once and duplicates got the same answer', parseInteger)
+    .option('--target <url>', 'send the requests, freshly signed with RETELL_API_KEY, to a running serve instead')
+    .option('--no-relative-dates', 'compare dates literally (by default a recorded "tomorrow" matches tomorrow)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ retell-kit replay recordings/
+  $ retell-kit replay "calls/**/*.json" --ignore "**.created_at" --format junit > replay.xml
+  $ retell-kit replay recordings/ --update
+  $ retell-kit replay recordings/ --redeliver 10
+  $ RETELL_API_KEY=key_... retell-kit replay recordings/ --target https://staging.example.com
+
+Exit codes: 0 every call answers as recorded, 1 a difference, error or missing handler, 2 bad input or config.`,
+    )
+    .action(async (inputs: string[], options) => {
+      const { runReplay } = await import('./commands/replay.js');
+      process.exitCode = await runReplay(inputs, options);
+    });
+
   return program;
 }
 

@@ -14,6 +14,15 @@ export class MemoryStore implements Store {
   private readonly kv = new Map<string, Map<string, string>>();
   private closed = false;
 
+  /** Every handler key-value entry, by namespace then key (replay compares side effects with it). */
+  entries(): { namespace: string; key: string; value: unknown }[] {
+    const out: { namespace: string; key: string; value: unknown }[] = [];
+    for (const namespace of [...this.kv.keys()].sort()) {
+      for (const key of [...this.kv.get(namespace)!.keys()].sort()) out.push({ namespace, key, value: JSON.parse(this.kv.get(namespace)!.get(key)!) });
+    }
+    return out;
+  }
+
   async ping(): Promise<void> {
     if (this.closed) throw new Error('the memory store is closed');
   }
