@@ -258,6 +258,8 @@ async function runCall(
   for (const step of call.steps) {
     if (step.kind === 'webhook') {
       const started = performance.now();
+      const eventKey = eventDedupeKey(step.event, call.callId);
+      const runsBefore = eventKey ? counter.runs.get(eventKey) ?? 0 : 0;
       const results = await deliver(n, () => runner.webhook(step));
       const first = results[0]!;
       const failed = results.find((r) => r.error);
@@ -271,10 +273,10 @@ async function runCall(
           const ran = results.filter((r) => !r.duplicate).length;
           result.runs = ran;
           if (key && ran !== 1 && !result.message) Object.assign(result, { status: 'not-idempotent', message: `the event was handled ${ran} times for ${n} deliveries` });
-        } else if (key && first.handled) {
-          const runs = counter.runs.get(key) ?? 0;
-          result.runs = runs;
-          if (runs > 1) Object.assign(result, { status: 'not-idempotent', message: `the ${step.event} handler ran ${runs} times for ${n} deliveries (it failed and was retried after its side effects: make it idempotent with ctx.idempotencyKey)` });
+        } else if (first.handled) {
+          // In-process, serve's dedupe runs a one-shot event once (plus serve's own retries after a
+          // failure); what the handler's runs left behind is judged from the store, per call.
+          result.runs = key ? (counter.runs.get(key) ?? 0) - runsBefore : n;
         }
       }
       steps.push(result);
@@ -306,6 +308,7 @@ async function runCall(
     base.handler = handler;
     const key = functionCallKey({ callId: call.callId, handler, args: step.args, toolCallId: step.toolCallId });
     const started = performance.now();
+    const runsBefore = counter.runs.get(key) ?? 0;
     let answers: Answer[];
     try {
       answers = await deliver(n, () => runner.fn(step, handler, key));
@@ -320,11 +323,14 @@ async function runCall(
     if (!resolved && options.target && first.status === 404) Object.assign(result, { status: 'no-handler', message: `the target has no handler for "${step.name}"` });
     if (n > 1) {
       result.deliveries = n;
-      const runs = options.target ? answers.filter((a) => !a.duplicate).length : counter.runs.get(key) ?? 0;
+      const runs = options.target ? answers.filter((a) => !a.duplicate).length : (counter.runs.get(key) ?? 0) - runsBefore;
       result.runs = runs;
       const different = answers.findIndex((a) => !sameAnswer(a, first));
-      if (different >= 0) Object.assign(result, { status: 'not-idempotent', message: `delivery ${different + 1} of ${n} got another answer than the first` });
-      else if (runs > 1) Object.assign(result, { status: 'not-idempotent', message: `the handler ran ${runs} times for ${n} deliveries` });
+      // A kept (2xx) answer must be served to every duplicate without running the handler again; a
+      // failure is not kept, so the next delivery runs it again (as serve does), which is only
+      // wrong if it answers differently or leaves more behind (the per-call store check).
+      if (different >= 0) Object.assign(result, { status: 'not-idempotent', message: `delivery ${different + 1} of ${n} got another answer than the first (${answers[different]!.status} against ${first.status}): the handler ran ${runs} times` });
+      else if (runs > 1 && first.status < 300) Object.assign(result, { status: 'not-idempotent', message: `the handler ran ${runs} times for ${n} deliveries` });
     }
     steps.push(result);
   }
@@ -339,9 +345,11 @@ async function runCall(
     ok: true,
   };
   // In-process redelivery: the store after N deliveries must hold no entry one delivery does not leave.
+  // More store entries after N deliveries than after one: a side effect ran more than once. (Entry
+  // counts, not keys: a handler may key its writes by a fresh id and still write once.)
   if (n > 1 && baselineKeys && store instanceof MemoryStore) {
-    const extra = storeKeys(store).filter((k) => !baselineKeys.has(k));
-    if (extra.length) result.extraSideEffects = extra;
+    const keys = storeKeys(store);
+    if (keys.length > baselineKeys.size) result.extraSideEffects = keys.filter((k) => !baselineKeys.has(k));
   }
   result.ok = !steps.some((s) => FAILING.has(s.status)) && !result.extraSideEffects?.length;
   const keys = store instanceof MemoryStore ? new Set(storeKeys(store)) : undefined;

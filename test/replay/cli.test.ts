@@ -91,3 +91,29 @@ describe('retell-kit replay (CLI)', () => {
     expect(r).toMatchObject({ status: 2, stderr: 'retell-kit: no config file with handlers found (pass --config retell-kit.config.mjs, or run from the project folder)\n' });
   });
 });
+
+describe('retell-kit replay --redeliver (CLI)', () => {
+  it('passes --redeliver 10 on the fixture project and fails on a non-idempotent handler', () => {
+    const ok = cli(['replay', RECORDING, '-c', CONFIG, '--redeliver', '10']);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('✓ book_appointment_v17 -> book_appointment  same (ran 1x for 10 deliveries)');
+    const sloppy = path.join(dir, 'sloppy.config.mjs');
+    // Books, sends the confirmation SMS, then fails the first time (the SMS gateway timed out): a retry sends another.
+    writeFileSync(
+      sloppy,
+      `import base from ${JSON.stringify(pathToFileURL(CONFIG).href)};
+const book = base.functions.book_appointment;
+export default { ...base, functions: { ...base.functions, book_appointment: { ...book, async handler(args, ctx) {
+  const r = await book.handler(args, ctx);
+  await ctx.store.set('sms:' + Math.random().toString(36).slice(2), 'Your booking is confirmed');
+  if ((await ctx.store.list('sms:')).length === 1) throw new Error('SMS gateway timed out');
+  return r;
+} } } };
+`,
+    );
+    const bad = cli(['replay', 'fixtures/calls/harbour-booking.call_analyzed.json', '-c', sloppy, '--redeliver', '10']);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain('✗ book_appointment_v18 -> book_appointment  not idempotent (ran 2x for 10 deliveries)\n        delivery 2 of 10 got another answer than the first (200 against 500): the handler ran 2 times');
+    expect(bad.stdout).toMatch(/✗ side effects ran more than once: tenant:harbour sms:\w+/);
+  });
+});

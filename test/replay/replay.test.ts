@@ -204,3 +204,37 @@ describe('--update', () => {
     expect((await replay([path.join(dir, 'rec.json')], changed)).summary.failedCalls).toBe(0);
   });
 });
+
+describe('--redeliver', () => {
+  it('passes on the fixture project: every duplicate gets the first answer and the store holds one of everything', async () => {
+    const seen: string[] = [];
+    const spy = withHandler('book_appointment', (original) => (args, ctx) => (seen.push(ctx.idempotencyKey), original(args, ctx)));
+    const report = await replay([RECORDING, HARBOUR], spy, { redeliver: 10 });
+    expect(report.summary).toMatchObject({ failedCalls: 0, notIdempotent: 0 });
+    expect(report.redeliver).toBe(10);
+    const booking = steps(report).find((s) => s.handler === 'book_appointment')!;
+    expect(booking).toMatchObject({ status: 'same', deliveries: 10, runs: 1 });
+    // One run per booking in the single-delivery baseline and one in the redelivered run.
+    expect(seen).toHaveLength(4);
+    expect(new Set(seen).size).toBe(2);
+  });
+
+  it('fails on a handler written to be non-idempotent, naming it and the side effect that ran twice', async () => {
+    // Sends the confirmation SMS, then fails on the first run (the gateway timed out): a retry sends it again.
+    const sloppy = withHandler('book_appointment', (original) => async (args, ctx) => {
+      const result = await original(args, ctx);
+      await ctx.store.set(`sms:${Math.random().toString(36).slice(2)}`, 'Your booking is confirmed');
+      if ((await ctx.store.list('sms:')).length === 1) throw new Error('SMS gateway timed out');
+      return result;
+    });
+    const report = await replay([HARBOUR], sloppy, { redeliver: 10 });
+    expect(report.summary.failedCalls).toBe(1);
+    const booking = steps(report).find((s) => s.handler === 'book_appointment')!;
+    expect(booking).toMatchObject({ status: 'not-idempotent', deliveries: 10, runs: 2 });
+    expect(booking.message).toBe('delivery 2 of 10 got another answer than the first (200 against 500): the handler ran 2 times');
+    // One delivery sends one SMS (and fails); ten send two.
+    const call = report.groups[0]!.calls[0]!;
+    expect(call.extraSideEffects!.length).toBeGreaterThan(0);
+    for (const key of call.extraSideEffects!) expect(key).toMatch(/^tenant:harbour sms:/);
+  });
+});
