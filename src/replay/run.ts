@@ -6,6 +6,7 @@ import type { Tenant } from '../handlers/define.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS, invokeFunction, invokeWebhook } from '../handlers/invoke.js';
 import { eventDedupeKey, functionCallKey, webhookEventKey } from '../handlers/keys.js';
 import { createRegistry, type HandlerConfig, type HandlerRegistry } from '../handlers/registry.js';
+import { KitError } from '../errors.js';
 import { sign, SIGNATURE_HEADER } from '../retell/signature.js';
 import { Idempotency } from '../server/idempotency.js';
 import { MAX_EVENT_ATTEMPTS } from '../server/events.js';
@@ -194,16 +195,28 @@ function inProcessRunner(registry: HandlerRegistry, store: Store, call: ReplayCa
 
 const DUPLICATE_HEADER = 'x-retell-kit-duplicate';
 
-function remoteRunner(target: { url: string; apiKey: string }, call: ReplayCall): Runner {
+/**
+ * The call as the target should see it: a recording's dialled number is redacted, so when the local
+ * config knows the recorded tenant, its number goes back in and the target resolves the same tenant.
+ */
+function callForTarget(call: ReplayCall, tenants: Map<string, Tenant>): Record<string, unknown> {
+  const tenant = call.tenant === undefined ? undefined : tenants.get(call.tenant);
+  if (!tenant || tenant.number === 'default') return call.call;
+  return call.call.direction === 'outbound' ? { ...call.call, from_number: tenant.number } : { ...call.call, to_number: tenant.number };
+}
+
+function remoteRunner(target: { url: string; apiKey: string }, call: ReplayCall, tenants: Map<string, Tenant>): Runner {
   const base = target.url.replace(/\/+$/, '');
+  const callObject = callForTarget(call, tenants);
   const post = async (pathname: string, payload: unknown): Promise<{ status: number; body: unknown; duplicate: boolean }> => {
     const body = JSON.stringify(payload);
     let response: Response;
     try {
       response = await fetch(`${base}${pathname}`, { method: 'POST', body, headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(body, target.apiKey) }, signal: AbortSignal.timeout(30_000) });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      throw new Error(`cannot reach ${base}${pathname}: ${cause ?? (error as Error).message}`);
+      const inner = (error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+      const cause = inner?.code ?? inner?.errors?.[0]?.code ?? inner?.message;
+      throw new KitError('io', `cannot reach the target: ${cause ?? (error as Error).message}`, { file: `${base}${pathname}`, hint: 'is serve running there?', cause: error });
     }
     const text = await response.text();
     let parsed: unknown = text;
@@ -216,12 +229,13 @@ function remoteRunner(target: { url: string; apiKey: string }, call: ReplayCall)
   };
   return {
     async fn(step) {
-      const answer = await post(`/functions/${encodeURIComponent(step.name)}`, { name: step.name, call: call.call, args: step.args, ...(step.toolCallId ? { tool_call_id: step.toolCallId } : {}) });
+      const answer = await post(`/functions/${encodeURIComponent(step.name)}`, { name: step.name, call: callObject, args: step.args, ...(step.toolCallId ? { tool_call_id: step.toolCallId } : {}) });
       const body = answer.body as { error?: unknown; message?: unknown } | undefined;
       return { ...answer, ...(answer.status >= 300 && typeof body?.message === 'string' ? { error: body.message } : {}) };
     },
     async webhook(step) {
-      const answer = await post('/webhook', step.payload);
+      const payload = step.payload.call && callObject !== call.call ? { ...step.payload, call: { ...step.payload.call, to_number: callObject.to_number, from_number: callObject.from_number } } : step.payload;
+      const answer = await post('/webhook', payload);
       if (answer.status >= 300) return { handled: false, duplicate: answer.duplicate, error: `serve answered ${answer.status}: ${JSON.stringify(answer.body)}` };
       return { handled: true, duplicate: answer.duplicate };
     },
@@ -253,7 +267,7 @@ async function runCall(
   const counter = new RunCounter();
   const registry = counter.wrap(withTenant(baseRegistry, tenants, call.tenant));
   const store = options.store ?? new MemoryStore();
-  const runner = options.target ? remoteRunner(options.target, call) : inProcessRunner(registry, store, call);
+  const runner = options.target ? remoteRunner(options.target, call, tenants) : inProcessRunner(registry, store, call);
   const steps: StepResult[] = [];
   for (const step of call.steps) {
     if (step.kind === 'webhook') {
@@ -313,6 +327,7 @@ async function runCall(
     try {
       answers = await deliver(n, () => runner.fn(step, handler, key));
     } catch (error) {
+      if (error instanceof KitError) throw error;
       steps.push({ ...base, status: 'error', message: (error as Error).message });
       continue;
     }
@@ -373,7 +388,6 @@ export async function runReplay(calls: readonly ReplayCall[], config: HandlerCon
   try {
     ignore = new IgnoreRules(options.ignore ?? []);
   } catch (error) {
-    const { KitError } = await import('../errors.js');
     throw new KitError('usage', (error as Error).message, { hint: 'ignore paths look like booking_id, **.timestamp or slots[*].id' });
   }
   const now = options.now ?? Date.now();
