@@ -1,6 +1,7 @@
 // The replay report as text (grouped by agent and version, differences coloured), JSON (the shape CI
 // scripts read: every difference is {path, expected, actual}) and JUnit. Strings out; commands print.
 import { Chalk } from 'chalk';
+import type { Difference } from './compare.js';
 import type { ReplayReport } from './index.js';
 import { FAILING, type CallResult, type StepResult, type StepStatus } from './run.js';
 
@@ -69,7 +70,7 @@ export function formatText(report: ReplayReport, options: { color?: boolean } = 
     s.noHandler && `${s.noHandler} without a handler`,
     s.notIdempotent && `${s.notIdempotent} not idempotent`,
     s.updated && `${s.updated} updated`,
-    `${s.same} same`,
+    (s.same || !(s.changed || s.error || s.noHandler || s.notIdempotent || s.updated)) && `${s.same} same`,
     s.noRecordedResult && `${s.noRecordedResult} without a recorded result`,
     s.builtin && `${s.builtin} built-in`,
     s.skipped && `${s.skipped} skipped`,
@@ -77,14 +78,32 @@ export function formatText(report: ReplayReport, options: { color?: boolean } = 
   const counts = `${s.calls} call${s.calls === 1 ? '' : 's'}, ${s.functionCalls} function call${s.functionCalls === 1 ? '' : 's'}, ${s.webhooks} event${s.webhooks === 1 ? '' : 's'}`;
   const where = report.target ? ` against ${report.target}` : '';
   if (s.failedCalls) lines.push(c.red.bold(`✖ ${s.failedCalls} of ${s.calls} call${s.calls === 1 ? '' : 's'} ${s.failedCalls === 1 ? 'differs' : 'differ'}${where}: ${parts.join(', ')} (${counts})`));
+  else if (s.updated) lines.push(c.green.bold(`✔ ${s.updated} recorded answer${s.updated === 1 ? '' : 's'} updated: ${parts.join(', ')} (${counts})`));
   else lines.push(c.green.bold(`✔ ${s.calls === 1 ? 'the call replays' : `all ${s.calls} calls replay`} the same${where}: ${parts.join(', ')} (${counts})`));
   if (report.updated.length) lines.push(`updated ${report.updated.length} recording${report.updated.length === 1 ? '' : 's'}: ${report.updated.join(', ')}`);
   if (report.notUpdated.length) lines.push(c.yellow(`not updated (Retell call objects are Retell's record, not retell-kit's): ${report.notUpdated.join(', ')}`));
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Every difference carries all three of path, expected and actual (null for a side that is absent)
+ * plus `change`: `changed`, `added` (only in the new answer) or `removed` (only in the recorded one),
+ * so a script never has to tell an absent key from a null value.
+ */
 export function formatJson(report: ReplayReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${JSON.stringify(
+    report,
+    (key, value: unknown) => {
+      if (key !== 'differences' || !Array.isArray(value)) return value;
+      return (value as Difference[]).map((d) => ({
+        path: d.path,
+        expected: 'expected' in d ? d.expected ?? null : null,
+        actual: 'actual' in d ? d.actual ?? null : null,
+        change: !('actual' in d) ? 'removed' : !('expected' in d) ? 'added' : 'changed',
+      }));
+    },
+    2,
+  )}\n`;
 }
 
 function xml(text: string): string {

@@ -39,7 +39,6 @@ export async function updateRecordings(calls: readonly ReplayCall[], results: Ca
       recorded.result = step.actual.body ?? null;
       recorded.outcome = outcomeOf(step.actual.status, step.actual.body);
       step.status = 'updated';
-      step.message = 'recorded answer updated';
       changed = true;
     }
     if (!changed) continue;

@@ -46,7 +46,7 @@ describe('retell-kit replay (CLI)', () => {
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ version: 1, mode: 'in-process', summary: { calls: 1, failedCalls: 1, changed: 2, same: 1 } });
     const booking = report.groups[0].calls[0].steps.find((s: { status: string }) => s.status === 'changed');
-    expect(booking).toMatchObject({ kind: 'function', name: 'book_appointment_v17', handler: 'book_appointment', toolCallId: 'tool_call_b1', differences: [{ path: 'stylist', expected: 'Ana', actual: 'ANA' }] });
+    expect(booking).toMatchObject({ kind: 'function', name: 'book_appointment_v17', handler: 'book_appointment', toolCallId: 'tool_call_b1', differences: [{ path: 'stylist', expected: 'Ana', actual: 'ANA', change: 'changed' }] });
   });
 
   it('writes JUnit with a failure per changed function call', () => {

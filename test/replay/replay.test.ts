@@ -238,3 +238,18 @@ describe('--redeliver', () => {
     for (const key of call.extraSideEffects!) expect(key).toMatch(/^tenant:harbour sms:/);
   });
 });
+
+describe('report formats', () => {
+  it('JSON gives every difference path, expected, actual (null when absent) and change', async () => {
+    const { formatJson } = await import('../../src/replay/index.js');
+    const changed = withHandler('check_customer', () => () => ({ known: false, note: null, extra: 1 }));
+    const report = await replay([HARBOUR], changed);
+    const step = JSON.parse(formatJson(report)).groups[0].calls[0].steps[0];
+    expect(step.differences).toEqual([
+      { path: 'note', expected: null, actual: null, change: 'added' },
+      { path: 'extra', expected: null, actual: 1, change: 'added' },
+    ]);
+    const removed = withHandler('check_customer', () => () => ({}));
+    expect(JSON.parse(formatJson(await replay([HARBOUR], removed))).groups[0].calls[0].steps[0].differences).toEqual([{ path: 'known', expected: false, actual: null, change: 'removed' }]);
+  });
+});
