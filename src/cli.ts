@@ -107,6 +107,34 @@ Exit codes: 0 every call answers as recorded, 1 a difference, error or missing h
       process.exitCode = await runReplay(inputs, options);
     });
 
+  program
+    .command('trigger')
+    .description('send a signed sample Retell event or function call to a server; --explain says why a signature fails')
+    .argument('[event]', 'call_started | call_ended | call_analyzed | transcript_updated | transfer_* | call_inbound | function:<name>')
+    .option('--to <url>', 'where to send it: a serve origin (the route is added) or a full URL')
+    .option('--from <file>', 'build it from this call (GET /v2/get-call, a webhook body or a recording) instead of a sample')
+    .option('--args <json>', 'the arguments of a function:<name> call (default: the --from call\'s own)')
+    .option('--explain', 'diagnose a signature instead: with --body and --signature, using RETELL_API_KEY')
+    .option('--body <file>', 'with --explain: the exact request body received (- for stdin)')
+    .option('--signature <value>', 'with --explain: the x-retell-signature header received')
+    .addHelpText(
+      'after',
+      `
+The key comes from RETELL_API_KEY (RETELL_API_KEYS, comma-separated, adds more keys for --explain to try).
+
+Examples:
+  $ RETELL_API_KEY=key_... retell-kit trigger call_ended --to http://127.0.0.1:8787
+  $ retell-kit trigger function:book_appointment --to http://127.0.0.1:8787 --from call.json
+  $ retell-kit trigger call_inbound --to https://staging.example.com/retell/inbound
+  $ retell-kit trigger --explain --body body.json --signature "v=1773655200000,d=0f3a..."
+
+Exit codes: 0 a 2xx answer (or a signature that verifies), 1 any other answer (or one that does not), 2 usage, config or I/O trouble.`,
+    )
+    .action(async (event: string | undefined, options) => {
+      const { runTrigger } = await import('./commands/trigger.js');
+      process.exitCode = await runTrigger(event, options);
+    });
+
   return program;
 }
 

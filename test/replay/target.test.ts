@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sign } from '../../src/retell/signature.js';
 import { BIN, fixture, tempDir } from '../helpers/cli.js';
 import { spawnAsync } from './helpers.js';
 
-// --target against a real `serve` child process on 127.0.0.1 (its own SQLite file), requests
+// --target and trigger against a real `serve` child process on 127.0.0.1 (its own SQLite file), requests
 // freshly signed with the key it verifies with.
 const KEY = 'key_replay_target_0000000000';
 const CONFIG = fixture('project/retell-kit.config.mjs');
@@ -90,5 +91,37 @@ describe('retell-kit replay --target', () => {
     });
     const down = await spawnAsync([BIN, 'replay', 'fixtures/calls/harbour-booking.call_analyzed.json', '--target', `http://127.0.0.1:${port}`], { RETELL_API_KEY: KEY });
     expect(down).toMatchObject({ status: 2, stdout: '', stderr: `retell-kit: http://127.0.0.1:${port}/functions/check_customer: cannot reach the target: ECONNREFUSED (is serve running there?)\n` });
+  });
+});
+
+describe('retell-kit trigger', () => {
+  it('sends signed samples to a running serve: an event, a function call from a call file, call_inbound; a wrong key gets 401 and exit 1', async () => {
+    const ended = await spawnAsync([BIN, 'trigger', 'call_ended', '--to', url], { RETELL_API_KEY: KEY });
+    expect(ended).toMatchObject({ status: 0, stderr: `retell-kit: sent a signed call_ended webhook to ${url}/webhook\n` });
+    expect(ended.stdout).toMatch(/^200 in \d+ ms\n\{"received":true\}\n$/);
+    const fn = await spawnAsync([BIN, 'trigger', 'function:check_availability', '--to', url, '--from', 'fixtures/calls/harbour-booking.call_analyzed.json'], { RETELL_API_KEY: KEY });
+    expect(fn.status).toBe(0);
+    expect(JSON.parse(fn.stdout.split('\n')[1]!)).toMatchObject({ date: '2026-03-18', service: 'colour' });
+    const inbound = await spawnAsync([BIN, 'trigger', 'call_inbound', '--to', url], { RETELL_API_KEY: KEY });
+    expect(JSON.parse(inbound.stdout.split('\n')[1]!)).toMatchObject({ call_inbound: { dynamic_variables: { branch: 'Downtown' } } });
+    const wrong = await spawnAsync([BIN, 'trigger', 'call_ended', '--to', url], { RETELL_API_KEY: 'key_wrong_0000000000' });
+    expect(wrong.status).toBe(1);
+    expect(wrong.stdout).toContain('401');
+  });
+
+  it('--explain reads a body file and a header, and says why it fails (exit 1) or that it verifies (exit 0)', async () => {
+    const body = path.join(dir, 'body.json');
+    const raw = '{"event":"call_ended","call":{"call_id":"c1"}}';
+    writeFileSync(body, JSON.stringify(JSON.parse(raw), null, 2));
+    const header = sign(raw, KEY);
+    const bad = await spawnAsync([BIN, 'trigger', '--explain', '--body', body, '--signature', header], { RETELL_API_KEY: KEY });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/✓ header format: v=<timestamp>,d=<64 hex digits>\n✓ timestamp window: signed .*\n✗ body bytes: Retell signed the compact JSON of this body; yours was re-serialised/);
+    expect(bad.stdout).toContain('✖ the body was changed after it was signed: verify the raw request bytes');
+    expect(bad.stdout).not.toContain(KEY);
+    writeFileSync(body, raw);
+    const good = await spawnAsync([BIN, 'trigger', '--explain', '--body', body, '--signature', header], { RETELL_API_KEY: KEY });
+    expect(good).toMatchObject({ status: 0 });
+    expect(good.stdout).toContain('✔ the signature verifies with the key');
   });
 });
