@@ -144,15 +144,41 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Plain deep equality (no JSON-in-strings, no dates, no ignore rules): the fast path for "same". */
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Object.is(a, b);
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  let nb = 0;
+  for (const key in b) if (Object.hasOwn(b, key) && (b as Record<string, unknown>)[key] !== undefined) nb++;
+  let na = 0;
+  for (const key of ka) {
+    const va = (a as Record<string, unknown>)[key];
+    if (va === undefined) continue;
+    na++;
+    if (!Object.hasOwn(b, key) || !deepEqual(va, (b as Record<string, unknown>)[key])) return false;
+  }
+  return na === nb;
+}
+
+const NO_IGNORE = new IgnoreRules([]);
+
 /** Differences between a recorded answer and a new one (empty: the same). */
-export function compareAnswers(expected: unknown, actual: unknown, options: CompareOptions = {}, ignore = new IgnoreRules(options.ignore ?? [])): Difference[] {
+export function compareAnswers(expected: unknown, actual: unknown, options: CompareOptions = {}, ignore = options.ignore?.length ? new IgnoreRules(options.ignore) : NO_IGNORE): Difference[] {
+  // Most replayed answers are simply equal: say so without walking paths.
+  if (deepEqual(expected, actual)) return [];
   const out: Difference[] = [];
-  const expectedDay = options.expectedNow === undefined ? undefined : localDay(options.expectedNow);
-  const actualDay = options.actualNow === undefined ? undefined : localDay(options.actualNow);
+  // Reference days only when two strings differ (most answers never need them).
   const sameRelativeDate = (a: string, b: string): boolean => {
-    if (expectedDay === undefined || actualDay === undefined) return false;
-    const x = relativeDate(a, expectedDay);
-    const y = relativeDate(b, actualDay);
+    if (options.expectedNow === undefined || options.actualNow === undefined) return false;
+    const x = relativeDate(a, localDay(options.expectedNow));
+    const y = relativeDate(b, localDay(options.actualNow));
     return x !== undefined && y !== undefined && x.offset === y.offset && x.rest === y.rest;
   };
   const walk = (exp: unknown, act: unknown, path: PathSegment[]): void => {

@@ -5,14 +5,14 @@ import { silentLogger, type ContextDeps } from '../handlers/context.js';
 import type { Tenant } from '../handlers/define.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS, invokeFunction, invokeWebhook } from '../handlers/invoke.js';
 import { eventDedupeKey, functionCallKey, webhookEventKey } from '../handlers/keys.js';
-import { createRegistry, type HandlerConfig, type HandlerRegistry } from '../handlers/registry.js';
+import { createRegistry, type HandlerConfig, type HandlerRegistry, type ResolvedFunction } from '../handlers/registry.js';
 import { KitError } from '../errors.js';
 import { sign, SIGNATURE_HEADER } from '../retell/signature.js';
 import { Idempotency } from '../server/idempotency.js';
 import { MAX_EVENT_ATTEMPTS } from '../server/events.js';
 import { MemoryStore } from '../store/memory.js';
-import type { Store } from '../store/store.js';
-import { compareAnswers, IgnoreRules, STATUS_PATH, type Difference } from './compare.js';
+import type { Store, StoredResponse } from '../store/store.js';
+import { compareAnswers, IgnoreRules, STATUS_PATH, type CompareOptions, type Difference } from './compare.js';
 import type { ExpectedAnswer, FunctionStep, ReplayCall, WebhookStep } from './load.js';
 
 /**
@@ -101,6 +101,7 @@ function tenantsById(config: HandlerConfig): Map<string, Tenant> {
 /** Counts handler runs per idempotency key (and per event), to prove side effects ran once. */
 class RunCounter {
   readonly runs = new Map<string, number>();
+  private readonly functions = new Map<string, ResolvedFunction | undefined>();
   count(key: string): void {
     this.runs.set(key, (this.runs.get(key) ?? 0) + 1);
   }
@@ -109,10 +110,14 @@ class RunCounter {
       ...registry,
       functionNames: registry.functionNames,
       resolveFunction: (name) => {
-        const resolved = registry.resolveFunction(name);
-        if (!resolved) return resolved;
-        const original = resolved.definition.handler;
-        return { handler: resolved.handler, definition: { ...resolved.definition, handler: (args, ctx) => (this.count(ctx.idempotencyKey), original(args, ctx)) } };
+        let wrapped = this.functions.get(name);
+        if (wrapped === undefined) {
+          const resolved = registry.resolveFunction(name);
+          const original = resolved?.definition.handler;
+          wrapped = resolved && { handler: resolved.handler, definition: { ...resolved.definition, handler: (args, ctx) => (this.count(ctx.idempotencyKey), original!(args, ctx)) } };
+          this.functions.set(name, wrapped);
+        }
+        return wrapped;
       },
       webhook: (event) => {
         const handler = registry.webhook(event);
@@ -130,8 +135,10 @@ interface Answer {
   error?: string;
 }
 
+const NO_DATES: CompareOptions = {};
+
 /** Judge one function answer against the recorded one. */
-function judge(step: FunctionStep, answer: Answer, call: ReplayCall, options: RunOptions, ignore: IgnoreRules, now: number): Pick<StepResult, 'status' | 'differences' | 'message'> {
+function judge(step: FunctionStep, answer: Answer, dates: CompareOptions, ignore: IgnoreRules): Pick<StepResult, 'status' | 'differences' | 'message'> {
   const ok = answer.status < 300;
   const expected = step.expected;
   if (!expected) return { status: 'no-recorded-result', differences: [], message: 'the call ended before the tool answered: the new answer is shown, not compared' };
@@ -140,11 +147,12 @@ function judge(step: FunctionStep, answer: Answer, call: ReplayCall, options: Ru
     const body = answer.body as { message?: unknown } | undefined;
     return { status: 'error', differences: [{ path: STATUS_PATH, expected: expected.status ?? 200, actual: answer.status }], message: answer.error ?? (typeof body?.message === 'string' ? body.message : `answered ${answer.status}`) };
   }
-  const differences: Difference[] = [];
+  let differences: Difference[] = [];
   if (expected.status !== undefined && expected.status !== answer.status) differences.push({ path: STATUS_PATH, expected: expected.status, actual: answer.status });
   else if (expected.status === undefined && expected.successful !== undefined && expected.successful !== ok) differences.push({ path: STATUS_PATH, expected: expected.successful ? 'successful' : 'failed', actual: answer.status });
-  const relative = options.relativeDates !== false && call.startedAt !== undefined;
-  differences.push(...compareAnswers(expected.body, answer.body, relative ? { expectedNow: call.startedAt, actualNow: now } : {}, ignore));
+  const found = compareAnswers(expected.body, answer.body, dates, ignore);
+  if (differences.length === 0) differences = found;
+  else differences.push(...found);
   return { status: differences.length ? 'changed' : 'same', differences };
 }
 
@@ -154,17 +162,34 @@ interface Runner {
   webhook(step: WebhookStep): Promise<{ handled: boolean; error?: string; duplicate: boolean }>;
 }
 
-function inProcessRunner(registry: HandlerRegistry, store: Store, call: ReplayCall): Runner {
+function inProcessRunner(registry: HandlerRegistry, store: Store, call: ReplayCall, sequential: boolean): Runner {
   const context: ContextDeps = { store, logger: silentLogger, replay: true };
   const idempotency = new Idempotency(store, OWNER);
+  // One delivery at a time into this call's own store: serve's idempotency semantics (a kept answer
+  // is served to every later request with the same key without running the handler; a failure is
+  // not kept; a timed-out handler's late answer is kept when it comes) without the store round trips
+  // the layer needs for concurrent and cross-process duplicates (those go through Idempotency).
+  const kept = new Map<string, StoredResponse | Promise<StoredResponse | undefined>>();
+  const invoke = (step: FunctionStep, key: string) =>
+    invokeFunction(registry, context, { name: step.name, args: step.args, call: call.call, callId: call.callId, toolCallId: step.toolCallId, idempotencyKey: key });
   return {
     async fn(step, handler, key) {
+      if (sequential) {
+        const previous = kept.get(key);
+        const earlier = previous === undefined ? undefined : await previous;
+        if (earlier) return { status: earlier.status, body: earlier.body, duplicate: true };
+        const outcome = await invoke(step, key);
+        if (outcome.outcome === 'ok') kept.set(key, { status: outcome.status, body: outcome.body });
+        else if (outcome.late) kept.set(key, outcome.late.then((late) => (late.outcome === 'ok' ? { status: late.status, body: late.body } : undefined)));
+        else kept.delete(key);
+        return outcome.error ? { status: outcome.status, body: outcome.body, duplicate: false, error: outcome.error } : { status: outcome.status, body: outcome.body, duplicate: false };
+      }
       const definition = registry.resolveFunction(step.name)!.definition;
       const timeoutMs = definition.timeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS;
       let error: string | undefined;
       const timeoutResponse = { status: 504, body: { error: 'timeout', message: `${handler} did not answer within ${timeoutMs} ms. Tell the caller you could not complete it right now.` } };
       const { response, duplicate } = await idempotency.run(key, timeoutMs, timeoutResponse, async () => {
-        const outcome = await invokeFunction(registry, context, { name: step.name, args: step.args, call: call.call, callId: call.callId, toolCallId: step.toolCallId, idempotencyKey: key });
+        const outcome = await invoke(step, key);
         error = outcome.error;
         return { response: { status: outcome.status, body: outcome.body }, keep: outcome.outcome === 'ok' };
       });
@@ -262,13 +287,18 @@ async function runCall(
   ignore: IgnoreRules,
   now: number,
   baselineKeys?: Set<string>,
+  wantKeys = false,
 ): Promise<{ result: CallResult; keys?: Set<string> }> {
   const n = Math.max(1, options.redeliver ?? 1);
   const counter = new RunCounter();
-  const registry = counter.wrap(withTenant(baseRegistry, tenants, call.tenant));
+  // Handler runs are only counted where they are judged (--redeliver).
+  const tenanted = withTenant(baseRegistry, tenants, call.tenant);
+  const registry = n > 1 ? counter.wrap(tenanted) : tenanted;
   const store = options.store ?? new MemoryStore();
-  const runner = options.target ? remoteRunner(options.target, call, tenants) : inProcessRunner(registry, store, call);
+  const runner = options.target ? remoteRunner(options.target, call, tenants) : inProcessRunner(registry, store, call, n === 1 && !options.store);
   const steps: StepResult[] = [];
+  // Relative dates: the call's start for the recorded answers, the replay's start for the new ones.
+  const dates: CompareOptions = options.relativeDates !== false && call.startedAt !== undefined ? { expectedNow: call.startedAt, actualNow: now } : NO_DATES;
   for (const step of call.steps) {
     if (step.kind === 'webhook') {
       const started = performance.now();
@@ -296,11 +326,24 @@ async function runCall(
       steps.push(result);
       continue;
     }
-    const base: StepResult = { kind: 'function', name: step.name, status: 'same', differences: [], args: step.args };
-    if (step.toolCallId) base.toolCallId = step.toolCallId;
-    if (step.expected) base.expected = step.expected;
-    if (step.duplicate) base.duplicate = true;
-    if (step.recordIndex !== undefined) base.recordIndex = step.recordIndex;
+    // Every field up front (undefined ones vanish from JSON): one object shape for every step.
+    const base: StepResult = {
+      kind: 'function',
+      name: step.name,
+      handler: undefined,
+      toolCallId: step.toolCallId,
+      status: 'same',
+      message: undefined,
+      args: step.args,
+      expected: step.expected,
+      actual: undefined,
+      differences: [],
+      duplicate: step.duplicate || undefined,
+      deliveries: undefined,
+      runs: undefined,
+      durationMs: undefined,
+      recordIndex: step.recordIndex,
+    };
     if (step.toolKind === 'builtin') {
       steps.push({ ...base, status: 'builtin', message: 'Retell runs this tool itself: not replayed' });
       continue;
@@ -325,7 +368,7 @@ async function runCall(
     const runsBefore = counter.runs.get(key) ?? 0;
     let answers: Answer[];
     try {
-      answers = await deliver(n, () => runner.fn(step, handler, key));
+      answers = n === 1 ? [await runner.fn(step, handler, key)] : await deliver(n, () => runner.fn(step, handler, key));
     } catch (error) {
       if (error instanceof KitError) throw error;
       steps.push({ ...base, status: 'error', message: (error as Error).message });
@@ -333,7 +376,13 @@ async function runCall(
     }
     const durationMs = performance.now() - started;
     const first = answers[0]!;
-    const result: StepResult = { ...base, actual: { status: first.status, body: first.body }, durationMs, ...judge(step, first, call, options, ignore, now) };
+    const verdict = judge(step, first, dates, ignore);
+    const result: StepResult = base;
+    result.actual = { status: first.status, body: first.body };
+    result.durationMs = durationMs;
+    result.status = verdict.status;
+    result.differences = verdict.differences;
+    if (verdict.message !== undefined) result.message = verdict.message;
     if (first.error && result.status !== 'error' && first.status >= 300) result.message = first.error;
     if (!resolved && options.target && first.status === 404) Object.assign(result, { status: 'no-handler', message: `the target has no handler for "${step.name}"` });
     if (n > 1) {
@@ -367,7 +416,7 @@ async function runCall(
     if (keys.length > baselineKeys.size) result.extraSideEffects = keys.filter((k) => !baselineKeys.has(k));
   }
   result.ok = !steps.some((s) => FAILING.has(s.status)) && !result.extraSideEffects?.length;
-  const keys = store instanceof MemoryStore ? new Set(storeKeys(store)) : undefined;
+  const keys = wantKeys && store instanceof MemoryStore ? new Set(storeKeys(store)) : undefined;
   if (!options.store) await store.close();
   return { result, keys };
 }
@@ -382,7 +431,19 @@ export interface RunResult {
 
 /** Replay calls against the handlers of `config`, one after another (the report keeps their order). */
 export async function runReplay(calls: readonly ReplayCall[], config: HandlerConfig, options: RunOptions = {}): Promise<RunResult> {
-  const registry = createRegistry(config);
+  const created = createRegistry(config);
+  // Routing is a pure function of the name: resolve each tool name once for the whole run.
+  const routes = new Map<string, ResolvedFunction | undefined>();
+  const registry: HandlerRegistry = {
+    ...created,
+    functionNames: created.functionNames,
+    resolveFunction(name) {
+      if (routes.has(name)) return routes.get(name);
+      const resolved = created.resolveFunction(name);
+      routes.set(name, resolved);
+      return resolved;
+    },
+  };
   const tenants = tenantsById(config);
   let ignore: IgnoreRules;
   try {
@@ -395,7 +456,7 @@ export async function runReplay(calls: readonly ReplayCall[], config: HandlerCon
   const n = Math.max(1, options.redeliver ?? 1);
   for (const call of calls) {
     // The exactly-once proof in-process: what one delivery leaves in a fresh store, then N deliveries.
-    const baseline = n > 1 && !options.target && !options.store ? (await runCall(call, registry, tenants, { ...options, redeliver: 1 }, ignore, now)).keys : undefined;
+    const baseline = n > 1 && !options.target && !options.store ? (await runCall(call, registry, tenants, { ...options, redeliver: 1 }, ignore, now, undefined, true)).keys : undefined;
     results.push((await runCall(call, registry, tenants, options, ignore, now, baseline)).result);
   }
   return { calls: results };

@@ -253,3 +253,36 @@ describe('report formats', () => {
     expect(JSON.parse(formatJson(await replay([HARBOUR], removed))).groups[0].calls[0].steps[0].differences).toEqual([{ path: 'known', expected: false, actual: null, change: 'removed' }]);
   });
 });
+
+describe('recorded retries, as serve answers them', () => {
+  it('does not keep a failed answer: the retry runs the handler again', async () => {
+    let runs = 0;
+    const flaky = withHandler('book_appointment', (original) => (args, ctx) => {
+      runs++;
+      if (runs === 1) throw new Error('calendar busy');
+      return original(args, ctx);
+    });
+    const report = await replay([RECORDING], flaky);
+    expect(steps(report).filter((s) => s.handler === 'book_appointment').map((s) => s.status)).toEqual(['error', 'same']);
+    expect(runs).toBe(2);
+  });
+
+  it('serves the retry of a timed-out handler its late answer, without running it again', async () => {
+    let runs = 0;
+    const fn = config.functions!.book_appointment!;
+    const slow = {
+      ...config,
+      functions: {
+        ...config.functions,
+        book_appointment: { ...fn, timeoutMs: 30, handler: async (args: unknown, ctx: FunctionContext) => (runs++, await new Promise((r) => setTimeout(r, 80)), fn.handler(args as never, ctx)) },
+      },
+    } as HandlerConfig;
+    const report = await replay([RECORDING], slow);
+    const bookings = steps(report).filter((s) => s.handler === 'book_appointment');
+    expect(bookings.map((s) => [s.status, s.actual?.status])).toEqual([
+      ['error', 504],
+      ['same', 200],
+    ]);
+    expect(runs).toBe(1);
+  });
+});
