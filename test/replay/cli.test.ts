@@ -57,8 +57,29 @@ describe('retell-kit replay (CLI)', () => {
     expect(r.stdout).toContain('<skipped message="Retell runs this tool itself: not replayed"/>');
   });
 
-  it('--ignore drops the changed field (exit 0)', () => {
+  it('--ignore and replay.ignore in the config drop the changed field (exit 0); a bad replay key is exit 2', () => {
     expect(cli(['replay', RECORDING, '-c', changedConfig, '--ignore', 'stylist']).status).toBe(0);
+    const ignoring = path.join(dir, 'ignoring.config.mjs');
+    writeFileSync(ignoring, `import changed from ${JSON.stringify(pathToFileURL(changedConfig).href)};\nexport default { ...changed, replay: { ignore: ['**.stylist'] } };\n`);
+    expect(cli(['replay', RECORDING, '-c', ignoring]).status).toBe(0);
+    const typo = path.join(dir, 'typo.config.mjs');
+    writeFileSync(typo, `import base from ${JSON.stringify(pathToFileURL(CONFIG).href)};\nexport default { ...base, replay: { ignored: ['x'] } };\n`);
+    const r = cli(['replay', RECORDING, '-c', typo]);
+    expect(r).toMatchObject({ status: 2, stdout: '' });
+    expect(r.stderr).toMatch(/typo\.config\.mjs: replay\.ignored: unknown key/);
+  });
+
+  it('--store shares one SQLite store: a second run finds the first run\'s booking and answers the same from it', async () => {
+    const db = path.join(dir, 'state.db');
+    expect(cli(['replay', RECORDING, '-c', CONFIG, '--store', db]).status).toBe(0);
+    expect(cli(['replay', RECORDING, '-c', CONFIG, '--store', db]).status).toBe(0);
+    const { SqliteStore } = await import('../../src/store/sqlite.js');
+    const store = new SqliteStore({ file: db });
+    try {
+      expect((await store.kvList('tenant:downtown', 'booking:')).map((e) => (e.value as { time: string }).time)).toEqual(['12:00']);
+    } finally {
+      await store.close();
+    }
   });
 
   it('--update rewrites the recording, after which it replays clean', () => {
