@@ -185,6 +185,13 @@ describe('replay inputs', () => {
   });
 });
 
+describe('bad options', () => {
+  it('refuses an ignore path it cannot read, and a missing file, as usage and not-found errors', async () => {
+    await expect(replay([RECORDING], config as HandlerConfig, { ignore: ['a[x]'] })).rejects.toMatchObject({ code: 'usage', exitCode: 2, message: '"[x]" in ignore path "a[x]": use [*], [0] or ["key"]' });
+    await expect(replay(['nope.json'], config as HandlerConfig)).rejects.toMatchObject({ exitCode: 2, file: 'nope.json' });
+  });
+});
+
 describe('--update', () => {
   it('rewrites the changed answers in recordings, atomically, and never touches Retell call objects', async () => {
     const dir = tempDir('retell-kit-replay-update-');
