@@ -81,7 +81,7 @@ Exit codes: 0 after SIGTERM/SIGINT once in-flight work is done, 2 config or I/O 
   program
     .command('replay')
     .description('run recorded calls again against your handlers and show what changed')
-    .argument('<inputs...>', 'recordings (serve --record), Retell call objects (GET /v2/get-call or a call_ended/call_analyzed body), folders or globs')
+    .argument('<inputs...>', 'recordings (serve --record), Retell call objects (GET /v2/get-call or a call_ended/call_analyzed body), folders or globs; - reads one from stdin')
     .option('-c, --config <path>', 'config file with the handlers (default: search for retell-kit.config.* from the current folder)')
     .option('-f, --format <name>', 'text | json | junit', 'text')
     .option('--ignore <path>', 'leave an answer path out of comparisons: booking_id, **.timestamp, slots[*].id (repeatable)', collect, [])

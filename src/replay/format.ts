@@ -81,7 +81,7 @@ export function formatText(report: ReplayReport, options: { color?: boolean } = 
   else if (s.updated) lines.push(c.green.bold(`✔ ${s.updated} recorded answer${s.updated === 1 ? '' : 's'} updated: ${parts.join(', ')} (${counts})`));
   else lines.push(c.green.bold(`✔ ${s.calls === 1 ? 'the call replays' : `all ${s.calls} calls replay`} the same${where}: ${parts.join(', ')} (${counts})`));
   if (report.updated.length) lines.push(`updated ${report.updated.length} recording${report.updated.length === 1 ? '' : 's'}: ${report.updated.join(', ')}`);
-  if (report.notUpdated.length) lines.push(c.yellow(`not updated (Retell call objects are Retell's record, not retell-kit's): ${report.notUpdated.join(', ')}`));
+  if (report.notUpdated.length) lines.push(c.yellow(`not updated (Retell call objects are Retell's record, not retell-kit's; stdin cannot be written back): ${report.notUpdated.join(', ')}`));
   return `${lines.join('\n')}\n`;
 }
 

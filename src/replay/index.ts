@@ -43,7 +43,7 @@ export interface ReplayReport {
   summary: ReplaySummary;
   /** Recordings --update rewrote. */
   updated: string[];
-  /** Retell call objects with changes that --update does not rewrite. */
+  /** Files with changes --update did not rewrite: Retell call objects (and a recording read from stdin). */
   notUpdated: string[];
 }
 
@@ -111,7 +111,7 @@ export async function replayCalls(calls: readonly ReplayCall[], config: HandlerC
   let notUpdated: string[] = [];
   if (options.update) {
     updated = await updateRecordings(calls, results);
-    notUpdated = results.filter((r) => r.source === 'call' && r.steps.some((s) => s.status === 'changed' || s.status === 'error')).map((r) => r.file);
+    notUpdated = results.filter((r) => r.steps.some((s) => s.status === 'changed' || s.status === 'error')).map((r) => r.file);
   }
   return buildReport(results, { target: options.target?.url, redeliver: options.redeliver, updated, notUpdated });
 }

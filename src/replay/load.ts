@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KitError } from '../errors.js';
-import { displayPath, expandInputs, findFlows } from '../flow/load.js';
+import { displayPath, expandInputs, findFlows, readStdin } from '../flow/load.js';
 import { readRecording, type RecordedFunctionCall, type Recording } from '../retell/recording.js';
 import { callFrom, parseCallTranscript, type ToolKind } from '../retell/transcript.js';
 import type { WebhookEvent } from '../retell/wire.js';
@@ -201,9 +201,14 @@ export function readReplayable(text: string, file: string, absolute = path.resol
 /** Files, directories (every .json below) and globs into calls; any unreadable input stops the run. */
 export async function loadReplayables(inputs: readonly string[], cwd = process.cwd()): Promise<ReplayCall[]> {
   if (inputs.length === 0) throw new KitError('usage', 'no calls to replay', { hint: 'name recordings, call objects, folders or globs: retell-kit replay recordings/' });
-  const files = (await expandInputs(inputs, cwd)).filter((f) => f !== '-');
+  const files = await expandInputs(inputs, cwd);
   const calls: ReplayCall[] = [];
   for (const file of files) {
+    if (file === '-') {
+      // One call or recording on stdin (--update cannot write it back: it is reported as not updated).
+      calls.push(readReplayable(await readStdin(), '<stdin>', '-'));
+      continue;
+    }
     const absolute = path.resolve(cwd, file);
     const shown = displayPath(absolute, cwd);
     let text: string;

@@ -28,7 +28,7 @@ export async function updateRecordings(calls: readonly ReplayCall[], results: Ca
   for (let i = 0; i < calls.length; i++) {
     const call = calls[i]!;
     const result = results[i]!;
-    if (call.source !== 'recording' || !call.recording) continue;
+    if (call.source !== 'recording' || !call.recording || call.path === '-') continue;
     const recording: Recording = structuredClone(call.recording);
     let changed = false;
     for (const step of result.steps) {

@@ -33,6 +33,12 @@ describe('retell-kit replay (CLI)', () => {
     expect(r.stdout).toMatch(/✔ all 2 calls replay the same: 6 same, 2 built-in \(2 calls, 8 function calls, 4 events\)\n$/);
   });
 
+  it('reads one call from stdin', () => {
+    const r = cli(['replay', '-', '-c', CONFIG], { input: readFileSync(fixture('calls/harbour-booking.call_analyzed.json'), 'utf8') });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('<stdin>  call_fixture_harbour (Retell call)');
+  });
+
   it('exits 1 and names the changed field when a handler changes', () => {
     const r = cli(['replay', RECORDING, '-c', changedConfig]);
     expect(r.status).toBe(1);
