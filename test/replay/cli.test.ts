@@ -1,6 +1,7 @@
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, fixture, tempDir } from '../helpers/cli.js';
 
@@ -51,6 +52,9 @@ describe('retell-kit replay (CLI)', () => {
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ version: 1, mode: 'in-process', summary: { calls: 1, failedCalls: 1, changed: 2, same: 1 } });
+    const ajv = new Ajv({ strict: true, allowUnionTypes: true });
+    const validate = ajv.compile(JSON.parse(readFileSync('schemas/replay-report.schema.json', 'utf8')));
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     const booking = report.groups[0].calls[0].steps.find((s: { status: string }) => s.status === 'changed');
     expect(booking).toMatchObject({ kind: 'function', name: 'book_appointment_v17', handler: 'book_appointment', toolCallId: 'tool_call_b1', differences: [{ path: 'stylist', expected: 'Ana', actual: 'ANA', change: 'changed' }] });
   });

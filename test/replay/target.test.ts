@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +52,8 @@ describe('retell-kit replay --target', () => {
     const r = await spawnAsync([BIN, 'replay', 'fixtures/recordings/call_fixture_recorded.json', '--target', url, '--redeliver', '3', '--format', 'json', '-c', CONFIG], { RETELL_API_KEY: KEY });
     expect(r.stderr).toBe('');
     const report = JSON.parse(r.stdout);
+    const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync('schemas/replay-report.schema.json', 'utf8')));
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report).toMatchObject({ mode: 'target', target: url, redeliver: 3, summary: { failedCalls: 0, same: 3, builtin: 1 } });
     const steps = report.groups[0].calls[0].steps.map((s: { name: string; status: string; runs?: number }) => [s.name, s.status, s.runs]);
     expect(steps).toEqual([
