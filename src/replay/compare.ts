@@ -19,6 +19,21 @@ export interface CompareOptions {
   expectedNow?: number;
   /** Epoch ms the new answer was given at (the replay's start). */
   actualNow?: number;
+  /**
+   * The expected answer was redacted when recorded (`<phone-1>`, `<name-2>`): a placeholder matches
+   * whatever value stands in its place in the new answer (the real number, or the placeholder echoed).
+   */
+  redacted?: boolean;
+}
+
+const PLACEHOLDER = /<[a-z][a-z0-9_]*-\d+>/g;
+
+/** True when `expected`, with its redaction placeholders as wildcards, reads as `actual`. */
+function matchesRedacted(expected: string, actual: string): boolean {
+  PLACEHOLDER.lastIndex = 0;
+  if (!PLACEHOLDER.test(expected)) return false;
+  const parts = expected.split(PLACEHOLDER).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('.+?')}$`, 's').test(actual);
 }
 
 export const ROOT_PATH = '(result)';
@@ -216,7 +231,9 @@ export function compareAnswers(expected: unknown, actual: unknown, options: Comp
       return;
     }
     if (Object.is(exp, act)) return;
-    if (typeof exp === 'string' && typeof act === 'string' && sameRelativeDate(exp, act)) return;
+    if (typeof exp === 'string' && typeof act === 'string' && (sameRelativeDate(exp, act) || (options.redacted === true && matchesRedacted(exp, act)))) return;
+    // A redacted number (the recording's placeholder) against the real one.
+    if (options.redacted === true && typeof exp === 'string' && typeof act === 'number' && matchesRedacted(exp, String(act))) return;
     out.push({ path: formatPath(path), expected: exp, actual: act });
   };
   walk(expected, actual, []);

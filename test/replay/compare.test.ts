@@ -78,3 +78,15 @@ describe('ignore paths', () => {
     expect(formatPath(['a', 0, 'b-c', 'd e'])).toBe('a[0].b-c["d e"]');
   });
 });
+
+describe('redacted recordings', () => {
+  it('lets a placeholder stand for the value it replaced, only when asked', () => {
+    const expected = { line: 'Call us on <phone-3>, <name-1>!', phone: '<phone-3>', n: '<phone-2>' };
+    const actual = { line: 'Call us on +1 415 555 0100, Maria Lopez!', phone: '<phone-3>', n: 4155550100 };
+    expect(compareAnswers(expected, actual, { redacted: true })).toEqual([]);
+    expect(compareAnswers(expected, actual)).toHaveLength(2);
+    // The text around the placeholders still has to match.
+    expect(compareAnswers({ line: 'Call us on <phone-3>' }, { line: 'Ring us on +14155550100' }, { redacted: true })).toEqual([{ path: 'line', expected: 'Call us on <phone-3>', actual: 'Ring us on +14155550100' }]);
+    expect(compareAnswers({ a: 'x.y <name-1>' }, { a: 'xzy Ana' }, { redacted: true })).toHaveLength(1);
+  });
+});
