@@ -1,10 +1,11 @@
 // Lint every public Retell file in ../shared/real-world (beside the repo) with the built CLI, and fail
 // on a crash, an exit 2, an internal-error, a diagnostic without a position, or a file that does not
 // load the way its README says it should; parse the real call objects' transcripts with the built
-// transcript parser. The files are never copied into this repo.
+// transcript parser; replay the real call with `retell-kit replay`. The files are never copied into this repo.
 // Usage: npm run check:real-world   (RETELL_KIT_REAL_WORLD=/path overrides the folder)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -166,6 +167,54 @@ for (const { pattern } of CALLS) {
     for (const c of parsed.toolCalls) if (c.argumentsError) problems.push(`${c.name}: ${c.argumentsError}`);
     if (parsed.nodeTransitions.length === 0) problems.push('the parser found no node transition');
     for (const s of [...parsed.skipped, ...parsed.orphanResults.map((r) => ({ index: r.index, reason: 'result without an invocation' }))]) problems.push(`item ${s.index} skipped: ${s.reason}`);
+  }
+  console.log(`${problems.length ? 'FAIL' : 'ok  '} ${line}`);
+  for (const p of problems) console.log(`       - ${p}`);
+  if (problems.length) failed++;
+}
+
+// Replay: the real call against handlers that answer what it recorded (a config written at run time
+// from the call itself, never copied into the repo) must replay the same (exit 0); with one handler
+// changed it must exit 1 and name that function and the field.
+{
+  const file = files.find((f) => /test_call_analysis/.test(f));
+  const problems = [];
+  let line = 'replay of the real call';
+  if (!file) problems.push('no file matches /test_call_analysis/');
+  else {
+    const callFile = path.join(folder, file);
+    const call = callFrom(JSON.parse(readFileSync(callFile, 'utf8')));
+    const custom = parseCallTranscript(call).toolCalls.filter((c) => c.kind === 'custom' && c.result);
+    const handlers = new Map();
+    for (const c of custom) handlers.set(c.name.replace(/_v\d+$/, ''), JSON.parse(c.result.content));
+    const dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-real-world-'));
+    const anyArgs = '{ safeParse: (value) => ({ success: true, data: value }) }';
+    const write = (name, changed) => {
+      const functions = [...handlers].map(([fn, result], i) => `  ${JSON.stringify(fn)}: { args: ${anyArgs}, handler: () => (${JSON.stringify(i === changed ? { ...result, changed_by_check: true } : result)}) },`);
+      const config = path.join(dir, name);
+      writeFileSync(config, `export default {\n functions: {\n${functions.join('\n')}\n },\n};\n`);
+      return config;
+    };
+    const replayRun = (config) => spawnSync(process.execPath, [cli, 'replay', callFile, '--config', config, '--format', 'json'], { encoding: 'utf8' });
+    try {
+      const same = replayRun(write('same.config.mjs', -1));
+      const report = JSON.parse(same.stdout || '{}');
+      const statuses = (report.groups ?? []).flatMap((g) => g.calls.flatMap((c) => c.steps.map((s) => `${s.name} ${s.status}`)));
+      line = `replay of ${file}: ${handlers.size} handlers answering the recorded results: exit ${same.status} (${statuses.join(', ')})`;
+      if (same.status !== 0) problems.push(`expected exit 0, got ${same.status}: ${same.stderr.trim() || statuses.join(', ')}`);
+      if (custom.length === 0 || statuses.filter((s) => s.endsWith(' same')).length !== custom.length) problems.push(`expected ${custom.length} same answers`);
+      const lastName = [...handlers.keys()].at(-1);
+      const changed = replayRun(write('changed.config.mjs', handlers.size - 1));
+      const changedReport = JSON.parse(changed.stdout || '{}');
+      const changedSteps = (changedReport.groups ?? []).flatMap((g) => g.calls.flatMap((c) => c.steps)).filter((s) => s.status === 'changed');
+      line += `; with ${lastName} changed: exit ${changed.status}, ${changedSteps.map((s) => `${s.handler} ${s.differences.map((d) => d.path).join(', ')}`).join('; ')}`;
+      if (changed.status !== 1) problems.push(`with ${lastName} changed: expected exit 1, got ${changed.status}`);
+      if (changedSteps.length !== 1 || changedSteps[0].handler !== lastName || changedSteps[0].differences[0]?.path !== 'changed_by_check') problems.push(`with ${lastName} changed: expected exactly that function named, with the field changed_by_check`);
+    } catch (error) {
+      problems.push(`replay output is not JSON: ${error.message}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   console.log(`${problems.length ? 'FAIL' : 'ok  '} ${line}`);
   for (const p of problems) console.log(`       - ${p}`);

@@ -79,6 +79,63 @@ Exit codes: 0 after SIGTERM/SIGINT once in-flight work is done, 2 config or I/O 
       process.exitCode = await runServe(options);
     });
 
+  program
+    .command('replay')
+    .description('run recorded calls again against your handlers and show what changed')
+    .argument('<inputs...>', 'recordings (serve --record), Retell call objects (GET /v2/get-call or a call_ended/call_analyzed body), folders or globs; - reads one from stdin')
+    .option('-c, --config <path>', 'config file with the handlers (default: search for retell-kit.config.* from the current folder)')
+    .option('-f, --format <name>', 'text | json | junit', 'text')
+    .option('--ignore <path>', 'leave an answer path out of comparisons: booking_id, **.timestamp, slots[*].id (repeatable)', collect, [])
+    .option('--update', 'write the new answers into the recordings (never into Retell call objects)')
+    .option('--store <path>', 'one SQLite store for every call (default: a fresh in-memory store per call)')
+    .option('--redeliver <n>', 'deliver every event and function call n times and fail unless side effects ran once and duplicates got the same answer', parseInteger)
+    .option('--target <url>', 'send the requests, freshly signed with RETELL_API_KEY, to a running serve instead')
+    .option('--no-relative-dates', 'compare dates literally (by default a recorded "tomorrow" matches tomorrow)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ retell-kit replay recordings/
+  $ retell-kit replay "calls/**/*.json" --ignore "**.created_at" --format junit > replay.xml
+  $ retell-kit replay recordings/ --update
+  $ retell-kit replay recordings/ --redeliver 10
+  $ RETELL_API_KEY=key_... retell-kit replay recordings/ --target https://staging.example.com
+
+Exit codes: 0 every call answers as recorded, 1 a difference, error or missing handler, 2 bad input or config.`,
+    )
+    .action(async (inputs: string[], options) => {
+      const { runReplay } = await import('./commands/replay.js');
+      process.exitCode = await runReplay(inputs, options);
+    });
+
+  program
+    .command('trigger')
+    .description('send a signed sample Retell event or function call to a server; --explain says why a signature fails')
+    .argument('[event]', 'call_started | call_ended | call_analyzed | transcript_updated | transfer_* | call_inbound | function:<name>')
+    .option('--to <url>', 'where to send it: a serve origin (the route is added) or a full URL')
+    .option('--from <file>', 'build it from this call (GET /v2/get-call, a webhook body or a recording) instead of a sample')
+    .option('--args <json>', 'the arguments of a function:<name> call (default: the --from call\'s own)')
+    .option('--explain', 'diagnose a signature instead: with --body and --signature, using RETELL_API_KEY')
+    .option('--body <file>', 'with --explain: the exact request body received (- for stdin)')
+    .option('--signature <value>', 'with --explain: the x-retell-signature header received')
+    .addHelpText(
+      'after',
+      `
+The key comes from RETELL_API_KEY (RETELL_API_KEYS, comma-separated, adds more keys for --explain to try).
+
+Examples:
+  $ RETELL_API_KEY=key_... retell-kit trigger call_ended --to http://127.0.0.1:8787
+  $ retell-kit trigger function:book_appointment --to http://127.0.0.1:8787 --from call.json
+  $ retell-kit trigger call_inbound --to https://staging.example.com/retell/inbound
+  $ retell-kit trigger --explain --body body.json --signature "v=1773655200000,d=0f3a..."
+
+Exit codes: 0 a 2xx answer (or a signature that verifies), 1 any other answer (or one that does not), 2 usage, config or I/O trouble.`,
+    )
+    .action(async (event: string | undefined, options) => {
+      const { runTrigger } = await import('./commands/trigger.js');
+      process.exitCode = await runTrigger(event, options);
+    });
+
   return program;
 }
 

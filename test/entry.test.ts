@@ -35,9 +35,16 @@ describe('package entries', () => {
     expect(loaded.some((url) => url.endsWith('/dist/server/app.js'))).toBe(true);
   });
 
-  it('package.json exports both entries with their types', async () => {
+  it('retell-kit/replay loads the replay API without SQLite (each call gets an in-memory store)', async () => {
+    const loaded = resolvedBy(path.join(ROOT, 'dist/replay/index.js'));
+    expect(loaded.filter((url) => url.includes('better-sqlite3') || url.includes('/dist/store/sqlite') || url.endsWith('/dist/server/app.js'))).toEqual([]);
+    const replay = (await import(pathToFileURL(path.join(ROOT, 'dist/replay/index.js')).href)) as Record<string, unknown>;
+    expect(typeof replay.replay).toBe('function');
+  });
+
+  it('package.json exports every entry with its types', async () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; default: string }> };
-    for (const key of ['.', './server']) {
+    for (const key of ['.', './server', './replay']) {
       const entry = pkg.exports[key]!;
       expect(readFileSync(path.join(ROOT, entry.types), 'utf8')).toContain('export');
       expect(readFileSync(path.join(ROOT, entry.default), 'utf8')).toContain('export');

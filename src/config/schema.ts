@@ -67,6 +67,11 @@ export const serverConfigSchema = z.strictObject({
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).optional(),
 });
 
+export const replayConfigSchema = z.strictObject({
+  /** Answer paths replay leaves out of comparisons: `booking_id`, `**.timestamp`, `slots[*].id`. */
+  ignore: z.array(z.string().min(1)).optional(),
+});
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   lint: lintConfigSchema.optional(),
@@ -87,6 +92,8 @@ export const configSchema = z.strictObject({
   /** Tenants keyed by the dialled number ("default" for the rest). */
   tenants: z.record(z.string().min(1), tenantSchema).optional(),
   server: serverConfigSchema.optional(),
+  /** `retell-kit replay` settings. */
+  replay: replayConfigSchema.optional(),
 });
 
 export type LintConfig = z.infer<typeof lintConfigSchema>;

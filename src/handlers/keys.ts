@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { REPEATING_EVENTS } from '../retell/wire.js';
 
 // The idempotency keys handlers see (ctx.idempotencyKey) and the server dedupes on. Derived here
@@ -15,10 +16,14 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.join(',')}}`;
 }
 
+// crypto.hash (Node >= 20.12) hashes in one call, about twice as fast as createHash for short input.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+const sha256 = oneShot ? (text: string): string => oneShot('sha256', text, 'hex') : (text: string): string => createHash('sha256').update(text).digest('hex');
+
 /** Key of a function call: Retell's tool_call_id when sent, else (call_id, handler, canonical args). */
 export function functionCallKey(input: { callId: string; handler: string; args: unknown; toolCallId?: string }): string {
   const material = input.toolCallId ? `tool\u0000${input.callId}\u0000${input.toolCallId}` : `fn\u0000${input.callId}\u0000${input.handler}\u0000${canonicalJson(input.args)}`;
-  return `fn:${createHash('sha256').update(material).digest('hex')}`;
+  return `fn:${sha256(material)}`;
 }
 
 /**

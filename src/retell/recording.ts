@@ -39,6 +39,8 @@ export interface Recording {
   callId: string;
   agentId?: string;
   agentVersion?: number | string;
+  /** The id of the configured tenant the call resolved to (the dialled number itself is redacted). */
+  tenant?: string;
   recordedAt: string;
   /** The latest call object seen (from call_analyzed when it came), redacted. */
   call: Record<string, unknown>;

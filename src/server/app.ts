@@ -97,7 +97,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     onFinal: recordDir
       ? async (callId) => {
           await traces.flush();
-          const file = await writeRecording(recordDir, store, callId, redactor);
+          const file = await writeRecording(recordDir, store, callId, redactor, (call) => registry.resolveTenant(call)?.id);
           logger.info('recording written', { call_id: callId, file });
         }
       : undefined,

@@ -6,7 +6,10 @@ import type { Redactor } from './redact.js';
 
 // The recording writer; the format's types and its reader live in retell/recording.ts.
 
-export async function buildRecording(store: Store, callId: string, redactor: Redactor, now = Date.now()): Promise<Recording> {
+/** Which configured tenant a call belongs to, from its unredacted call object. */
+export type TenantOf = (call: Record<string, unknown>) => string | undefined;
+
+export async function buildRecording(store: Store, callId: string, redactor: Redactor, now = Date.now(), tenantOf?: TenantOf): Promise<Recording> {
   const events = await store.eventsForCall(callId);
   const traces = await store.tracesForCall(callId);
   const recordedEvents: RecordedEvent[] = [];
@@ -22,11 +25,13 @@ export async function buildRecording(store: Store, callId: string, redactor: Red
     if (body && typeof body === 'object' && (body.call || body.chat) && e.event !== 'transcript_updated') call = (body.call ?? body.chat)!;
     recordedEvents.push({ event: e.event, receivedAt: new Date(e.receivedAt).toISOString(), payload });
   }
+  const tenant = tenantOf?.(call);
   const recording: Recording = {
     version: RECORDING_VERSION,
     callId,
     ...(typeof call.agent_id === 'string' ? { agentId: call.agent_id } : {}),
     ...(call.agent_version !== undefined ? { agentVersion: call.agent_version as number | string } : {}),
+    ...(tenant ? { tenant } : {}),
     recordedAt: new Date(now).toISOString(),
     call,
     events: recordedEvents,
@@ -55,8 +60,8 @@ export function recordingFileName(callId: string): string {
 }
 
 /** Writes (and rewrites, when call_analyzed follows call_ended) one file per call, atomically. */
-export async function writeRecording(dir: string, store: Store, callId: string, redactor: Redactor): Promise<string> {
-  const recording = await buildRecording(store, callId, redactor);
+export async function writeRecording(dir: string, store: Store, callId: string, redactor: Redactor, tenantOf?: TenantOf): Promise<string> {
+  const recording = await buildRecording(store, callId, redactor, Date.now(), tenantOf);
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, recordingFileName(callId));
   const tmp = `${file}.${process.pid}.tmp`;
