@@ -78,6 +78,32 @@ Exit codes: 0 after SIGTERM/SIGINT once in-flight work is done, 2 config or I/O 
       process.exitCode = await runServe(options);
     });
 
+  program
+    .command('emulator')
+    .description('run a local emulator of the Retell API (agents, versions, flows, phone numbers, calls, faults, simulated traffic)')
+    .option('-p, --port <n>', `port to listen on (default 8765; 0 picks a free one)`, parseInteger)
+    .option('--host <host>', 'interface to bind (default 127.0.0.1)')
+    .option('--data <dir>', 'folder the workspace persists in (default: in memory)')
+    .option('--quiet', 'no request log')
+    .addHelpText(
+      'after',
+      `
+Any non-empty Bearer key is accepted, unless RETELL_EMULATOR_API_KEY is set: then only that one (it
+also signs the webhooks of simulated calls). Retired endpoints answer 404 with Retell's deprecation
+notice; GET /emulator/routes lists every route. Control routes: POST|GET|DELETE /emulator/faults,
+POST /emulator/simulate-calls, POST /emulator/reset (docs/emulator.md).
+
+Examples:
+  $ retell-kit emulator --data .retell-kit/emulator
+  $ RETELL_BASE_URL=http://127.0.0.1:8765 RETELL_API_KEY=test retell-kit pull --all
+
+Exit codes: 0 after SIGTERM/SIGINT, 2 I/O trouble (port in use, unreadable --data).`,
+    )
+    .action(async (options) => {
+      const { runEmulator } = await import('./commands/emulator.js');
+      process.exitCode = await runEmulator(options);
+    });
+
   return program;
 }
 

@@ -1,0 +1,118 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { KitError } from '../errors.js';
+
+// The emulator's workspace: agents (every version), conversation flows (every version), phone
+// numbers and calls. Held in memory, written through to one JSON file per collection in the data
+// directory after every change (temp file, fsync, rename), so a restart on the same directory sees
+// the same workspace and a crash never leaves half a file. Measured need for SQLite: none (the
+// emulator is one process, collections are small, and JSON files are readable in a test failure).
+
+export type Json = Record<string, unknown>;
+
+export interface StoredAgent {
+  agent_id: string;
+  /** Creation time; the order of list-agents. */
+  created: number;
+  /** Full agent objects as get-agent answers them, by version number. */
+  versions: Record<string, Json>;
+}
+
+export interface StoredFlow {
+  conversation_flow_id: string;
+  created: number;
+  /** Full flow objects as get-conversation-flow answers them, by version number. */
+  versions: Record<string, Json>;
+}
+
+interface Collections {
+  agents: Record<string, StoredAgent>;
+  'conversation-flows': Record<string, StoredFlow>;
+  'phone-numbers': Record<string, Json>;
+  calls: Record<string, Json>;
+}
+
+export type CollectionName = keyof Collections;
+
+const NAMES: CollectionName[] = ['agents', 'conversation-flows', 'phone-numbers', 'calls'];
+const FORMAT = 1;
+
+export class EmulatorState {
+  readonly agents: Record<string, StoredAgent>;
+  readonly flows: Record<string, StoredFlow>;
+  readonly phoneNumbers: Record<string, Json>;
+  readonly calls: Record<string, Json>;
+
+  private constructor(
+    private readonly dir: string | undefined,
+    data: Collections,
+  ) {
+    this.agents = data.agents;
+    this.flows = data['conversation-flows'];
+    this.phoneNumbers = data['phone-numbers'];
+    this.calls = data.calls;
+  }
+
+  /** Load the workspace from `dir` (created when missing), or keep it in memory only when `dir` is undefined. */
+  static open(dir: string | undefined): EmulatorState {
+    const data = { agents: {}, 'conversation-flows': {}, 'phone-numbers': {}, calls: {} } as Collections;
+    if (dir !== undefined) {
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (error) {
+        throw new KitError('io', `cannot create the emulator data directory ${dir}: ${(error as Error).message}`, { hint: 'pass --data with a writable folder' });
+      }
+      for (const name of NAMES) (data as unknown as Record<string, unknown>)[name] = readCollection(dir, name);
+    }
+    return new EmulatorState(dir, data);
+  }
+
+  /** Write one collection through to disk (atomically). A no-op without a data directory. */
+  save(name: CollectionName): void {
+    if (this.dir === undefined) return;
+    const items = { agents: this.agents, 'conversation-flows': this.flows, 'phone-numbers': this.phoneNumbers, calls: this.calls }[name];
+    writeAtomic(path.join(this.dir, `${name}.json`), JSON.stringify({ format: FORMAT, items }, null, 1) + '\n');
+  }
+
+  /** Forget everything (POST /emulator/reset), on disk too. */
+  reset(): void {
+    for (const collection of [this.agents, this.flows, this.phoneNumbers, this.calls] as Record<string, unknown>[]) {
+      for (const key of Object.keys(collection)) delete collection[key];
+    }
+    for (const name of NAMES) this.save(name);
+  }
+}
+
+function readCollection(dir: string, name: CollectionName): Record<string, unknown> {
+  const file = path.join(dir, `${name}.json`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new KitError('io', `cannot read ${file}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new KitError('io', `${file} is not JSON: ${(error as Error).message}`, { hint: 'delete it, or point --data at another folder' });
+  }
+  const record = parsed as { format?: unknown; items?: unknown };
+  if (record?.format !== FORMAT || typeof record.items !== 'object' || record.items === null) {
+    throw new KitError('io', `${file}: /format: expected ${FORMAT} with an "items" object`, { file, hint: 'written by another retell-kit version? delete it, or point --data at another folder' });
+  }
+  return record.items as Record<string, unknown>;
+}
+
+function writeAtomic(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temp, 'w');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
+}
