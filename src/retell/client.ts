@@ -322,10 +322,11 @@ function hintFor(error: InstanceType<typeof Retell.APIError>): string {
   }
 }
 
-/** The system error code (ECONNREFUSED, ENOTFOUND, ...) somewhere down fetch's cause chain. */
+/** Why the connection failed: a system error code (ECONNREFUSED, ENOTFOUND, ...) or a closed socket, from down fetch's cause chain. */
 function networkCode(error: unknown): string | undefined {
   let current = error as { cause?: unknown; code?: unknown } | undefined;
   for (let depth = 0; current && depth < 5; depth++) {
+    if (current.code === 'UND_ERR_SOCKET') return 'the connection closed without an answer';
     if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
     current = current.cause as typeof current;
   }
