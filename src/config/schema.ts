@@ -68,7 +68,7 @@ export const serverConfigSchema = z.strictObject({
 /** How retell-kit reaches Retell's API (pull, diff, deploy). The key belongs in RETELL_API_KEY, not here. */
 export const retellConfigSchema = z.strictObject({
   /** API base URL (default https://api.retellai.com; the emulator: http://127.0.0.1:8765). RETELL_BASE_URL wins. */
-  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  baseUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://api.retellai.com or http://127.0.0.1:8765' }).optional(),
   /** Per-request timeout in ms (default 60000). */
   timeoutMs: z.number().int().min(1000).max(600_000).optional(),
   /** Retries of idempotent requests on 408/409/429/5xx and network errors (default 2). */

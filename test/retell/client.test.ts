@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type Retell from 'retell-sdk';
+import { validateConfig } from '../../src/config/load.js';
 import { KitError } from '../../src/errors.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { createRetellClient, RetellClient, retellSettings } from '../../src/retell/client.js';
@@ -64,6 +65,16 @@ describe('settings', () => {
     })();
     expect(error?.exitCode).toBe(2);
     expect(error?.oneLine()).toBe('no Retell API key (set RETELL_API_KEY (for the emulator any non-empty value works))');
+  });
+});
+
+describe('the retell: config section', () => {
+  it('accepts baseUrl, timeoutMs, maxRetries and concurrency, and names a bad value in one line', async () => {
+    const config = await validateConfig({ retell: { baseUrl: 'http://127.0.0.1:8765', timeoutMs: 5000, maxRetries: 0, concurrency: 4 } }, 'retell-kit.config.json');
+    expect(retellSettings(config, { RETELL_API_KEY: 'k' })).toMatchObject({ baseUrl: 'http://127.0.0.1:8765', timeoutMs: 5000, maxRetries: 0, concurrency: 4 });
+    const bad = await validateConfig({ retell: { baseUrl: 'ftp://x' } }, 'retell-kit.config.json').catch((e: KitError) => e);
+    expect((bad as KitError).oneLine()).toBe('retell-kit.config.json: retell.baseUrl: expected an http(s) URL such as https://api.retellai.com or http://127.0.0.1:8765');
+    await expect(validateConfig({ retell: { apiKey: 'k' } }, 'retell-kit.config.json')).rejects.toThrow(/retell/);
   });
 });
 
