@@ -41,6 +41,8 @@ export interface RunningEmulator {
   readonly port: number;
   readonly state: EmulatorState;
   readonly faults: Faults;
+  /** Requests per route id: how many ran, and the most in flight at once (tests check a client's concurrency cap). */
+  stats(): Record<string, { requests: number; peakInFlight: number }>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     'emulator-health': () => ok({ ok: true }),
   };
   const sockets = new Set<import('node:net').Socket>();
+  const counters = new Map<string, { requests: number; inFlight: number; peakInFlight: number }>();
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const started = performance.now();
@@ -72,10 +75,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const ex: Exchange = { method: req.method ?? 'GET', path, query, params: {}, headers: req.headers, traceId: '', routeId: 'unmatched', req };
     let reply: Reply;
     let dropAfter = false;
+    let counter: { requests: number; inFlight: number; peakInFlight: number } | undefined;
     try {
       const { route, params } = matchRoute(table, ex.method, path);
       ex.params = params;
       ex.routeId = route.id;
+      const c = counters.get(route.id) ?? { requests: 0, inFlight: 0, peakInFlight: 0 };
+      counters.set(route.id, c);
+      c.requests++;
+      c.peakInFlight = Math.max(c.peakInFlight, ++c.inFlight);
+      counter = c;
       if (route.kind === 'retired') throw retired(route);
       const key = bearer(req.headers.authorization);
       if (route.kind === 'api') {
@@ -84,7 +93,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         const fault = faults.decide(route, ex.method, describeRoutes([route])[0]!.split(' ')[1]!);
         if (fault) {
           if (fault.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
-          if (fault.drop === 'before') return void req.socket.destroy();
+          if (fault.drop === 'before') {
+            c.inFlight--;
+            return void req.socket.destroy();
+          }
           if (fault.error) throw fault.error;
           dropAfter = fault.drop === 'after';
         }
@@ -98,6 +110,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     } catch (error) {
       reply = errorReply(error);
     }
+    if (counter) counter.inFlight--;
     if (dropAfter) {
       // The change is made; the client never hears of it (a response lost on the way back).
       req.socket.destroy();
@@ -129,6 +142,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     port: address.port,
     state,
     faults,
+    stats: () => Object.fromEntries([...counters].map(([id, c]) => [id, { requests: c.requests, peakInFlight: c.peakInFlight }])),
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -140,6 +140,8 @@ describe('every endpoint the client wraps', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-calls-'));
     try {
       const cached = client({ concurrency: 3, callCacheDir: dir });
+      await fault({ endpoint: 'get-call', latency_ms: 20 });
+      const before = emulator.stats()['get-call'] ?? { requests: 0, peakInFlight: 0 };
       requests = [];
       const progress: number[] = [];
       const full = await cached.hydrateCalls(v1.map((call) => call.call_id), (done) => progress.push(done));
@@ -147,6 +149,9 @@ describe('every endpoint the client wraps', () => {
       expect(full.every((call) => Array.isArray(call.transcript_with_tool_calls))).toBe(true);
       expect(progress.at(-1)).toBe(v1.length);
       expect(requests.filter((line) => line.startsWith('GET /v2/get-call/'))).toHaveLength(v1.length);
+      // At most `concurrency` get-calls in flight, and the cap was reached (the calls overlap).
+      expect(emulator.stats()['get-call']!.requests - before.requests).toBe(v1.length);
+      expect(emulator.stats()['get-call']!.peakInFlight).toBe(3);
       expect(readdirSync(dir)).toHaveLength(v1.length);
       // A second client on the same cache asks Retell nothing.
       requests = [];
