@@ -90,6 +90,7 @@ Exit codes: 0 after SIGTERM/SIGINT once in-flight work is done, 2 config or I/O 
     .option('--format <json|yaml>', 'file format (default json)')
     .option('--secrets-file <path>', 'write the values of pulled header secrets here (NAME=value, mode 0600); keep it out of git')
     .option('--json', 'print what was pulled as JSON on stdout')
+    .option('--check', 'write nothing; exit 1 when Retell differs from the files (drift, e.g. dashboard edits)')
     .option('-c, --config <path>', 'config file (default: search for retell-kit.config.* from the current folder)')
     .addHelpText(
       'after',
@@ -103,7 +104,8 @@ Examples:
   $ retell-kit pull --all --out agents --format yaml
   $ RETELL_BASE_URL=http://127.0.0.1:8765 retell-kit pull --all
 
-Exit codes: 0 pulled, 2 usage, config, API or I/O trouble (one line naming what and what to do).`,
+Exit codes: 0 pulled (or, with --check, no drift), 1 drift found by --check, 2 usage, config, API or
+I/O trouble (one line naming what and what to do).`,
     )
     .action(async (agentId: string | undefined, options) => {
       const { runPull } = await import('./commands/pull.js');

@@ -13,6 +13,7 @@ export interface PullFlags {
   format?: string;
   secretsFile?: string;
   json?: boolean;
+  check?: boolean;
   config?: string;
 }
 
@@ -28,7 +29,7 @@ export async function runPull(agentId: string | undefined, flags: PullFlags): Pr
   const client = createRetellClient(config);
   const outDir = path.resolve(cwd, flags.out ?? 'agents');
   const progress = await startProgress(agentId ? `pulling ${agentId}` : 'listing agents', { json: flags.json });
-  const options = { outDir, version, format, secretsFile: flags.secretsFile ? path.resolve(cwd, flags.secretsFile) : undefined, onProgress: progress.update };
+  const options = { outDir, version, format, check: flags.check, secretsFile: flags.secretsFile ? path.resolve(cwd, flags.secretsFile) : undefined, onProgress: progress.update };
   let pulled: PulledAgent[];
   let skipped: { agentId: string; reason: string }[] = [];
   try {
@@ -38,10 +39,22 @@ export async function runPull(agentId: string | undefined, flags: PullFlags): Pr
     progress.stop();
   }
 
-  const shown = path.relative(cwd, outDir) || '.';
+  // Inside the current folder: a relative path; elsewhere: the absolute one (never ../../tmp/...).
+  const relative = path.relative(cwd, outDir);
+  const shown = relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? outDir : relative;
+  const drifted = pulled.filter((agent) => agent.changed?.length);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ outDir: shown, remote: path.join(shown, REMOTE_FILE), pulled, skipped }, null, 2)}\n`);
-    return ExitCode.ok;
+    return drifted.length ? ExitCode.findings : ExitCode.ok;
+  }
+  if (flags.check) {
+    for (const agent of drifted) process.stderr.write(`retell-kit: ${agent.agentId} v${agent.version} differs from ${agent.changed!.map((file) => path.join(shown, file)).join(', ')}\n`);
+    process.stderr.write(
+      drifted.length
+        ? `retell-kit: ${drifted.length} of ${pulled.length} agent${pulled.length === 1 ? '' : 's'} changed on Retell since the files were pulled (run pull without --check to take the changes)\n`
+        : `retell-kit: ${pulled.length} agent${pulled.length === 1 ? '' : 's'} match${pulled.length === 1 ? 'es' : ''} the files in ${shown}/\n`,
+    );
+    return drifted.length ? ExitCode.findings : ExitCode.ok;
   }
   for (const agent of pulled) {
     const flow = agent.conversationFlow ? `, flow ${agent.conversationFlow.id} v${agent.conversationFlow.version}` : '';

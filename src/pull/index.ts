@@ -24,6 +24,8 @@ export interface PullOptions {
   format?: PullFormat;
   /** Write `NAME=value` lines for the pulled secrets here (mode 0600); otherwise values are not written anywhere. */
   secretsFile?: string;
+  /** Compare with the files on disk instead of writing: PulledAgent.changed lists what differs (drift). */
+  check?: boolean;
   onProgress?: (text: string) => void;
 }
 
@@ -38,6 +40,8 @@ export interface PulledAgent {
   conversationFlow?: { id: string; version: number };
   /** Environment variables the placeholders name; set them before a deploy. */
   secrets: string[];
+  /** With `check`: files (relative to outDir) that are missing or differ from what Retell has now. */
+  changed?: string[];
 }
 
 export interface PullAllResult {
@@ -84,8 +88,10 @@ export async function pullAgent(client: RetellClient, agentId: string, options: 
   const remote = readRemote(options.outDir);
   const secrets = new Map<string, string>();
   const pulled = await pullInto(client, agentId, options, remote, secrets);
-  writeRemote(options.outDir, remote);
-  writeSecrets(options, secrets);
+  if (!options.check) {
+    writeRemote(options.outDir, remote);
+    writeSecrets(options, secrets);
+  }
   return pulled;
 }
 
@@ -108,8 +114,10 @@ export async function pullAll(client: RetellClient, options: PullOptions): Promi
       else throw error;
     }
   }
-  writeRemote(options.outDir, remote);
-  writeSecrets(options, secrets);
+  if (!options.check) {
+    writeRemote(options.outDir, remote);
+    writeSecrets(options, secrets);
+  }
   return result;
 }
 
@@ -139,6 +147,23 @@ async function pullInto(client: RetellClient, agentId: string, options: PullOpti
     const name = `conversation-flow.${format === 'json' ? 'json' : 'yaml'}`;
     names.push(name);
     texts.set(name, serialise(editable, format));
+  }
+
+  if (options.check) {
+    const changed = [...texts].filter(([name, text]) => readIfExists(path.join(dir, name)) !== text).map(([name]) => path.join(folder, name));
+    const known = remote.agents[folder];
+    const version = agent.version ?? 0;
+    return {
+      agentId: agent.agent_id,
+      agentName: agent.agent_name ?? null,
+      version,
+      isPublished: agent.is_published === true,
+      folder,
+      files: names.map((name) => path.join(folder, name)),
+      ...(flow ? { conversationFlow: { id: flow.conversation_flow_id, version: flow.version } } : {}),
+      secrets: [...new Set(secretNames)].sort(),
+      changed: known && known.agent_version !== version && changed.length === 0 ? [`${REMOTE_FILE} (version ${known.agent_version} -> ${version})`] : changed,
+    };
   }
 
   mkdirSync(dir, { recursive: true });
@@ -260,6 +285,14 @@ function folderFor(remote: RemoteFile, agent: AgentResponse): string {
     .slice(0, 60);
   const base = slug || agent.agent_id;
   return remote.agents[base] ? `${base}-${agent.agent_id.slice(-6)}` : base;
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function readRemote(outDir: string): RemoteFile {

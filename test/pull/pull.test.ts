@@ -182,6 +182,24 @@ describe('retell-kit pull <agent_id>', () => {
     }
   });
 
+  it('--check writes nothing and exits 1 when Retell changed since the pull (drift), 0 when it did not', async () => {
+    const out = tempDir('retell-kit-pull-');
+    try {
+      expect((await run(['pull', agentId, '--out', out])).status).toBe(0);
+      const before = snapshot(out);
+      const clean = await run(['pull', agentId, '--out', out, '--check']);
+      expect(clean).toMatchObject({ status: 0, stderr: `retell-kit: 1 agent matches the files in ${out}/\n` });
+      await sdk.agent.update(agentId, { voice_speed: 1.3 });
+      const drift = await run(['pull', agentId, '--out', out, '--check']);
+      expect(drift.stderr).toBe(`retell-kit: ${agentId} v1 differs from ${path.join(out, 'salon-front-desk/agent.json')}\nretell-kit: 1 of 1 agent changed on Retell since the files were pulled (run pull without --check to take the changes)\n`);
+      expect(drift.status).toBe(1);
+      expect(snapshot(out)).toEqual(before);
+    } finally {
+      await sdk.agent.update(agentId, { voice_speed: 1.1 });
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   it('trouble is one line and exit 2: unknown agent, no key, a fault, bad flags', async () => {
     const missing = await run(['pull', 'agent_missing', '--out', tempDir()]);
     expect(missing).toMatchObject({ status: 2, stderr: 'retell-kit: Retell API: 404 get agent agent_missing: agent agent_missing not found (check the id, and that the key belongs to the workspace that has it)\n' });
