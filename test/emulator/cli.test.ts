@@ -98,3 +98,18 @@ describe('docs cannot drift from the emulator routes', () => {
     }
   });
 });
+
+describe('package entries', () => {
+  it('retell-kit/emulator and retell-kit/client are exported with their types', async () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; default: string }> };
+    const load = async (key: string) => {
+      const entry = pkg.exports[key]!;
+      expect(readFileSync(path.join(ROOT, entry.types), 'utf8')).toContain('export');
+      return (await import(path.join(ROOT, entry.default))) as Record<string, unknown>;
+    };
+    expect(typeof (await load('./emulator')).startEmulator).toBe('function');
+    const client = await load('./client');
+    expect(typeof client.RetellClient).toBe('function');
+    expect(typeof client.createRetellClient).toBe('function');
+  });
+});
