@@ -189,3 +189,51 @@ describe('persistence', () => {
     }
   });
 });
+
+describe('more of the platform rules', () => {
+  it('an update that breaks the flow is refused and leaves it as it was', async () => {
+    const { flow } = await agentOnFlow(sdk);
+    expect(await rejection(sdk.conversationFlow.update(flow.conversation_flow_id, { nodes: [{ id: 'x', type: 'teleport' }] } as never))).toMatchObject({ status: 400, message: expect.stringMatching(/^nodes\/0: "type"/) });
+    expect((await sdk.conversationFlow.retrieve(flow.conversation_flow_id)).nodes).toEqual(flow.nodes);
+  });
+
+  it('deletes drafts but not published versions; a used flow only with force_delete; deletes answer 204 with no body', async () => {
+    const { agent, flow } = await agentOnFlow(sdk);
+    await sdk.agent.publish(agent.agent_id, { version: 0 });
+    await sdk.agent.createVersion(agent.agent_id, { base_version: 0 });
+    expect(await rejection(sdk.agent.deleteVersion(agent.agent_id, { version: 0 }))).toMatchObject({ status: 400, message: expect.stringContaining('immutable') });
+    const res = await fetch(`${emulator.url}/delete-agent-version/${agent.agent_id}?version=1`, { method: 'DELETE', headers: { authorization: `Bearer ${KEY}` } });
+    expect([res.status, await res.text(), res.headers.get('content-length')]).toEqual([204, '', null]);
+    expect((await sdk.agent.listVersions(agent.agent_id)).items.map((v) => v.version)).toEqual([0]);
+    expect(await rejection(sdk.conversationFlow.delete(flow.conversation_flow_id))).toMatchObject({ status: 400, message: expect.stringContaining(`used by agent ${agent.agent_id}`) });
+    const listed = await sdk.conversationFlow.list({ limit: 1000 } as never);
+    expect(listed.items.map((f) => f.conversation_flow_id)).toContain(flow.conversation_flow_id);
+    await sdk.conversationFlow.delete(flow.conversation_flow_id, { force_delete: true });
+    expect(await rejection(sdk.conversationFlow.retrieve(flow.conversation_flow_id))).toMatchObject({ status: 404 });
+  });
+
+  it('list-calls filters by enums, booleans, strings and numbers, sorts, skips and counts; items carry no transcript', async () => {
+    const { agent } = await agentOnFlow(sdk);
+    const number = await sdk.phoneNumber.create({ inbound_agents: [{ agent_id: agent.agent_id, weight: 1 }] });
+    const sim = await fetch(`${emulator.url}/emulator/simulate-calls`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body: JSON.stringify({ phone_number: number.phone_number, count: 30, seed: 3, outcomes: { [`${agent.agent_id}@0`]: { call_successful: 0.5, transferred: 0.3 } } }) });
+    expect(sim.status).toBe(200);
+    const mine = [{ agent_id: agent.agent_id }];
+    const all = await sdk.call.list({ filter_criteria: { agent: mine }, limit: 1000, include_total: true });
+    expect(all.total).toBe(30);
+    expect(all.items.every((c) => !('transcript_with_tool_calls' in c))).toBe(true);
+    const starts = all.items.map((c) => c.start_timestamp!);
+    expect(starts).toEqual([...starts].sort((a, b) => b - a)); // descending by default
+    const asc = await sdk.call.list({ filter_criteria: { agent: mine }, sort_order: 'ascending', skip: 5, limit: 3 });
+    expect(asc.items.map((c) => c.call_id)).toEqual([...all.items].reverse().slice(5, 8).map((c) => c.call_id));
+    const ok = await sdk.call.list({ filter_criteria: { agent: mine, call_successful: { type: 'boolean', op: 'eq', value: true } }, limit: 1000 });
+    expect(ok.items.length).toBe(all.items.filter((c) => c.call_analysis?.call_successful).length);
+    const transfers = await sdk.call.list({ filter_criteria: { agent: mine, disconnection_reason: { type: 'enum', op: 'in', value: ['call_transfer'] } }, limit: 1000 });
+    expect(transfers.items.length).toBe(all.items.filter((c) => c.disconnection_reason === 'call_transfer').length);
+    expect(transfers.items.length).toBeGreaterThan(0);
+    const to = await sdk.call.list({ filter_criteria: { agent: mine, to_number: { type: 'string', op: 'eq', value: number.phone_number } }, limit: 1000 });
+    expect(to.items.length).toBe(30);
+    const long = await sdk.call.list({ filter_criteria: { agent: mine, duration_ms: { type: 'number', op: 'gt', value: 100_000 } }, limit: 1000 });
+    expect(long.items.length).toBe(all.items.filter((c) => c.duration_ms! > 100_000).length);
+    expect(await rejection(sdk.call.list({ limit: 5000 }))).toEqual({ status: 400, message: 'limit: must be a whole number from 1 to 1000' });
+  });
+});
