@@ -120,7 +120,45 @@ export class RetellClient {
     await this.once(`publish agent ${agentId} version ${version}`, () => this.sdk.agent.publish(agentId, body, { maxRetries: 0 }).then(() => true as const), async () => ((await this.getAgent(agentId, version)).is_published ? (true as const) : undefined));
   }
 
+  /**
+   * A new agent, exactly once: after an unknown outcome, an agent that was not there before, with
+   * this name and engine, is the one we made.
+   */
+  async createAgent(body: Retell.AgentCreateParams): Promise<AgentResponse> {
+    const what = `create agent${body.agent_name ? ` "${body.agent_name}"` : ''}`;
+    const before = new Set((await this.listAgents()).map((a) => a.agent_id));
+    return this.once(what, () => this.sdk.agent.create(body, { maxRetries: 0 }), async () => {
+      for (const item of await this.listAgents()) {
+        if (before.has(item.agent_id)) continue;
+        const agent = await this.getAgent(item.agent_id, 0);
+        if ((agent.agent_name ?? null) === (body.agent_name ?? null) && sameJson(engineOf(agent.response_engine), engineOf(body.response_engine))) return agent;
+      }
+      return undefined;
+    });
+  }
+
   // ---- conversation flows ----------------------------------------------------------------------
+
+  /** Every conversation flow (latest version of each, all pages). */
+  listConversationFlows(): Promise<ConversationFlowResponse[]> {
+    return this.allPages('list conversation flows', (pagination_key) => this.sdk.conversationFlow.list({ limit: this.pageSize, ...(pagination_key ? { pagination_key } : {}) } as Retell.ConversationFlowListParams));
+  }
+
+  /**
+   * A new conversation flow, exactly once: after an unknown outcome, a flow that was not there before
+   * with the same start node and node ids is the one we made (compared on those, not the whole body:
+   * Retell fills in defaults).
+   */
+  async createConversationFlow(body: Retell.ConversationFlowCreateParams): Promise<ConversationFlowResponse> {
+    const before = new Set((await this.listConversationFlows()).map((f) => f.conversation_flow_id));
+    return this.once('create conversation flow', () => this.sdk.conversationFlow.create(body, { maxRetries: 0 }), async () => {
+      for (const flow of await this.listConversationFlows()) {
+        if (before.has(flow.conversation_flow_id)) continue;
+        if (sameJson(flowShape(flow), flowShape(body))) return flow;
+      }
+      return undefined;
+    });
+  }
 
   getConversationFlow(flowId: string, version?: number): Promise<ConversationFlowResponse> {
     return this.call(`get conversation flow ${flowId}${version === undefined ? '' : ` version ${version}`}`, () => this.sdk.conversationFlow.retrieve(flowId, version === undefined ? {} : { version }));
@@ -279,6 +317,34 @@ export interface CallFilter {
 /** Create a client from config + env (RETELL_API_KEY, RETELL_BASE_URL). */
 export function createRetellClient(config: Parameters<typeof retellSettings>[0] = {}, env: NodeJS.ProcessEnv = process.env, extra: Partial<RetellClientOptions> = {}): RetellClient {
   return new RetellClient({ ...retellSettings(config, env), ...extra });
+}
+
+/** What identifies a flow we created among new ones: its start node and its node ids, in order. */
+function flowShape(flow: { start_node_id?: string | null; nodes?: readonly { id?: string }[] | null }): unknown {
+  return { start: flow.start_node_id ?? null, nodes: (flow.nodes ?? []).map((n) => n.id ?? null) };
+}
+
+/** The engine as a create body names it (the server adds the pinned version). */
+function engineOf(engine: unknown): unknown {
+  const { version: _version, ...rest } = (engine ?? {}) as Record<string, unknown>;
+  return rest;
+}
+
+/** Deep equality of JSON values, whatever the key order. */
+function sameJson(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 /** A call whose analysis is in: it will not change any more, so it may be cached. */

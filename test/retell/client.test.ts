@@ -8,7 +8,7 @@ import { validateConfig } from '../../src/config/load.js';
 import { KitError } from '../../src/errors.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { createRetellClient, RetellClient, retellSettings } from '../../src/retell/client.js';
-import { agentOnFlow, emulatorWithSdk, KEY } from '../emulator/helpers.js';
+import { agentOnFlow, emulatorWithSdk, KEY, salonFlow } from '../emulator/helpers.js';
 
 // The real SDK inside RetellClient against the emulator on 127.0.0.1; faults come from the
 // emulator's /emulator/faults, as a test of deploy would set them.
@@ -182,6 +182,20 @@ describe('non-idempotent calls are made safe', () => {
     await fault({ endpoint: 'create-agent-version', drop: 'after', times: 1 });
     await naive.agent.createVersion(agent.agent_id, { base_version: 0 });
     expect((await naive.agent.listVersions(agent.agent_id)).items.map((v) => v.version)).toEqual([0, 1, 2]);
+  });
+
+  it('create-agent and create-conversation-flow whose answers are lost leave exactly one new object', async () => {
+    const c = client();
+    await fault({ endpoint: 'create-conversation-flow', drop: 'after', times: 1 });
+    const flowsBefore = (await c.listConversationFlows()).length;
+    const flow = await c.createConversationFlow(salonFlow() as never);
+    expect((await c.listConversationFlows()).length).toBe(flowsBefore + 1);
+    await fault({ endpoint: 'create-agent', drop: 'after', times: 1 });
+    const agentsBefore = (await c.listAgents()).length;
+    const agent = await c.createAgent({ agent_name: 'Made once', voice_id: 'retell-Cimo', response_engine: { type: 'conversation-flow', conversation_flow_id: flow.conversation_flow_id } });
+    expect(agent).toMatchObject({ agent_name: 'Made once', version: 0 });
+    expect((await c.listAgents()).length).toBe(agentsBefore + 1);
+    expect(requests.filter((line) => /^POST \/create-(agent|conversation-flow) /.test(line))).toHaveLength(2);
   });
 
   it('a publish whose answer is lost is found published, not reported as a failure', async () => {
