@@ -129,9 +129,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const port = options.port ?? DEFAULT_EMULATOR_PORT;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new KitError('io', error.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use` : `cannot listen on ${host}:${port}: ${error.message}`, { hint: error.code === 'EADDRINUSE' ? 'pick another with --port' : undefined, cause: error })),
-    );
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      state.close();
+      reject(new KitError('io', error.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use` : `cannot listen on ${host}:${port}: ${error.message}`, { hint: error.code === 'EADDRINUSE' ? 'pick another with --port' : undefined, cause: error }));
+    });
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
@@ -145,7 +146,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stats: () => Object.fromEntries([...counters].map(([id, c]) => [id, { requests: c.requests, peakInFlight: c.peakInFlight }])),
     close() {
       closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          state.close();
+          resolve();
+        });
         for (const socket of sockets) socket.destroy();
       });
       return closing;

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { KitError } from '../errors.js';
 
@@ -62,9 +62,20 @@ export class EmulatorState {
       } catch (error) {
         throw new KitError('io', `cannot create the emulator data directory ${dir}: ${(error as Error).message}`, { hint: 'pass --data with a writable folder' });
       }
-      for (const name of NAMES) (data as unknown as Record<string, unknown>)[name] = readCollection(dir, name);
+      lock(dir);
+      try {
+        for (const name of NAMES) (data as unknown as Record<string, unknown>)[name] = readCollection(dir, name);
+      } catch (error) {
+        unlock(dir);
+        throw error;
+      }
     }
     return new EmulatorState(dir, data);
+  }
+
+  /** Let another emulator use the data directory. */
+  close(): void {
+    if (this.dir !== undefined) unlock(this.dir);
   }
 
   /** Write one collection through to disk (atomically). A no-op without a data directory. */
@@ -80,6 +91,50 @@ export class EmulatorState {
       for (const key of Object.keys(collection)) delete collection[key];
     }
     for (const name of NAMES) this.save(name);
+  }
+}
+
+const LOCK = '.lock';
+/** Data directories this process's emulators hold (the pid in the lock file cannot tell them apart). */
+const held = new Set<string>();
+
+/** One emulator per data directory: a second one would overwrite the first's files. A lock left by a dead process is taken over. */
+function lock(dir: string): void {
+  const file = path.join(dir, LOCK);
+  if (held.has(path.resolve(dir))) throw new KitError('io', `${dir} is in use by another emulator in this process`, { hint: 'close it first, or pass another data directory' });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      held.add(path.resolve(dir));
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new KitError('io', `cannot lock ${dir}: ${(error as Error).message}`);
+      const owner = Number(readFileSync(file, 'utf8'));
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+        throw new KitError('io', `${dir} is in use by another emulator (pid ${owner})`, { hint: 'stop it, or pass another --data' });
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new KitError('io', `cannot lock ${dir}`, { hint: 'pass another --data' });
+}
+
+function unlock(dir: string): void {
+  const file = path.join(dir, LOCK);
+  held.delete(path.resolve(dir));
+  try {
+    if (Number(readFileSync(file, 'utf8')) === process.pid) rmSync(file, { force: true });
+  } catch {
+    // already gone
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -54,6 +54,12 @@ describe('retell-kit emulator', () => {
     await first.exit;
 
     const second = await emulator(['--port', '0', '--data', data]);
+    // The lock the killed process left was taken over; a live one is not.
+    const third = await emulator(['--port', '0', '--data', data]).then(
+      () => undefined,
+      (e: { stderr: string; code: number }) => e,
+    );
+    expect(third).toEqual(expect.objectContaining({ code: 2, stderr: `retell-kit: ${data} is in use by another emulator (pid ${second.proc.pid}) (stop it, or pass another --data)\n` }));
     const again = new Retell({ apiKey: 'any-key', baseURL: second.url, maxRetries: 0 });
     expect(await again.agent.retrieve(agent.agent_id)).toMatchObject({ is_published: true, version_title: 'launch' });
     expect(second.stderr()).toContain('accepts any API key');

@@ -177,6 +177,8 @@ describe('persistence', () => {
       expect(readdirSync(dir).sort()).toEqual(['agents.json', 'conversation-flows.json', 'phone-numbers.json']);
 
       const second = await emulatorWithSdk({ dataDir: dir });
+      // One emulator per data directory: a second would overwrite the first's files.
+      await expect(emulatorWithSdk({ dataDir: dir })).rejects.toThrow(`${dir} is in use by another emulator in this process`);
       try {
         expect(await second.sdk.agent.retrieve(agent.agent_id)).toMatchObject({ is_published: true, version: 0 });
         expect((await second.sdk.conversationFlow.retrieve(flow.conversation_flow_id)).is_published).toBe(true);
