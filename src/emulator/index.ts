@@ -63,6 +63,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       faults.clear();
       return ok({ reset: true });
     },
+    'emulator-state-get': () => ok(state.snapshot()),
+    'emulator-state-put': (ex) => {
+      try {
+        state.restore(ex.json);
+      } catch (error) {
+        throw new HttpError(400, `body: ${(error as Error).message}`, { code: 'invalid_request' });
+      }
+      return ok({ agents: Object.keys(state.agents).length, conversation_flows: Object.keys(state.flows).length, phone_numbers: Object.keys(state.phoneNumbers).length, calls: Object.keys(state.calls).length });
+    },
     'emulator-routes': () => ok({ routes: describeRoutes(EMULATOR_ROUTES.filter((r) => r.kind !== 'retired')), retired: RETIRED_ENDPOINTS.map((r) => `${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, '<$1>')}`) }),
     'emulator-health': () => ok({ ok: true }),
   };

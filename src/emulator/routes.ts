@@ -46,6 +46,8 @@ export const CONTROL_ROUTES: readonly EmulatorRouteSpec[] = [
   { id: 'emulator-faults-clear', method: 'DELETE', path: '/emulator/faults', kind: 'control' },
   { id: 'emulator-simulate-calls', method: 'POST', path: '/emulator/simulate-calls', kind: 'control' },
   { id: 'emulator-reset', method: 'POST', path: '/emulator/reset', kind: 'control' },
+  { id: 'emulator-state-get', method: 'GET', path: '/emulator/state', kind: 'control' },
+  { id: 'emulator-state-put', method: 'PUT', path: '/emulator/state', kind: 'control' },
   { id: 'emulator-routes', method: 'GET', path: '/emulator/routes', kind: 'control' },
   { id: 'emulator-health', method: 'GET', path: '/emulator/health', kind: 'control' },
 ];

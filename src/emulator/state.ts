@@ -85,6 +85,31 @@ export class EmulatorState {
     writeAtomic(path.join(this.dir, `${name}.json`), JSON.stringify({ format: FORMAT, items }, null, 1) + '\n');
   }
 
+  /** The whole workspace as one JSON value (GET /emulator/state). */
+  snapshot(): Json {
+    return structuredClone({ format: FORMAT, agents: this.agents, conversation_flows: this.flows, phone_numbers: this.phoneNumbers, calls: this.calls });
+  }
+
+  /** Replace the workspace with a snapshot (PUT /emulator/state); a bad one changes nothing. */
+  restore(snapshot: unknown): void {
+    const s = snapshot as Record<string, unknown> | null;
+    if (!s || typeof s !== 'object' || s.format !== FORMAT) throw new TypeError(`expected a snapshot from GET /emulator/state ({"format": ${FORMAT}, ...})`);
+    const parts: [Record<string, unknown>, unknown, string][] = [
+      [this.agents, s.agents, 'agents'],
+      [this.flows, s.conversation_flows, 'conversation_flows'],
+      [this.phoneNumbers, s.phone_numbers, 'phone_numbers'],
+      [this.calls, s.calls, 'calls'],
+    ];
+    for (const [, value, name] of parts) {
+      if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${name}: expected an object keyed by id`);
+    }
+    for (const [target, value] of parts) {
+      for (const key of Object.keys(target)) delete target[key];
+      Object.assign(target, structuredClone(value));
+    }
+    for (const name of NAMES) this.save(name);
+  }
+
   /** Forget everything (POST /emulator/reset), on disk too. */
   reset(): void {
     for (const collection of [this.agents, this.flows, this.phoneNumbers, this.calls] as Record<string, unknown>[]) {

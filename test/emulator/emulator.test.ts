@@ -239,3 +239,22 @@ describe('more of the platform rules', () => {
     expect(await rejection(sdk.call.list({ limit: 5000 }))).toEqual({ status: 400, message: 'limit: must be a whole number from 1 to 1000' });
   });
 });
+
+describe('snapshot and restore', () => {
+  it('GET /emulator/state is the whole workspace; PUT restores it into another emulator; a bad snapshot changes nothing', async () => {
+    const { agent } = await agentOnFlow(sdk);
+    const snapshot = await (await fetch(`${emulator.url}/emulator/state`)).json();
+    const other = await emulatorWithSdk();
+    try {
+      const put = await fetch(`${other.emulator.url}/emulator/state`, { method: 'PUT', body: JSON.stringify(snapshot) });
+      expect(put.status).toBe(200);
+      expect(await put.json()).toMatchObject({ agents: Object.keys(snapshot.agents).length });
+      expect(await other.sdk.agent.retrieve(agent.agent_id)).toEqual(await sdk.agent.retrieve(agent.agent_id));
+      const bad = await fetch(`${other.emulator.url}/emulator/state`, { method: 'PUT', body: JSON.stringify({ ...snapshot, calls: [] }) });
+      expect([bad.status, await bad.json()]).toEqual([400, { status: 'error', message: 'body: calls: expected an object keyed by id' }]);
+      expect(await other.sdk.agent.retrieve(agent.agent_id)).toMatchObject({ agent_id: agent.agent_id });
+    } finally {
+      await other.emulator.close();
+    }
+  });
+});
