@@ -176,11 +176,11 @@ function readCollection(dir: string, name: CollectionName): Record<string, unkno
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new KitError('io', `${file} is not JSON: ${(error as Error).message}`, { hint: 'delete it, or point --data at another folder' });
+    throw new KitError('io', `not JSON: ${(error as Error).message}`, { file, hint: 'delete it, or point --data at another folder' });
   }
   const record = parsed as { format?: unknown; items?: unknown };
   if (record?.format !== FORMAT || typeof record.items !== 'object' || record.items === null) {
-    throw new KitError('io', `${file}: /format: expected ${FORMAT} with an "items" object`, { file, hint: 'written by another retell-kit version? delete it, or point --data at another folder' });
+    throw new KitError('io', `expected ${FORMAT} with an "items" object`, { file, pointer: '/format', hint: 'written by another retell-kit version? delete it, or point --data at another folder' });
   }
   return record.items as Record<string, unknown>;
 }

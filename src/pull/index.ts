@@ -309,7 +309,7 @@ function readRemote(outDir: string): RemoteFile {
     if (parsed.format !== REMOTE_FORMAT || typeof parsed.agents !== 'object' || parsed.agents === null) throw new Error(`expected {"format": ${REMOTE_FORMAT}, "agents": {...}}`);
     return parsed;
   } catch (error) {
-    throw new KitError('io', `${file}: ${(error as Error).message}`, { file, hint: 'it is written by pull; delete it to start over (deploy will then not find the remote agents)' });
+    throw new KitError('io', (error as Error).message, { file, hint: 'it is written by pull; delete it to start over (deploy will then not find the remote agents)' });
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -76,6 +76,18 @@ describe('retell-kit emulator', () => {
     expect(wrong.status).toBe(401);
     const right = await fetch(`${child.url}/v2/list-agents`, { method: 'POST', headers: { authorization: 'Bearer only-this-one' } });
     expect(right.status).toBe(200);
+  });
+
+  it('a data file that is not the emulator\'s is one line naming it, exit 2', async () => {
+    const data = mkdtempSync(path.join(tmpdir(), 'retell-kit-emu-cli-'));
+    dirs.push(data);
+    writeFileSync(path.join(data, 'agents.json'), '{"agents": []}');
+    const error = await emulator(['--port', '0', '--data', data]).then(
+      () => undefined,
+      (e: { stderr: string; code: number }) => e,
+    );
+    const file = path.join(data, 'agents.json');
+    expect(error).toEqual(expect.objectContaining({ code: 2, stderr: `retell-kit: ${file}: /format: expected 1 with an "items" object (written by another retell-kit version? delete it, or point --data at another folder)\n` }));
   });
 
   it('a port in use is one line and exit 2', async () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type Retell from 'retell-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -214,6 +214,13 @@ describe('retell-kit pull <agent_id>', () => {
     } finally {
       await fetch(`${emulator.url}/emulator/faults`, { method: 'DELETE' });
     }
+    const broken = tempDir('retell-kit-pull-');
+    mkdirSync(path.join(broken, '.retell-kit'));
+    writeFileSync(path.join(broken, '.retell-kit/remote.json'), '{"format": 9}');
+    expect(await run(['pull', agentId, '--out', broken])).toMatchObject({
+      status: 2,
+      stderr: `retell-kit: ${path.join(broken, '.retell-kit/remote.json')}: expected {"format": 1, "agents": {...}} (it is written by pull; delete it to start over (deploy will then not find the remote agents))\n`,
+    });
     expect(await run(['pull'])).toMatchObject({ status: 2, stderr: expect.stringContaining('name an agent id, or pass --all') });
     expect(await run(['pull', agentId, '--version', 'newest'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--version: expected a version number, latest or published, got "newest"') });
   });
