@@ -93,7 +93,7 @@ describe('agents and versions through the real SDK', () => {
     });
     expect(await rejection(sdk.agent.create({ voice_id: 'v', voice_speed: 'fast', response_engine: { type: 'custom-llm', llm_websocket_url: 'wss://x' } } as unknown as Retell.AgentCreateParams))).toEqual({
       status: 400,
-      message: 'voice_speed: must be number',
+      message: 'voice_speed: must be number (got "fast")',
     });
     expect(await rejection(sdk.conversationFlow.create({ ...salonFlow(), nodes: [{ id: 'a', type: 'stop' }] } as unknown as Retell.ConversationFlowCreateParams))).toMatchObject({
       status: 400,
