@@ -125,7 +125,7 @@ I/O trouble (one line naming what and what to do).`,
 Any non-empty Bearer key is accepted, unless RETELL_EMULATOR_API_KEY is set: then only that one (it
 also signs the webhooks of simulated calls). Retired endpoints answer 404 with Retell's deprecation
 notice; GET /emulator/routes lists every route. Control routes: POST|GET|DELETE /emulator/faults,
-POST /emulator/simulate-calls, POST /emulator/reset (docs/emulator.md).
+POST /emulator/simulate-calls, GET|PUT /emulator/state, POST /emulator/reset (docs/emulator.md).
 
 Examples:
   $ retell-kit emulator --data .retell-kit/emulator
