@@ -218,33 +218,46 @@ export function editableAgent(agent: AgentResponse): Record<string, unknown> {
 export function editableFlow(flow: ConversationFlowResponse, onSecret: (name: string, value: string) => void): Record<string, unknown> {
   const out = stripNoise(structuredClone(flow)) as Record<string, unknown>;
   for (const key of SERVER_FLOW_KEYS) delete out[key];
+  // One variable per distinct secret: the same name with another value gets a numbered suffix.
+  const values = new Map<string, string>();
+  const secret = (base: string, value: string): string => {
+    let name = base;
+    for (let n = 2; values.has(name) && values.get(name) !== value; n++) name = `${base}_${n}`;
+    if (!values.has(name)) {
+      values.set(name, value);
+      onSecret(name, value);
+    }
+    return name;
+  };
   const scopes: { prefix: string; holder: Record<string, unknown> }[] = [{ prefix: '', holder: out }];
   for (const [i, component] of ((out.components as Record<string, unknown>[] | undefined) ?? []).entries()) {
     scopes.push({ prefix: `${String(component.name ?? `component_${i}`)}_`, holder: component });
   }
   for (const { prefix, holder } of scopes) {
-    for (const tool of (holder.tools as Record<string, unknown>[] | undefined) ?? []) {
+    // Flow- or component-level tools, and the tools subagent nodes carry themselves.
+    const tools = [...((holder.tools as Record<string, unknown>[] | undefined) ?? [])];
+    for (const node of (holder.nodes as Record<string, unknown>[] | undefined) ?? []) tools.push(...((node.tools as Record<string, unknown>[] | undefined) ?? []));
+    for (const tool of tools) {
       const owner = `${prefix}${String(tool.name ?? tool.tool_id ?? 'tool')}`;
-      extractSecrets(tool.headers, owner, onSecret, () => true);
-      extractSecrets(tool.query_params, owner, onSecret, (name) => SECRET_NAME.test(name));
+      extractSecrets(tool.headers, owner, secret, () => true);
+      extractSecrets(tool.query_params, owner, secret, (name) => SECRET_NAME.test(name));
     }
     for (const mcp of (holder.mcps as Record<string, unknown>[] | undefined) ?? []) {
       const owner = `${prefix}mcp_${String(mcp.name ?? 'server')}`;
-      extractSecrets(mcp.headers, owner, onSecret, () => true);
-      extractSecrets(mcp.query_params, owner, onSecret, (name) => SECRET_NAME.test(name));
+      extractSecrets(mcp.headers, owner, secret, () => true);
+      extractSecrets(mcp.query_params, owner, secret, (name) => SECRET_NAME.test(name));
     }
   }
   return sortKeys(out) as Record<string, unknown>;
 }
 
-function extractSecrets(bag: unknown, owner: string, onSecret: (name: string, value: string) => void, consider: (name: string) => boolean): void {
+function extractSecrets(bag: unknown, owner: string, secret: (base: string, value: string) => string, consider: (name: string) => boolean): void {
   if (!bag || typeof bag !== 'object') return;
   const record = bag as Record<string, unknown>;
   for (const [name, value] of Object.entries(record)) {
     if (typeof value !== 'string' || PLACEHOLDER.test(value) || !consider(name)) continue;
     if (!SECRET_NAME.test(name) && !SECRET_VALUE.test(value)) continue;
-    const env = `RETELL_SECRET_${`${owner}_${name}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '')}`;
-    onSecret(env, value);
+    const env = secret(`RETELL_SECRET_${`${owner}_${name}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '')}`, value);
     record[name] = `\${${env}}`;
   }
 }
