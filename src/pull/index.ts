@@ -64,7 +64,8 @@ const SECRET_NAME = /(authorization|auth|token|secret|api[-_]?key|apikey|passwor
 const SECRET_VALUE = /^(bearer|basic|token)\s+\S+|^(sk|pk|rk|key|xox[abp])[-_][A-Za-z0-9_-]{8,}/i;
 const PLACEHOLDER = /^\$\{[A-Z_][A-Z0-9_]*\}$/;
 
-interface RemoteRecord {
+/** What pull records per agent folder in remote.json: where the files came from. */
+export interface RemoteRecord {
   agent_id: string;
   agent_version: number;
   is_published: boolean;
@@ -78,7 +79,7 @@ interface RemoteRecord {
   secrets: string[];
 }
 
-interface RemoteFile {
+export interface RemoteFile {
   format: number;
   agents: Record<string, RemoteRecord>;
 }
@@ -262,6 +263,26 @@ function extractSecrets(bag: unknown, owner: string, secret: (base: string, valu
   }
 }
 
+/**
+ * Put secrets back: every "${NAME}" string value in `value` replaced by env[NAME], for a deploy of
+ * pulled files. A variable that is not set is a one-line KitError naming it and the file.
+ */
+export function resolvePlaceholders<T>(value: T, env: NodeJS.ProcessEnv, file: string): T {
+  const walk = (node: unknown, pointer: string): unknown => {
+    if (typeof node === 'string') {
+      const m = /^\$\{([A-Z_][A-Z0-9_]*)\}$/.exec(node);
+      if (!m) return node;
+      const found = env[m[1]!];
+      if (found === undefined || found === '') throw new KitError('config', `\${${m[1]}} is not set`, { file, pointer, hint: `set ${m[1]} (pull --secrets-file wrote the values, if you asked it to)` });
+      return found;
+    }
+    if (Array.isArray(node)) return node.map((item, i) => walk(item, `${pointer}/${i}`));
+    if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`)]));
+    return node;
+  };
+  return walk(value, '') as T;
+}
+
 function stripNoise(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripNoise);
   if (!value || typeof value !== 'object') return value;
@@ -308,7 +329,8 @@ function readIfExists(file: string): string | undefined {
   }
 }
 
-function readRemote(outDir: string): RemoteFile {
+/** The remote.json of a pulled folder (an empty record when there is none yet); a broken one is a one-line KitError. */
+export function readRemote(outDir: string): RemoteFile {
   const file = path.join(outDir, REMOTE_FILE);
   let text: string;
   try {

@@ -58,3 +58,18 @@ describe('agent settings', () => {
     expect(editableAgent({ agent_id: 'a', voice_id: 'v', response_engine: { type: 'custom-llm', llm_websocket_url: 'wss://x' } } as never).response_engine).toEqual({ type: 'custom-llm', llm_websocket_url: 'wss://x' });
   });
 });
+
+describe('resolvePlaceholders (for a deploy of pulled files)', () => {
+  it('puts the values back from the environment, and names a missing variable with its file and JSON pointer', async () => {
+    const { resolvePlaceholders } = await import('../../src/pull/index.js');
+    const flow = { tools: [{ headers: { Authorization: '${RETELL_SECRET_BOOK_AUTHORIZATION}', Accept: 'text/plain' } }] };
+    expect(resolvePlaceholders(flow, { RETELL_SECRET_BOOK_AUTHORIZATION: 'Bearer abc' }, 'f.json')).toEqual({ tools: [{ headers: { Authorization: 'Bearer abc', Accept: 'text/plain' } }] });
+    let line = '';
+    try {
+      resolvePlaceholders(flow, {}, 'agents/salon/conversation-flow.json');
+    } catch (error) {
+      line = (error as { oneLine(): string }).oneLine();
+    }
+    expect(line).toBe('agents/salon/conversation-flow.json: /tools/0/headers/Authorization: ${RETELL_SECRET_BOOK_AUTHORIZATION} is not set (set RETELL_SECRET_BOOK_AUTHORIZATION (pull --secrets-file wrote the values, if you asked it to))');
+  });
+});
