@@ -247,6 +247,9 @@ export function apiHandlers(ctx: ApiContext): Record<string, Handler> {
         const stored = state.agents[entry.agent_id];
         if (!stored) throw badRequest(`${key}/${i}/agent_id: agent ${entry.agent_id} not found`);
         if (typeof entry.agent_version === 'number' && !stored.versions[String(entry.agent_version)]) throw badRequest(`${key}/${i}/agent_version: agent ${entry.agent_id} has no version ${entry.agent_version}`);
+        if (typeof entry.agent_version === 'string' && entry.agent_version !== 'latest' && entry.agent_version !== 'latest_published') {
+          throw badRequest(`${key}/${i}/agent_version: "${entry.agent_version}" would name an environment tag, which the emulator does not have; use a version number, "latest" or "latest_published"`);
+        }
         const pair = `${entry.agent_id}@${String(entry.agent_version ?? 'latest')}`;
         if (seen.has(pair)) throw badRequest(`${key}/${i}: ${pair} is listed twice; give each agent version one entry`);
         seen.add(pair);

@@ -125,6 +125,9 @@ describe('phone numbers', () => {
     expect(await rejection(sdk.phoneNumber.update(created.phone_number, { inbound_agents: [{ agent_id: agent.agent_id, agent_version: 7, weight: 1 }] }))).toMatchObject({ status: 400, message: expect.stringContaining('has no version 7') });
     expect(await rejection(sdk.phoneNumber.update(created.phone_number, { inbound_agents: [{ agent_id: agent.agent_id, weight: 90 }, { agent_id: agent.agent_id, weight: 10 }] }))).toMatchObject({ status: 400, message: expect.stringContaining('fractions, not percentages') });
 
+    expect(await rejection(sdk.phoneNumber.update(created.phone_number, { inbound_agents: [{ agent_id: agent.agent_id, agent_version: 'prod', weight: 1 }] }))).toMatchObject({ status: 400, message: expect.stringContaining('"prod" would name an environment tag') });
+    const latest = await sdk.phoneNumber.update(created.phone_number, { inbound_agents: [{ agent_id: agent.agent_id, agent_version: 'latest_published', weight: 1 }] });
+    expect(latest.inbound_agents).toEqual([{ agent_id: agent.agent_id, agent_version: 'latest_published', weight: 1 }]);
     const imported = await sdk.phoneNumber.import({ phone_number: '+14155550199', termination_uri: 'sip.example.com' });
     expect(imported).toMatchObject({ phone_number: '+14155550199', phone_number_type: 'custom' });
     const list = await sdk.phoneNumber.list({ limit: 1000 } as never);
