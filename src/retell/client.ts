@@ -213,10 +213,17 @@ export class RetellClient {
     const out = new Array<CallResponse>(callIds.length);
     let next = 0;
     let done = 0;
+    let failed = false;
     const worker = async () => {
-      while (next < callIds.length) {
+      // The first failure stops the other workers from starting more requests.
+      while (next < callIds.length && !failed) {
         const i = next++;
-        out[i] = await this.getCall(callIds[i]!);
+        try {
+          out[i] = await this.getCall(callIds[i]!);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
         onProgress?.(++done, callIds.length);
       }
     };

@@ -153,6 +153,13 @@ describe('every endpoint the client wraps', () => {
       expect(emulator.stats()['get-call']!.requests - before.requests).toBe(v1.length);
       expect(emulator.stats()['get-call']!.peakInFlight).toBe(3);
       expect(readdirSync(dir)).toHaveLength(v1.length);
+      // One missing call fails the whole hydration in one line, and no more requests start after it.
+      requests = [];
+      const ids = [...v1.map((call) => call.call_id), 'call_missing', ...all.map((call) => call.call_id)];
+      const error = await failure(client({ concurrency: 2, maxRetries: 0 }).hydrateCalls(ids));
+      expect(error.oneLine()).toBe('Retell API: 404 get call call_missing: call call_missing not found (check the id, and that the key belongs to the workspace that has it)');
+      await new Promise((resolve) => setTimeout(resolve, 300)); // long enough for 30 more 20 ms requests, had they started
+      expect(requests.filter((line) => line.startsWith('GET /v2/get-call/')).length).toBeLessThanOrEqual(v1.length + 2);
       // A second client on the same cache asks Retell nothing.
       requests = [];
       await client({ callCacheDir: dir }).hydrateCalls(v1.map((call) => call.call_id));
