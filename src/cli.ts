@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, isKitError } from './errors.js';
 import { describeRoutes } from './http/routes.js';
 import { SERVE_ROUTES } from './server/routes/table.js';
@@ -136,6 +136,66 @@ Exit codes: 0 a 2xx answer (or a signature that verifies), 1 any other answer (o
       process.exitCode = await runTrigger(event, options);
     });
 
+  program
+    .command('pull')
+    .description('write a live agent (settings and conversation flow) as files: agents as code')
+    .argument('[agent_id]', 'the agent to pull (or --all)')
+    .option('--all', 'pull every agent of the workspace')
+    .option('--version <n|latest|published>', 'which version (default latest: the highest, possibly a draft)')
+    // main() renames pull's --version to this, or the program's own -v/--version would take it.
+    .addOption(new Option('--agent-version <v>').hideHelp())
+    .option('--out <dir>', 'folder to write into (default agents/)')
+    .option('--format <json|yaml>', 'file format (default json)')
+    .option('--secrets-file <path>', 'write the values of pulled header secrets here (NAME=value, mode 0600); keep it out of git')
+    .option('--json', 'print what was pulled as JSON on stdout')
+    .option('--check', 'write nothing; exit 1 when Retell differs from the files (drift, e.g. dashboard edits)')
+    .option('-c, --config <path>', 'config file (default: search for retell-kit.config.* from the current folder)')
+    .addHelpText(
+      'after',
+      `
+Reads RETELL_API_KEY (and RETELL_BASE_URL, e.g. the emulator's URL, or retell.baseUrl in the config).
+Each agent gets a folder with agent.json and conversation-flow.json, keys sorted; ids, versions and
+timestamps go to <out>/.retell-kit/remote.json; tool header secrets become \${RETELL_SECRET_...}.
+
+Examples:
+  $ retell-kit pull agent_0123456789abcdef --version published
+  $ retell-kit pull --all --out agents --format yaml
+  $ RETELL_BASE_URL=http://127.0.0.1:8765 retell-kit pull --all
+
+Exit codes: 0 pulled (or, with --check, no drift), 1 drift found by --check, 2 usage, config, API or
+I/O trouble (one line naming what and what to do).`,
+    )
+    .action(async (agentId: string | undefined, options) => {
+      const { runPull } = await import('./commands/pull.js');
+      process.exitCode = await runPull(agentId, { ...options, version: options.agentVersion ?? options.version });
+    });
+
+  program
+    .command('emulator')
+    .description('run a local emulator of the Retell API (agents, versions, flows, phone numbers, calls, faults, simulated traffic)')
+    .option('-p, --port <n>', `port to listen on (default 8765; 0 picks a free one)`, parseInteger)
+    .option('--host <host>', 'interface to bind (default 127.0.0.1)')
+    .option('--data <dir>', 'folder the workspace persists in (default: in memory)')
+    .option('--quiet', 'no request log')
+    .addHelpText(
+      'after',
+      `
+Any non-empty Bearer key is accepted, unless RETELL_EMULATOR_API_KEY is set: then only that one (it
+also signs the webhooks of simulated calls). Retired endpoints answer 404 with Retell's deprecation
+notice; GET /emulator/routes lists every route. Control routes: POST|GET|DELETE /emulator/faults,
+POST /emulator/simulate-calls, GET|PUT /emulator/state, POST /emulator/reset (docs/emulator.md).
+
+Examples:
+  $ retell-kit emulator --data .retell-kit/emulator
+  $ RETELL_BASE_URL=http://127.0.0.1:8765 RETELL_API_KEY=test retell-kit pull --all
+
+Exit codes: 0 after SIGTERM/SIGINT, 2 I/O trouble (port in use, unreadable --data).`,
+    )
+    .action(async (options) => {
+      const { runEmulator } = await import('./commands/emulator.js');
+      process.exitCode = await runEmulator(options);
+    });
+
   return program;
 }
 
@@ -175,10 +235,17 @@ export async function main(argv: string[]): Promise<void> {
   });
   const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(agentVersionFlag(argv));
   } catch (error) {
     process.exitCode = reportError(error, debug);
   }
+}
+
+/** `pull <id> --version N` names an agent version: hand it to pull under a name the program's --version does not claim. */
+function agentVersionFlag(argv: string[]): string[] {
+  const command = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  if (command !== 'pull') return argv;
+  return argv.map((arg, i) => (i < 2 ? arg : arg === '--version' ? '--agent-version' : arg.startsWith('--version=') ? `--agent-version=${arg.slice('--version='.length)}` : arg));
 }
 
 /** Every failure becomes one line on stderr and exit 2; --debug adds the stack. */

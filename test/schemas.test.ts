@@ -13,6 +13,9 @@ const OUTPUTS = [
   'src/validators/schema/flow-validator.d.ts',
   'src/retell/recording-validator.js',
   'src/retell/recording-validator.d.ts',
+  'schemas/retell-api.schema.json',
+  'src/emulator/api-validator.js',
+  'src/emulator/api-validator.d.ts',
 ];
 
 describe('generated flow schema', () => {

@@ -72,6 +72,18 @@ export const replayConfigSchema = z.strictObject({
   ignore: z.array(z.string().min(1)).optional(),
 });
 
+/** How retell-kit reaches Retell's API (pull, diff, deploy). The key belongs in RETELL_API_KEY, not here. */
+export const retellConfigSchema = z.strictObject({
+  /** API base URL (default https://api.retellai.com; the emulator: http://127.0.0.1:8765). RETELL_BASE_URL wins. */
+  baseUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://api.retellai.com or http://127.0.0.1:8765' }).optional(),
+  /** Per-request timeout in ms (default 60000). */
+  timeoutMs: z.number().int().min(1000).max(600_000).optional(),
+  /** Retries of idempotent requests on 408/409/429/5xx and network errors (default 2). */
+  maxRetries: z.number().int().min(0).max(10).optional(),
+  /** Parallel get-call requests when hydrating call lists (default 8). */
+  concurrency: z.number().int().min(1).max(64).optional(),
+});
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   lint: lintConfigSchema.optional(),
@@ -94,9 +106,11 @@ export const configSchema = z.strictObject({
   server: serverConfigSchema.optional(),
   /** `retell-kit replay` settings. */
   replay: replayConfigSchema.optional(),
+  retell: retellConfigSchema.optional(),
 });
 
 export type LintConfig = z.infer<typeof lintConfigSchema>;
 export type RetellKitConfig = z.infer<typeof configSchema>;
 export type RetellKitConfigInput = z.input<typeof configSchema>;
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
+export type RetellConfig = z.infer<typeof retellConfigSchema>;

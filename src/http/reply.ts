@@ -13,6 +13,12 @@ export interface SendOptions {
 /** Serialise a reply once: JSON unless it names its content type; no body for HEAD. */
 export function sendReply(req: http.IncomingMessage, res: http.ServerResponse, reply: Reply, options: SendOptions = {}): void {
   if (res.headersSent) return;
+  if (reply.status === 204 || reply.status === 304) {
+    // No body, by definition (RFC 9110 §15.3.5): nothing to serialise or scrub.
+    res.writeHead(reply.status, { ...options.headers, ...reply.headers, ...(options.closing ? { connection: 'close' } : {}) });
+    res.end();
+    return;
+  }
   const raw = typeof reply.body === 'string' && reply.contentType ? reply.body : JSON.stringify(reply.body === undefined ? null : reply.body);
   const text = options.scrub ? options.scrub(raw) : raw;
   const headers: http.OutgoingHttpHeaders = {
