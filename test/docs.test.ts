@@ -89,13 +89,23 @@ describe('docs cannot drift from rules', () => {
 });
 
 describe('no text promises a command that does not exist yet', () => {
-  const PLANNED = /\b(replay|deploy|diff|pull|canary|emulator|trigger)\b/i;
+  const help = cli(['--help']).stdout;
+  const REAL = [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}(\w[\w-]*)/gm)].map((m) => m[1]!);
+  // Commands the roadmap names: any that --help does not list yet must not be promised anywhere.
+  const ROADMAP = ['replay', 'trigger', 'pull', 'emulator', 'diff', 'deploy', 'canary', 'report', 'graph', 'migrate'];
+  const planned = ROADMAP.filter((c) => !REAL.includes(c));
+  // 'report', 'graph' and 'migrate' are ordinary words too: only `retell-kit <name>` counts for them.
+  const PLANNED = new RegExp(`\\b(${planned.filter((c) => !['report', 'graph', 'migrate'].includes(c)).join('|')})\\b`, 'i');
+  const PROMISED = new RegExp(`retell-kit (${planned.join('|')})\\b`);
 
-  it('--help lists only the real commands and promises nothing else', () => {
-    const help = cli(['--help']).stdout;
-    const commands = [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}(\w[\w-]*)/gm)].map((m) => m[1]);
-    expect(commands).toEqual(['lint', 'serve', 'help']);
-    for (const args of [['--help'], ['lint', '--help'], ['serve', '--help']]) expect(cli(args).stdout).not.toMatch(PLANNED);
+  it('--help lists the real commands, and no help text names a planned one', () => {
+    expect(REAL).toEqual(['lint', 'serve', 'replay', 'trigger', 'pull', 'emulator', 'help']);
+    for (const command of REAL.filter((c) => c !== 'help')) {
+      const result = cli([command, '--help']);
+      expect(result.status, command).toBe(0);
+      expect(result.stdout, command).not.toMatch(PLANNED);
+    }
+    expect(help).not.toMatch(PLANNED);
   });
 
   it('rule messages do not send users to a command that does not exist', () => {
@@ -103,9 +113,10 @@ describe('no text promises a command that does not exist yet', () => {
   });
 
   it('the README and docs name planned commands only as planned', () => {
-    for (const file of ['README.md', 'docs/serve.md', 'docs/recording.md']) {
+    const docs = readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+    for (const file of ['README.md', 'CONTRIBUTING.md', ...docs]) {
       const text = readFileSync(path.join(ROOT, file), 'utf8');
-      expect(text, file).not.toMatch(/retell-kit (replay|deploy|diff|pull|canary|emulator)\b/);
+      expect(text, file).not.toMatch(PROMISED);
     }
   });
 });
