@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, isKitError } from './errors.js';
 import { describeRoutes } from './http/routes.js';
 import { SERVE_ROUTES } from './server/routes/table.js';
+import { version } from './version.js';
 
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+export { version } from './version.js';
 
 /** Commands register cheaply; each one's module is imported only when it runs. */
 export function buildProgram(): Command {
@@ -76,6 +73,24 @@ Exit codes: 0 after SIGTERM/SIGINT once in-flight work is done, 2 config or I/O 
     .action(async (options) => {
       const { runServe } = await import('./commands/serve.js');
       process.exitCode = await runServe(options);
+    });
+
+  program
+    .command('docs')
+    .description("print a rule's documentation (from the installed package, no network needed)")
+    .argument('[rule]', 'rule id, e.g. no-dead-end; without one, list the rules')
+    .action(async (rule: string | undefined) => {
+      const { runDocs } = await import('./commands/docs.js');
+      process.exitCode = runDocs(rule);
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(retell-kit completion bash)')
+    .argument('<shell>', 'bash | zsh')
+    .action(async (shell: string) => {
+      const { runCompletion } = await import('./commands/completion.js');
+      process.exitCode = runCompletion(shell, program);
     });
 
   return program;

@@ -10,7 +10,7 @@ export const PACKAGE_ROOT = new URL('../', import.meta.url);
 export interface PackageInfo {
   name: string;
   version: string;
-  /** The repository's web address, e.g. https://github.com/retell-kit/retell-kit. */
+  /** The repository's web address (https://github.com/owner/name). */
   repositoryUrl: string;
   homepage: string;
   bugsUrl: string;

@@ -2,6 +2,8 @@
 // `retell-kit docs <rule>` and the SARIF rule help work without a network. The online links are
 // derived from package.json's repository (src/version.ts), never spelled out twice.
 import { readdirSync, readFileSync } from 'node:fs';
+import { KitError } from '../errors.js';
+import { suggest } from '../util/suggest.js';
 import { PACKAGE_ROOT, packageInfo } from '../version.js';
 
 /** The rules page on the web, for the version of the docs that ships on main. */
@@ -78,4 +80,16 @@ function listDir(url: URL): string[] {
   } catch {
     return [];
   }
+}
+
+/** A rule's packaged page and its address online; unknown ids are a usage error with a suggestion. */
+export function ruleDocPage(ruleId: string): { id: string; markdown: string; url: string } {
+  const markdown = ruleDoc(ruleId);
+  if (markdown === undefined) {
+    const near = suggest(ruleId, documentedRules());
+    throw new KitError('not-found', `no rule "${ruleId}"`, {
+      hint: near ? `did you mean "${near}"? retell-kit docs lists every rule` : 'retell-kit docs lists every rule',
+    });
+  }
+  return { id: ruleId, markdown: markdown.replace(/\]\(#([a-z0-9-]+)\)/g, (_, id: string) => `](${ruleDocsUrl(id)})`), url: ruleDocsUrl(ruleId) };
 }
