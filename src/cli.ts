@@ -1,10 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, isKitError } from './errors.js';
+import { version } from './version.js';
 import { describeRoutes } from './http/routes.js';
 import { SERVE_ROUTES } from './server/routes/table.js';
-import { version } from './version.js';
 
-export { version } from './version.js';
+/** The package's version, from package.json through src/version.ts (commands/lint.ts imports it from here). */
+export { version };
 
 /** Commands register cheaply; each one's module is imported only when it runs. */
 export function buildProgram(): Command {
