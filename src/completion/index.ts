@@ -109,7 +109,9 @@ function zshOption(o: CompletionOption): string {
 }
 
 export function zshScript(spec: CompletionSpec): string {
-  const fn = fnName(spec.program);
+  // Named like the file zsh autoloads it from (_retell-kit in $fpath), so that an autoloaded first
+  // Tab completes at once instead of only registering the function.
+  const fn = `_${spec.program}`;
   const commandList = spec.commands.map((c) => `    '${c.name}:${zshText(c.description)}'`);
   const cases = spec.commands.map((c) => {
     const positional = c.args?.values

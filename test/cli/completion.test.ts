@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
-import { cli, tempDir } from '../helpers/cli.js';
+import { cli, ROOT, tempDir } from '../helpers/cli.js';
+
+const hasZsh = spawnSync('zsh', ['--version'], { encoding: 'utf8' }).status === 0;
 
 // The real program's commands and flags, read from commander: the scripts must offer all of them.
 const program = buildProgram();
@@ -55,6 +57,22 @@ describe('retell-kit completion', () => {
     expect(text).toContain(':value:(stylish json sarif github junit)');
     // Every line's single quotes pair up (an unescaped quote in a description would break the script).
     for (const line of text.split('\n')) expect(line.replace(/'\\''/g, '').split("'").length % 2, line).toBe(1);
+  });
+
+  // Where zsh is installed (not on every CI image): its real completion system, autoloading the
+  // script from $fpath as `retell-kit completion zsh > "${fpath[1]}/_retell-kit"` sets it up.
+  it.skipIf(!hasZsh)('zsh: the first Tab completes flags, format values, rule ids and lists the commands', () => {
+    const fpath = path.join(tempDir('retell-kit-zsh-'), 'functions');
+    mkdirSync(fpath);
+    writeFileSync(path.join(fpath, '_retell-kit'), script('zsh'));
+    const lines = ['retell-kit lint --fo', 'retell-kit docs no-dead', 'retell-kit lint -f s', 'retell-kit '];
+    const r = spawnSync('zsh', ['-f', path.join(ROOT, 'test/helpers/zsh-complete.zsh'), fpath, ...lines], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const shown = Object.fromEntries(r.stdout.split(/^<<<(.*)>>>$/m).slice(1).reduce<[string, string][]>((acc, part, i, all) => (i % 2 === 0 ? [...acc, [part, all[i + 1]!]] : acc), []));
+    expect(shown['retell-kit lint --fo']).toContain('retell-kit lint --format ');
+    expect(shown['retell-kit docs no-dead']).toContain('retell-kit docs no-dead-end ');
+    expect(shown['retell-kit lint -f s']).toMatch(/sarif\s+stylish/);
+    for (const command of commands) expect(shown['retell-kit ']).toMatch(new RegExp(`^${command}\\s+-- `, 'm'));
   });
 
   it('an unknown shell is a usage error, exit 2, one line', () => {
