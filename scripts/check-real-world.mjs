@@ -143,6 +143,30 @@ console.log(`${allProblems.length ? 'FAIL' : 'ok  '} whole folder in one run: ex
 for (const p of allProblems) console.log(`       - ${p}`);
 if (allProblems.length) failed++;
 
+// The whole folder as SARIF, through Microsoft's validator with its default rules and GitHub's
+// ingestion rules (--rule-kind Gh): what code scanning would accept, with no error or warning.
+{
+  const { multitoolPath, validateSarif } = await import('./sarif-validate.mjs');
+  if (!multitoolPath()) {
+    console.log(`skip SARIF validation: @microsoft/sarif-multitool has no binary for ${process.platform}`);
+  } else {
+    const dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-real-world-'));
+    const file = path.join(dir, 'real-world.sarif');
+    const run = spawnSync(process.execPath, [cli, 'lint', folder, '--format', 'sarif', '--output-file', `sarif=${file}`], { encoding: 'utf8' });
+    const problems = run.status === 0 || run.status === 1 ? [] : [`lint exited ${run.status}: ${run.stderr.trim().split('\n')[0]}`];
+    let counts = '';
+    if (!problems.length) {
+      const findings = validateSarif([file]);
+      counts = `${findings.filter((f) => f.ruleId.startsWith('SARIF')).length} (default rules), ${findings.filter((f) => f.ruleId.startsWith('GH')).length} (GitHub rules)`;
+      for (const f of findings) problems.push(`${f.level} ${f.ruleId}: ${f.text}`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+    console.log(`${problems.length ? 'FAIL' : 'ok  '} SARIF of the whole folder through sarif-multitool validate: errors and warnings: ${counts || 'not run'}`);
+    for (const p of problems) console.log(`       - ${p}`);
+    if (problems.length) failed++;
+  }
+}
+
 // Call objects go through the one transcript parser (dist/retell/transcript.js): each must give its
 // tool calls, paired with their results, and nothing the parser had to skip.
 const { parseCallTranscript, callFrom } = await import(pathToFileURL(path.join(repo, 'dist', 'retell', 'transcript.js')).href);

@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, isKitError } from './errors.js';
+import { version } from './version.js';
 import { describeRoutes } from './http/routes.js';
 import { SERVE_ROUTES } from './server/routes/table.js';
 import { FORMAT_CHOICES } from './report/index.js';
 
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+/** The package's version, from package.json through src/version.ts (commands/lint.ts imports it from here). */
+export { version };
 
 /** Commands register cheaply; each one's module is imported only when it runs. */
 export function buildProgram(): Command {
@@ -194,6 +192,24 @@ Exit codes: 0 after SIGTERM/SIGINT, 2 I/O trouble (port in use, unreadable --dat
     .action(async (options) => {
       const { runEmulator } = await import('./commands/emulator.js');
       process.exitCode = await runEmulator(options);
+    });
+
+  program
+    .command('docs')
+    .description("print a rule's documentation (from the installed package, no network needed)")
+    .argument('[rule]', 'rule id, e.g. no-dead-end; without one, list the rules')
+    .action(async (rule: string | undefined) => {
+      const { runDocs } = await import('./commands/docs.js');
+      process.exitCode = runDocs(rule);
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(retell-kit completion bash)')
+    .argument('<shell>', 'bash | zsh')
+    .action(async (shell: string) => {
+      const { runCompletion } = await import('./commands/completion.js');
+      process.exitCode = runCompletion(shell, program);
     });
 
   return program;

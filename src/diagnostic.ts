@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { docsBase, ruleDocsUrl } from './docs/index.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -37,10 +38,11 @@ export interface FileResult {
   diagnostics: Diagnostic[];
 }
 
-export const DOCS_BASE = 'https://github.com/retell-kit/retell-kit/blob/main/docs/rules.md';
+/** The rules page online, derived from package.json's repository (src/docs/ has the offline copy). */
+export const DOCS_BASE = docsBase();
 
 export function docsUrl(ruleId: string): string {
-  return `${DOCS_BASE}#${ruleId}`;
+  return ruleDocsUrl(ruleId);
 }
 
 /**

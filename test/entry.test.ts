@@ -29,10 +29,15 @@ describe('package entries', () => {
     expect(loaded.filter((url) => url.includes('better-sqlite3') || url.includes('/dist/server/') || url.includes('/dist/store/sqlite'))).toEqual([]);
   });
 
-  it("retell-kit/server is where the server and SQLite come from (the hook above would see them)", () => {
+  it('retell-kit/server is where the server comes from; better-sqlite3 (optional) loads only when a store opens', () => {
     const loaded = resolvedBy(path.join(ROOT, 'dist/server/index.js'));
-    expect(loaded.some((url) => url.includes('better-sqlite3'))).toBe(true);
     expect(loaded.some((url) => url.endsWith('/dist/server/app.js'))).toBe(true);
+    expect(loaded.some((url) => url.includes('better-sqlite3'))).toBe(false);
+    // Opening a store is what loads the native module (through require: the hook sees the JS side only
+    // for ESM, so check the module cache of a real process instead).
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const { SqliteStore } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/server/index.js')).href)}); const { createRequire } = await import('node:module'); const cache = createRequire(import.meta.url).cache; const before = Object.keys(cache).some((k) => k.includes('better-sqlite3')); const s = new SqliteStore({ file: ':memory:' }); await s.close?.(); console.log(JSON.stringify({ before, after: Object.keys(cache).some((k) => k.includes('better-sqlite3')) }));`], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual({ before: false, after: true });
   });
 
   it('retell-kit/replay loads the replay API without SQLite (each call gets an in-memory store)', async () => {

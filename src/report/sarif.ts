@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { compareDiagnostics, DOCS_BASE, docsUrl, findingKey, type Diagnostic, type Severity } from '../diagnostic.js';
+import { compareDiagnostics, docsUrl, findingKey, type Diagnostic, type Severity } from '../diagnostic.js';
+import { plainText, ruleDocBody, ruleSummary } from '../docs/index.js';
+import { packageInfo } from '../version.js';
 import type { Rule } from '../validators/rule.js';
 import type { Formatter } from './types.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-export const INFORMATION_URI = DOCS_BASE.replace(/\/blob\/.*$/, '');
+export const INFORMATION_URI = packageInfo().repositoryUrl;
 /** GitHub rejects a run with more results than this (and shows only the top 5,000 by severity). */
 export const MAX_RESULTS_PER_RUN = 25_000;
 /** Versioned so that a future change of the identity scheme does not silently re-open every alert. */
@@ -26,13 +28,69 @@ export function artifactLocation(file: string): { uri: string; uriBaseId?: strin
   return { uri: file.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
 }
 
+/**
+ * How sure a rule is that a finding is a real defect, in GitHub's `precision` words (code scanning
+ * sorts and filters by it). Structural rules decide from the graph and are exact; the ones that judge
+ * words or guess what a variable or tool is for are heuristics.
+ */
+const PRECISION: Record<string, 'very-high' | 'high' | 'medium' | 'low'> = {
+  'no-vague-transition': 'medium',
+  'wait-for-result': 'medium',
+  'no-undefined-variable': 'high',
+  'no-unused-tool': 'high',
+  'global-node-condition': 'high',
+  'prompt-limits': 'high',
+};
+
+/** What kind of problem a rule finds, as a tag beside `retell` and `conversation-flow`. */
+const CATEGORY: Record<string, string> = {
+  'parse-error': 'syntax',
+  schema: 'schema',
+  'unknown-property': 'schema',
+  'not-a-flow': 'input',
+  'internal-error': 'internal',
+  'no-vague-transition': 'maintainability',
+  'no-unused-tool': 'maintainability',
+  'prompt-limits': 'maintainability',
+  'no-undefined-variable': 'correctness',
+};
+
+/** GitHub's `problem.severity` (what CodeQL queries carry): error, warning or recommendation. */
+const problemSeverity: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'recommendation' };
+
+/**
+ * A PascalCase name for the rule (SARIF's `name`, shown by viewers that prefer a name to an id). The
+ * validator wants it to differ from the id and to have no two capitals in a row: two ids need words.
+ */
+const NAMES: Record<string, string> = { schema: 'SchemaMismatch', 'not-a-flow': 'NotFlowFile' };
+export function ruleName(id: string): string {
+  return NAMES[id] ?? id.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+}
+
+/**
+ * A rule as GitHub code scanning reads it: short and full descriptions, help in text and markdown
+ * (the rule's packaged documentation, so the alert explains itself), tags, precision and severity.
+ * Security severity is left out on purpose: these are not security findings.
+ */
 function ruleDescriptor(rule: Rule) {
+  const url = docsUrl(rule.id);
+  const body = ruleDocBody(rule.id);
+  const full = ruleSummary(rule.id) ?? rule.meta.description;
+  const markdown = body ? `${body}\n\n[Documentation of ${rule.id}](${url})` : `${rule.meta.description}\n\n[Documentation of ${rule.id}](${url})`;
+  const text = body ? `${plainText(full)}\n\nDocumentation: ${url}` : `${rule.meta.description} Documentation: ${url}`;
   return {
     id: rule.id,
+    name: ruleName(rule.id),
     shortDescription: { text: rule.meta.description },
-    helpUri: docsUrl(rule.id),
-    help: { text: `${rule.meta.description} See ${docsUrl(rule.id)}`, markdown: `${rule.meta.description}\n\n[Documentation of ${rule.id}](${docsUrl(rule.id)})` },
+    fullDescription: { text: full },
+    helpUri: url,
+    help: { text, markdown },
     defaultConfiguration: { level: levelOf[rule.meta.defaultSeverity] },
+    properties: {
+      tags: ['retell', 'conversation-flow', CATEGORY[rule.id] ?? 'correctness'],
+      precision: PRECISION[rule.id] ?? 'very-high',
+      'problem.severity': problemSeverity[rule.meta.defaultSeverity],
+    },
   };
 }
 

@@ -55,6 +55,28 @@ describe('sarif formatter', () => {
     expect(deadEnd.shortDescription.text).toBe(context.rules.find((r) => r.id === 'no-dead-end')!.meta.description);
   });
 
+  it('describes each rule as GitHub code scanning reads it: full description, help from the packaged docs, tags, precision, severity', () => {
+    const rules = render([]).runs[0].tool.driver.rules;
+    for (const rule of rules) {
+      expect(rule.fullDescription.text.length, rule.id).toBeGreaterThan(20);
+      expect(rule.fullDescription.text, rule.id).not.toMatch(/`|\*\*/);
+      expect(rule.help.text, rule.id).toContain(rule.helpUri);
+      expect(rule.help.markdown, rule.id).toContain(`](${rule.helpUri})`);
+      expect(rule.name, rule.id).toMatch(/^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)*$/);
+      expect(rule.name.toLowerCase(), rule.id).not.toBe(rule.id.toLowerCase());
+      expect(rule.properties.tags.slice(0, 2), rule.id).toEqual(['retell', 'conversation-flow']);
+      expect(['very-high', 'high', 'medium', 'low'], rule.id).toContain(rule.properties.precision);
+      expect(rule.properties['problem.severity'], rule.id).toBe({ error: 'error', warning: 'warning', note: 'recommendation' }[rule.defaultConfiguration.level as string]);
+      expect(rule.properties['security-severity'], rule.id).toBeUndefined();
+    }
+    const deadEnd = rules.find((r: Json) => r.id === 'no-dead-end');
+    expect(deadEnd.fullDescription.text).toMatch(/^A node that is not an end, transfer_call/);
+    expect(deadEnd.help.markdown).toContain('**Bad**');
+    // In-page links of the docs become absolute, so they work inside GitHub's alert view.
+    expect(deadEnd.help.markdown).toContain('[`no-unconnected-edge`](https://github.com/retell-kit/retell-kit/blob/main/docs/rules.md#no-unconnected-edge)');
+    expect(deadEnd.help.markdown).not.toMatch(/\]\(#/);
+  });
+
   it('maps each finding to its rule, level, message and precise region', () => {
     const results = sampleResults();
     const log = render(results);

@@ -26,6 +26,9 @@ export interface FlowSchemaResult {
   unknown: UnknownKey[];
 }
 
+/** The key editors read to find a file's JSON Schema; accepted at the top of a flow. */
+export const FLOW_SCHEMA_KEY = '$schema';
+
 // schema and unknown-property both read one validation run per flow.
 const cache = new WeakMap<object, FlowSchemaResult>();
 
@@ -64,6 +67,8 @@ function reduce(flow: object, errors: SchemaError[]): FlowSchemaResult {
     const value = get(flow, path);
     switch (e.keyword) {
       case 'additionalProperties':
+        // "$schema" at the top of a flow file is for editors (VS Code's JSON validation); the API never sees it.
+        if (path === '' && e.params.additionalProperty === FLOW_SCHEMA_KEY) break;
         unknown.push({ objectPath: path, key: String(e.params.additionalProperty), allowed: allowedKeys[e.schemaPath] ?? [] });
         break;
       case 'required': {
