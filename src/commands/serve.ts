@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { createServer } from '../server/app.js';
+import { createServer, type RetellKitServer } from '../server/app.js';
+import { DEFAULT_STORE_PATH, SqliteStore } from '../store/sqlite.js';
 
 export interface ServeFlags {
   port?: number;
@@ -9,6 +10,8 @@ export interface ServeFlags {
   store?: string;
   record?: string;
   insecureNoVerify?: boolean;
+  /** Seconds to wait for another process to let go of the store (a handover). */
+  waitForLock?: number;
 }
 
 /** Flags -> createServer -> listen; stays up until SIGTERM/SIGINT, then drains and exits 0. */
@@ -16,13 +19,22 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   const cwd = process.cwd();
   const { config, filepath } = await loadConfig({ configPath: flags.config, cwd });
   const base = filepath ? path.dirname(filepath) : cwd;
-  const server = createServer(config, {
-    insecureNoVerify: flags.insecureNoVerify,
-    storePath: flags.store ?? (config.server?.store ? path.resolve(base, config.server.store) : undefined),
-    recordDir: flags.record ?? (config.server?.record ? path.resolve(base, config.server.record) : undefined),
-    log: (line) => process.stderr.write(line),
-    pretty: Boolean(process.stderr.isTTY),
-  });
+  const storePath = flags.store ?? (config.server?.store ? path.resolve(base, config.server.store) : DEFAULT_STORE_PATH);
+  // One process owns the file: a second serve on it stops here, in one line naming the holder.
+  const store = await SqliteStore.open({ file: storePath, waitForLockMs: (flags.waitForLock ?? 0) * 1000, command: 'retell-kit serve' });
+  let server: RetellKitServer;
+  try {
+    server = createServer(config, {
+      insecureNoVerify: flags.insecureNoVerify,
+      store,
+      recordDir: flags.record ?? (config.server?.record ? path.resolve(base, config.server.record) : undefined),
+      log: (line) => process.stderr.write(line),
+      pretty: Boolean(process.stderr.isTTY),
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   try {
     await server.listen(flags.port ?? config.server?.port ?? 8787, flags.host ?? config.server?.host ?? '127.0.0.1');
   } catch (error) {

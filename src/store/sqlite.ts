@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { KitError } from '../errors.js';
+import { StoreLock } from './lock.js';
 import type { ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, Store, StoredEvent, StoredResponse } from './store.js';
 
 export const DEFAULT_STORE_PATH = '.retell-kit/state.db';
@@ -90,6 +91,12 @@ export interface SqliteStoreOptions {
   file?: string;
   /** How long a function call's answer is kept for retries (default 48 h). */
   answerRetentionMs?: number;
+  /**
+   * Ownership of the file (see lock.ts): a lock already taken (SqliteStore.open waits for one), or
+   * false for a store that must not own the file (tests that open a second handle on purpose).
+   * Default: take it now, or throw a KitError naming the process that holds it.
+   */
+  lock?: StoreLock | false;
 }
 
 export const DEFAULT_ANSWER_RETENTION_MS = 48 * 3_600_000;
@@ -101,6 +108,8 @@ export const DEFAULT_ANSWER_RETENTION_MS = 48 * 3_600_000;
  */
 export class SqliteStore implements Store {
   readonly file: string;
+  /** The ownership lock (undefined for :memory: and lock: false). */
+  readonly lock: StoreLock | undefined;
   private readonly db: Database.Database;
   private readonly stmts;
   private readonly pending = new Map<string, { owner: string; claimedAt: number }>();
@@ -112,10 +121,25 @@ export class SqliteStore implements Store {
   private readonly completeBatch: (batch: readonly { key: string; status: number; body: string }[]) => void;
   private readonly traceBatch: (traces: readonly FunctionTrace[]) => void;
 
+  /** Open a store, waiting up to `waitForLockMs` for another process to let go of it (a handover). */
+  static async open(options: Omit<SqliteStoreOptions, 'lock'> & { waitForLockMs?: number; command?: string } = {}): Promise<SqliteStore> {
+    const file = options.file ?? DEFAULT_STORE_PATH;
+    if (file === ':memory:') return new SqliteStore(options);
+    prepareFolder(file);
+    const lock = await StoreLock.acquire(file, { waitMs: options.waitForLockMs, command: options.command });
+    try {
+      return new SqliteStore({ ...options, lock });
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
   constructor(options: SqliteStoreOptions = {}) {
     this.file = options.file ?? DEFAULT_STORE_PATH;
+    if (this.file !== ':memory:') prepareFolder(this.file);
+    this.lock = this.file === ':memory:' || options.lock === false ? undefined : (options.lock ?? StoreLock.acquireNow(this.file));
     try {
-      if (this.file !== ':memory:') mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
       this.db = new Database(this.file);
       this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000');
       const versionQuery = this.db.prepare('PRAGMA user_version').pluck();
@@ -127,6 +151,7 @@ export class SqliteStore implements Store {
       this.db.exec(MIGRATION);
       this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     } catch (error) {
+      this.lock?.release();
       throw new KitError('store', `cannot open the store: ${(error as Error).message}`, { file: this.file, cause: error });
     }
     const db = this.db;
@@ -180,6 +205,7 @@ export class SqliteStore implements Store {
     clearInterval(this.pruneTimer);
     if (this.completions.length) this.commitCompletions();
     if (this.db.open) this.db.close();
+    this.lock?.release();
   }
 
   // Pending claims live in memory: one process owns a SQLite file, and a claim left by a crashed
@@ -296,5 +322,13 @@ export class SqliteStore implements Store {
 
   async kvList(namespace: string, prefix = ''): Promise<KeyValue[]> {
     return this.stmts.kvList.all(namespace, prefix, prefix).map((row) => ({ key: row.key, value: JSON.parse(row.value) }));
+  }
+}
+
+function prepareFolder(file: string): void {
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  } catch (error) {
+    throw new KitError('store', `cannot create the store's folder: ${(error as Error).message}`, { file, cause: error });
   }
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KitError } from '../../src/errors.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
+import { StoreLock } from '../../src/store/lock.js';
 import { storeContract } from './contract.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-store-'));
@@ -63,5 +64,34 @@ describe('SqliteStore', () => {
     }
     expect(error).toBeInstanceOf(KitError);
     expect((error as KitError).oneLine()).toMatch(/not-a-db\.db: cannot open the store/);
+  });
+
+  it('is owned by one store at a time: a second open names the holder; close lets go; open() waits for it', async () => {
+    const file = path.join(dir, 'owned.db');
+    const first = new SqliteStore({ file });
+    expect(() => new SqliteStore({ file })).toThrow(KitError);
+    try {
+      new SqliteStore({ file });
+    } catch (error) {
+      expect((error as KitError).oneLine()).toMatch(new RegExp(`owned\\.db: the store is in use by retell-kit serve \\(pid ${process.pid}, since \\d{4}-`));
+    }
+    expect(StoreLock.holder(file)).toMatchObject({ pid: process.pid });
+    // A handover: open() waits while the holder finishes, then owns the file.
+    setTimeout(() => void first.close(), 150);
+    const t0 = Date.now();
+    const second = await SqliteStore.open({ file, waitForLockMs: 5_000 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(100);
+    await second.close();
+    expect(StoreLock.holder(file)).toBeUndefined();
+    // A failed open leaves no lock behind.
+    const bad = path.join(dir, 'bad-owned.db');
+    writeFileSync(bad, 'not sqlite at all, but long enough to be read as a header.........................');
+    expect(() => new SqliteStore({ file: bad })).toThrow(/cannot open the store/);
+    expect(StoreLock.holder(bad)).toBeUndefined();
+  });
+
+  it('fails fast with one line when the store folder cannot be created', () => {
+    writeFileSync(path.join(dir, 'a-file'), '');
+    expect(() => new SqliteStore({ file: path.join(dir, 'a-file', 'state.db') })).toThrow(expect.objectContaining({ code: 'store', message: expect.stringMatching(/cannot create the store's folder/) }));
   });
 });
