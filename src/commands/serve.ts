@@ -62,6 +62,10 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    // A handler's forgotten promise must not take every other call down with it.
+    process.on('unhandledRejection', (reason) => {
+      server.logger.error('unhandled promise rejection (a handler forgot an await or a catch?); serve keeps running', { error: reason instanceof Error ? reason.message : String(reason) });
+    });
   });
 }
 

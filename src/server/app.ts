@@ -9,7 +9,7 @@ import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../handlers/invoke.js';
 import { SIGNATURE_HEADER, verify } from '../retell/signature.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { useColor } from '../util/color.js';
-import type { Store } from '../store/store.js';
+import { isStoreFailure, type Store } from '../store/store.js';
 import { readBody, parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { splitUrl, type Exchange, type Reply } from '../http/exchange.js';
@@ -22,6 +22,7 @@ import { RateLimiter } from './rate-limit.js';
 import { writeRecording } from './record.js';
 import { TraceWriter } from './trace.js';
 import { Redactor } from './redact.js';
+import { StoreHealth, STORE_RETRY_AFTER_S } from './store-health.js';
 import { createServeRoutes, type RouteDeps } from './routes/index.js';
 
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
@@ -60,6 +61,10 @@ export interface RetellKitServer {
   readonly store: Store;
   readonly metrics: ServerMetrics;
   readonly registry: HandlerRegistry;
+  /** Whether the store takes writes (/readyz reads it). */
+  readonly health: StoreHealth;
+  /** The server's logger (JSON lines, redacted): commands log through it so the stream stays one format. */
+  readonly logger: Logger;
   /** The node:http server, for teams that mount it behind their own listener. */
   readonly http: http.Server;
   /** Handle webhook events a previous process acknowledged but did not finish. listen() does this. */
@@ -87,9 +92,11 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
   const owner = `${process.pid}-${randomBytes(6).toString('hex')}`;
   const context: ContextDeps = { store, logger, replay: false };
   const recordDir = options.recordDir ?? serverConfig.record;
-  const traces = new TraceWriter(store, logger);
+  const health = new StoreHealth(store, logger);
+  const traces = new TraceWriter(store, logger, health);
   const events = new EventProcessor({
     store,
+    health,
     registry,
     context,
     logger,
@@ -111,7 +118,8 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     metrics,
     events,
     traces,
-    idempotency: new Idempotency(store, owner),
+    health,
+    idempotency: new Idempotency(store, owner, health),
     rateLimiter: rateConfig === false ? undefined : new RateLimiter(rateConfig.perSecond, rateConfig.burst),
     functionTimeoutMs: serverConfig.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS,
     isClosing: () => closing !== undefined,
@@ -186,6 +194,12 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
       return errorReply(error.status, error.code, error.message, error.options.headers);
     }
     const message = error instanceof Error ? error.message : String(error);
+    if (isStoreFailure(error)) {
+      // Nothing was acknowledged: Retell (or the agent's retry) delivers it again once the store recovers.
+      health.failed(error, ex.routeId);
+      logger.error('store unavailable: answered 503', { error: message, trace_id: ex.traceId, route: ex.routeId });
+      return errorReply(503, 'store_unavailable', 'the server cannot save this right now; try again shortly', { 'retry-after': String(STORE_RETRY_AFTER_S) });
+    }
     logger.error('internal error', { error: message, trace_id: ex.traceId, route: ex.routeId });
     return errorReply(500, 'internal_error', 'the server failed to handle this request; it is logged');
   };
@@ -211,6 +225,9 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
       clearTimeout(timer);
       await stopped;
       await traces.flush();
+      if (health.backlog) await health.retry();
+      const lost = health.stop();
+      if (lost) logger.error('stopping with writes the store refused: unfinished webhook events run again at the next start', { writes: lost });
       await store.close();
       logger.info('server stopped');
     })();
@@ -220,6 +237,8 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
   return {
     http: server,
     store,
+    health,
+    logger,
     metrics,
     registry,
     resume: () => events.resume(),

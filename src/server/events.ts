@@ -5,11 +5,14 @@ import type { HandlerRegistry } from '../handlers/registry.js';
 import type { Store, StoredEvent } from '../store/store.js';
 import { FINAL_EVENTS, type WebhookEvent } from '../retell/wire.js';
 import type { ServerMetrics } from './metrics.js';
+import type { StoreHealth } from './store-health.js';
 
 export const MAX_EVENT_ATTEMPTS = 3;
 
 export interface EventProcessorDeps {
   store: Store;
+  /** Where a state the store refuses waits to be written (without it, the error is logged). */
+  health?: StoreHealth;
   registry: HandlerRegistry;
   context: ContextDeps;
   logger: Logger;
@@ -56,28 +59,50 @@ export class EventProcessor {
   private schedule(event: StoredEvent): void {
     if (this.stopped) return;
     const previous = this.chains.get(event.callId) ?? Promise.resolve();
-    const next = previous.then(() => this.handle(event));
+    const next = previous.then(() => this.handle(event)).catch((error: unknown) => {
+      // handle() catches everything it expects; this keeps one call's chain (and the process) alive.
+      this.deps.logger.error('webhook event processing failed', { event_id: event.id, call_id: event.callId, error: error instanceof Error ? error.message : String(error) });
+    });
     this.chains.set(event.callId, next);
     void next.finally(() => {
       if (this.chains.get(event.callId) === next) this.chains.delete(event.callId);
     });
   }
 
+  /**
+   * Record an event's state. When the store refuses (disk full) the handler has still run: the state
+   * waits in memory and is written when the store recovers; it is never a reason to run the handler
+   * again in this process. If the process stops first, the event is still pending and runs again at
+   * the next start (ctx.attempt says so).
+   */
+  private async mark(id: number, update: { state: 'done' | 'failed' | 'pending'; attempts: number; error?: string; handledAt?: number }): Promise<void> {
+    const { store, health, logger } = this.deps;
+    try {
+      await store.markEvent(id, update);
+    } catch (error) {
+      if (!health) {
+        logger.error('cannot record the webhook event state', { event_id: id, error: error instanceof Error ? error.message : String(error) });
+        return;
+      }
+      health.defer({ what: 'event state', run: () => store.markEvent(id, update) }, error);
+    }
+  }
+
   private async handle(stored: StoredEvent): Promise<void> {
     if (this.stopped) return;
-    const { store, registry, context, logger, metrics } = this.deps;
+    const { registry, context, logger, metrics } = this.deps;
     const attempt = stored.attempts + 1;
     const log = logger.child({ event: stored.event, call_id: stored.callId, event_id: stored.id, attempt });
     try {
       const parsed = JSON.parse(stored.body) as WebhookEvent;
       const handled = await invokeWebhook(registry, context, { event: parsed, callId: stored.callId, attempt, idempotencyKey: webhookEventKey(stored) });
-      await store.markEvent(stored.id, { state: 'done', attempts: attempt, handledAt: Date.now() });
+      await this.mark(stored.id, { state: 'done', attempts: attempt, handledAt: Date.now() });
       metrics.webhookEvents.inc({ event: stored.event, outcome: handled ? 'ok' : 'no_handler' });
       log.debug(handled ? 'webhook handled' : 'webhook stored (no handler configured)');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const last = attempt >= MAX_EVENT_ATTEMPTS;
-      await store.markEvent(stored.id, { state: last ? 'failed' : 'pending', attempts: attempt, error: message.slice(0, 500) });
+      await this.mark(stored.id, { state: last ? 'failed' : 'pending', attempts: attempt, error: message.slice(0, 500) });
       metrics.webhookEvents.inc({ event: stored.event, outcome: last ? 'failed' : 'retry' });
       log.error(last ? 'webhook handler failed; giving up' : 'webhook handler failed; will retry', { error: message });
       if (!last && !this.stopped) {

@@ -1,4 +1,5 @@
-import type { Store, StoredResponse } from '../store/store.js';
+import { isStoreFailure, type Store, type StoredResponse } from '../store/store.js';
+import type { StoreHealth } from './store-health.js';
 
 export interface Work {
   response: StoredResponse;
@@ -28,14 +29,24 @@ function delay(ms: number): Promise<void> {
 export class Idempotency {
   private readonly inflight = new Map<string, Promise<StoredResponse>>();
   private readonly settling = new Set<Promise<unknown>>();
+  /** Answers the store refused to keep (disk full): retries get them from here until they are written. */
+  private readonly unsaved = new Map<string, StoredResponse>();
 
   constructor(
     private readonly store: Store,
     /** Unique per process, so a claim shows who holds it. */
     private readonly owner: string,
+    private readonly health?: StoreHealth,
   ) {}
 
+  /** Answers run but not yet in the store. */
+  get unsavedCount(): number {
+    return this.unsaved.size;
+  }
+
   async run(key: string, timeoutMs: number, timeoutResponse: StoredResponse, work: () => Promise<Work>): Promise<IdempotencyResult> {
+    const kept = this.unsaved.get(key);
+    if (kept) return { response: kept, duplicate: true };
     const running = this.inflight.get(key);
     if (running) return { response: await withTimeout(running, timeoutMs, timeoutResponse), duplicate: true };
 
@@ -69,12 +80,12 @@ export class Idempotency {
         break;
       }
       const result = await work();
-      if (result.keep) await this.store.complete(key, this.owner, result.response);
+      if (result.keep) await this.keep(key, result.response);
       else if (result.late) {
         // Retries that arrive while the late handler still runs wait for its real answer.
         keepInflight = true;
         const settled = result.late.then(async (late) => {
-          if (late.keep) await this.store.complete(key, this.owner, late.response);
+          if (late.keep) await this.keep(key, late.response);
           else await this.store.release(key, this.owner);
           return late.response;
         });
@@ -94,6 +105,30 @@ export class Idempotency {
       throw error;
     } finally {
       if (!keepInflight && this.inflight.get(key) === promise) this.inflight.delete(key);
+    }
+  }
+
+  /**
+   * Keep an answer. The handler has run, so a store that refuses the write must not make a retry run
+   * it again: the answer stays in memory (this process owns the claim) and is written when the store
+   * recovers. Only a crash before then loses it (the retry after a restart runs the handler again).
+   */
+  private async keep(key: string, response: StoredResponse): Promise<void> {
+    try {
+      await this.store.complete(key, this.owner, response);
+    } catch (error) {
+      if (!this.health || !isStoreFailure(error)) throw error;
+      this.unsaved.set(key, response);
+      this.health.defer(
+        {
+          what: 'answer',
+          run: async () => {
+            await this.store.complete(key, this.owner, response);
+            this.unsaved.delete(key);
+          },
+        },
+        error,
+      );
     }
   }
 

@@ -49,6 +49,10 @@ CREATE TABLE IF NOT EXISTS traces (
   data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS traces_call ON traces (call_id, seq);
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS kv (
   namespace TEXT NOT NULL,
   key TEXT NOT NULL,
@@ -179,6 +183,7 @@ export class SqliteStore implements Store {
         `SELECT key, value FROM kv WHERE namespace = ? AND substr(key, 1, length(?)) = ? ORDER BY key`,
       ),
       ping: db.prepare(`SELECT 1`),
+      probe: db.prepare(`INSERT INTO meta (key, value) VALUES ('write_probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
     };
     keepAlive.push(this.stmts);
     const insertAnswer = this.stmts.answerInsert;
@@ -197,8 +202,9 @@ export class SqliteStore implements Store {
     });
   }
 
-  async ping(): Promise<void> {
-    this.stmts.ping.get();
+  async ping(options: { write?: boolean } = {}): Promise<void> {
+    if (options.write) this.stmts.probe.run(String(Date.now()));
+    else this.stmts.ping.get();
   }
 
   async close(): Promise<void> {
@@ -258,7 +264,11 @@ export class SqliteStore implements Store {
   /** Forget answers older than the retention window (Retell retries within minutes, not days). */
   private prune(): void {
     if (!this.db.open) return;
-    for (const row of this.stmts.answersPrune.all(Date.now() - this.retentionMs)) this.answers.delete(row.key);
+    try {
+      for (const row of this.stmts.answersPrune.all(Date.now() - this.retentionMs)) this.answers.delete(row.key);
+    } catch {
+      // A full or read-only disk: pruning waits for the next round; it must never take the process down.
+    }
   }
 
   async release(key: string, owner: string): Promise<void> {

@@ -61,8 +61,8 @@ export interface KeyValue {
 }
 
 export interface Store {
-  /** Throws when the store cannot be reached (for /readyz). */
-  ping(): Promise<void>;
+  /** Throws when the store cannot be reached; with `write`, when it cannot take a write (for /readyz). */
+  ping(options?: { write?: boolean }): Promise<void>;
   close(): Promise<void>;
 
   // Exactly-once for function calls. A claim must be exclusive among everyone sharing the store
@@ -99,4 +99,15 @@ export interface Store {
   kvDelete(namespace: string, key: string): Promise<boolean>;
   /** Entries whose key starts with `prefix`, sorted by key. */
   kvList(namespace: string, prefix?: string): Promise<KeyValue[]>;
+}
+
+/**
+ * The store itself failed (disk full, read-only file, I/O error, database gone), as opposed to a bug or
+ * bad input: the server answers 503 with Retry-After and keeps running. Stores throw their driver's
+ * errors; this recognises them (SQLite's codes; a Postgres store adds its own).
+ */
+export function isStoreFailure(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return name === 'SqliteError' || name === 'StoreUnavailableError' || (typeof code === 'string' && code.startsWith('SQLITE_'));
 }

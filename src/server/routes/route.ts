@@ -7,6 +7,7 @@ import type { EventProcessor } from '../events.js';
 import type { Idempotency } from '../idempotency.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { RateLimiter } from '../rate-limit.js';
+import type { StoreHealth } from '../store-health.js';
 import type { TraceWriter } from '../trace.js';
 
 /** What serve's routes work with; app.ts builds it once. Tests build their own from real parts. */
@@ -18,6 +19,7 @@ export interface RouteDeps {
   metrics: ServerMetrics;
   events: EventProcessor;
   traces: TraceWriter;
+  health: StoreHealth;
   idempotency: Idempotency;
   rateLimiter?: RateLimiter;
   functionTimeoutMs: number;
