@@ -53,7 +53,12 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       stopping = true;
       process.stderr.write(`retell-kit: ${signal}: finishing in-flight work\n`);
       server.close().then(
-        () => resolve(0),
+        () => {
+          resolve(0);
+          // Handlers abandoned after the shutdown window may still hold timers or sockets: they must
+          // not keep the process alive (or touch the closed store) after it said it stopped.
+          setTimeout(() => process.exit(0), 50).unref();
+        },
         (error: unknown) => {
           process.stderr.write(`retell-kit: shutdown trouble: ${error instanceof Error ? error.message : String(error)}\n`);
           resolve(1);

@@ -63,6 +63,8 @@ export const serverConfigSchema = z.strictObject({
     })
     .optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  /** How long SIGTERM waits for running handlers before exiting 0 and leaving them to the next start (default 25000). */
+  shutdownTimeoutMs: z.number().int().min(0).max(600_000).optional(),
 });
 
 export const configSchema = z.strictObject({

@@ -27,6 +27,8 @@ import { createServeRoutes, type RouteDeps } from './routes/index.js';
 
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 export const DEFAULT_RATE_LIMIT = { perSecond: 50, burst: 100 } as const;
+/** Below Kubernetes' default 30 s grace period, so serve exits by itself before a SIGKILL. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
 
 export interface ServerOptions {
   /** Overrides RETELL_API_KEY and config `server.apiKey`. */
@@ -47,7 +49,7 @@ export interface ServerOptions {
   logLevel?: LogLevel;
   /** Environment to read RETELL_API_KEY from (tests pass their own). */
   env?: NodeJS.ProcessEnv;
-  /** How long close() waits for in-flight work before cutting connections. */
+  /** How long close() waits for in-flight work before leaving it for the next start (default 25 s, config server.shutdownTimeoutMs). */
   shutdownTimeoutMs?: number;
 }
 
@@ -215,14 +217,22 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     closing = (async () => {
       const stopped = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
       server.closeIdleConnections();
-      const limit = options.shutdownTimeoutMs ?? 30_000;
+      const limit = options.shutdownTimeoutMs ?? serverConfig.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
       let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, limit)));
+      let late = false;
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(() => ((late = true), resolve()), limit)));
       const quiet = inflight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));
       await Promise.race([quiet, deadline]);
       server.closeAllConnections();
       await Promise.race([Promise.all([events.drain(), deps.idempotency.drain()]), deadline]);
       clearTimeout(timer);
+      if (late) {
+        // Past the window: stop waiting. Webhook handlers still running are abandoned with their
+        // events pending (they run again at the next start); function calls still running were
+        // cut off with their connection, so Retell's retry runs them on the next process.
+        const running = events.abandon();
+        logger.warn('shutdown window over: leaving unfinished work for the next start', { window_ms: limit, webhook_calls_running: running, requests_running: inflight });
+      }
       await stopped;
       await traces.flush();
       if (health.backlog) await health.retry();

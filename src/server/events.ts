@@ -30,6 +30,8 @@ export class EventProcessor {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  /** Past the shutdown window: handlers still running are abandoned; their events stay pending in the store. */
+  private abandoned = false;
 
   constructor(private readonly deps: EventProcessorDeps) {}
 
@@ -56,6 +58,17 @@ export class EventProcessor {
     while (this.chains.size) await Promise.allSettled([...this.chains.values()]);
   }
 
+  /**
+   * The shutdown window is over: whatever still runs is left to die with the process. Its events stay
+   * pending (with the attempt recorded), so the next start runs them again with ctx.attempt + 1.
+   * Returns how many calls had a handler still running.
+   */
+  abandon(): number {
+    this.stopped = true;
+    this.abandoned = true;
+    return this.chains.size;
+  }
+
   private schedule(event: StoredEvent): void {
     if (this.stopped) return;
     const previous = this.chains.get(event.callId) ?? Promise.resolve();
@@ -77,6 +90,7 @@ export class EventProcessor {
    */
   private async mark(id: number, update: { state: 'done' | 'failed' | 'pending'; attempts: number; error?: string; handledAt?: number }): Promise<void> {
     const { store, health, logger } = this.deps;
+    if (this.abandoned) return;
     try {
       await store.markEvent(id, update);
     } catch (error) {
@@ -93,6 +107,9 @@ export class EventProcessor {
     const { registry, context, logger, metrics } = this.deps;
     const attempt = stored.attempts + 1;
     const log = logger.child({ event: stored.event, call_id: stored.callId, event_id: stored.id, attempt });
+    // Count the attempt before running it: a handler cut off by a crash or a shutdown runs again
+    // at the next start with ctx.attempt one higher, so it can tell (and check its side effect).
+    await this.mark(stored.id, { state: 'pending', attempts: attempt });
     try {
       const parsed = JSON.parse(stored.body) as WebhookEvent;
       const handled = await invokeWebhook(registry, context, { event: parsed, callId: stored.callId, attempt, idempotencyKey: webhookEventKey(stored) });

@@ -21,6 +21,7 @@ export class StoreHealth {
   private readonly deferred = new Set<DeferredWrite>();
   private timer: NodeJS.Timeout | undefined;
   private retrying: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly store: Store,
@@ -40,6 +41,7 @@ export class StoreHealth {
 
   /** A write failed: note it (logged once per outage) and start probing. */
   failed(error: unknown, what: string): void {
+    if (this.stopped) return;
     const message = error instanceof Error ? error.message : String(error);
     if (!this.failure) {
       this.failure = { since: Date.now(), error: message };
@@ -50,6 +52,7 @@ export class StoreHealth {
 
   /** Keep a write that failed and try it again until it succeeds. */
   defer(write: DeferredWrite, error: unknown): void {
+    if (this.stopped) return;
     this.deferred.add(write);
     this.failed(error, write.what);
   }
@@ -62,6 +65,7 @@ export class StoreHealth {
 
   /** Stop probing. Writes still deferred are lost with the process (events stay pending and are handled again). */
   stop(): number {
+    this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     return this.deferred.size;
