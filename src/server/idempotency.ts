@@ -1,4 +1,4 @@
-import { isStoreFailure, type Store, type StoredResponse } from '../store/store.js';
+import { isStoreFailure, type FunctionTrace, type Store, type StoredResponse } from '../store/store.js';
 import type { StoreHealth } from './store-health.js';
 
 export interface Work {
@@ -7,12 +7,16 @@ export interface Work {
   keep: boolean;
   /** The handler outlived its timeout: settle the record when it finishes. */
   late?: Promise<{ response: StoredResponse; keep: boolean }>;
+  /** Written with a kept answer, in the same transaction. */
+  trace?: FunctionTrace;
 }
 
 export interface IdempotencyResult {
   response: StoredResponse;
   /** Answered from an earlier or concurrent run: the handler did not run for this request. */
   duplicate: boolean;
+  /** The work's trace went into the store with its answer (the caller records the others). */
+  traced?: boolean;
 }
 
 const POLL_MS = 25;
@@ -80,7 +84,7 @@ export class Idempotency {
         break;
       }
       const result = await work();
-      if (result.keep) await this.keep(key, result.response);
+      if (result.keep) await this.keep(key, result.response, result.trace);
       else if (result.late) {
         // Retries that arrive while the late handler still runs wait for its real answer.
         keepInflight = true;
@@ -98,7 +102,7 @@ export class Idempotency {
         this.inflight.set(key, settled);
       } else await this.store.release(key, this.owner);
       resolve(result.response);
-      return { response: result.response, duplicate: false };
+      return { response: result.response, duplicate: false, traced: result.keep && result.trace !== undefined };
     } catch (error) {
       await this.store.release(key, this.owner).catch(() => {});
       reject(error);
@@ -113,9 +117,9 @@ export class Idempotency {
    * it again: the answer stays in memory (this process owns the claim) and is written when the store
    * recovers. Only a crash before then loses it (the retry after a restart runs the handler again).
    */
-  private async keep(key: string, response: StoredResponse): Promise<void> {
+  private async keep(key: string, response: StoredResponse, trace?: FunctionTrace): Promise<void> {
     try {
-      await this.store.complete(key, this.owner, response);
+      await this.store.complete(key, this.owner, response, trace);
     } catch (error) {
       if (!this.health || !isStoreFailure(error)) throw error;
       this.unsaved.set(key, response);
@@ -123,7 +127,7 @@ export class Idempotency {
         {
           what: 'answer',
           run: async () => {
-            await this.store.complete(key, this.owner, response);
+            await this.store.complete(key, this.owner, response, trace);
             this.unsaved.delete(key);
           },
         },

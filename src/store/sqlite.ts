@@ -90,6 +90,15 @@ function toEvent(row: EventRow): StoredEvent {
   return event;
 }
 
+interface Completion {
+  key: string;
+  status: number;
+  body: string;
+  trace?: FunctionTrace;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
 export interface SqliteStoreOptions {
   /** `:memory:` for a throwaway store. Defaults to `.retell-kit/state.db` under cwd. */
   file?: string;
@@ -121,8 +130,8 @@ export class SqliteStore implements Store {
   private readonly answers = new Map<string, number>();
   private readonly retentionMs: number;
   private readonly pruneTimer: NodeJS.Timeout;
-  private completions: { key: string; status: number; body: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private readonly completeBatch: (batch: readonly { key: string; status: number; body: string }[]) => void;
+  private completions: Completion[] = [];
+  private readonly completeBatch: (batch: readonly Completion[]) => number[];
   private readonly traceBatch: (traces: readonly FunctionTrace[]) => void;
 
   /** Open a store, waiting up to `waitForLockMs` for another process to let go of it (a handover). */
@@ -187,9 +196,13 @@ export class SqliteStore implements Store {
     };
     keepAlive.push(this.stmts);
     const insertAnswer = this.stmts.answerInsert;
-    this.completeBatch = db.transaction((batch: readonly { key: string; status: number; body: string }[]) => {
+    const insertTrace = this.stmts.traceInsert;
+    this.completeBatch = db.transaction((batch: readonly Completion[]) => {
       const now = Date.now();
-      for (const c of batch) this.answers.set(c.key, Number(insertAnswer.run(c.key, c.status, c.body, now).lastInsertRowid));
+      return batch.map((c) => {
+        if (c.trace) insertTrace.run(c.trace.traceId, c.trace.callId, JSON.stringify(c.trace));
+        return Number(insertAnswer.run(c.key, c.status, c.body, now).lastInsertRowid);
+      });
     });
     this.retentionMs = options.answerRetentionMs ?? DEFAULT_ANSWER_RETENTION_MS;
     this.prune();
@@ -236,12 +249,12 @@ export class SqliteStore implements Store {
     return true;
   }
 
-  async complete(key: string, owner: string, response: StoredResponse): Promise<void> {
+  async complete(key: string, owner: string, response: StoredResponse, trace?: FunctionTrace): Promise<void> {
     if (this.pending.get(key)?.owner !== owner) return;
     // Group commit: answers finished in the same event-loop turn go in one transaction (a commit
     // costs ~35 us here, an appended row ~5 us), and each caller resolves only once it is on disk.
     return new Promise<void>((resolve, reject) => {
-      this.completions.push({ key, status: response.status, body: JSON.stringify(response.body ?? null), resolve, reject });
+      this.completions.push({ key, status: response.status, body: JSON.stringify(response.body ?? null), trace, resolve, reject });
       if (this.completions.length === 1) setImmediate(this.commitCompletions);
     });
   }
@@ -249,16 +262,19 @@ export class SqliteStore implements Store {
   private readonly commitCompletions = (): void => {
     const batch = this.completions;
     this.completions = [];
+    let ids: number[];
     try {
-      this.completeBatch(batch);
+      ids = this.completeBatch(batch);
     } catch (error) {
+      // Not committed (a full disk fails at COMMIT too): the claims stay pending, the index untouched.
       for (const c of batch) c.reject(error);
       return;
     }
-    for (const c of batch) {
+    batch.forEach((c, i) => {
+      this.answers.set(c.key, ids[i]!);
       this.pending.delete(c.key);
       c.resolve();
-    }
+    });
   };
 
   /** Forget answers older than the retention window (Retell retries within minutes, not days). */

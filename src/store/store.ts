@@ -71,8 +71,11 @@ export interface Store {
   claim(key: string, owner: string, now: number): Promise<ClaimResult>;
   /** Replace a pending claim older than `staleBefore` (its owner died). True when taken. */
   takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<boolean>;
-  /** Keep the answer; only the owner of a pending claim can complete it. */
-  complete(key: string, owner: string, response: StoredResponse): Promise<void>;
+  /**
+   * Keep the answer; only the owner of a pending claim can complete it. `trace`, when given, is
+   * written in the same transaction: an answered call is never missing from the traces.
+   */
+  complete(key: string, owner: string, response: StoredResponse, trace?: FunctionTrace): Promise<void>;
   /** Drop a pending claim so a retry runs again (the handler failed). */
   release(key: string, owner: string): Promise<void>;
 

@@ -136,6 +136,22 @@ describe('serve as a process', () => {
     expect(existsSync(path.join(dir, 'state.db-wal'))).toBe(false);
   });
 
+  it('the trace of an answered function call survives a SIGKILL right after the answer', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-trace-kill-'));
+    writeFileSync(path.join(dir, 'retell-kit.config.mjs'), CONFIG);
+    const child = await serve(0);
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => signedPost(child.url, '/functions/slow', { name: 'slow', call: callObject(`call_k${i}`), args: { i } })));
+    child.proc.kill('SIGKILL');
+    await child.exit;
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    const store = new SqliteStore({ file: path.join(dir, 'state.db') });
+    try {
+      for (let i = 0; i < 5; i++) expect(await store.tracesForCall(`call_k${i}`)).toMatchObject([{ name: 'slow', status: 200, args: { i }, duplicate: false }]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses to start without an API key, in one line, exit 2', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-nokey-'));
     writeFileSync(path.join(dir, 'retell-kit.config.mjs'), CONFIG);

@@ -30,6 +30,14 @@ export function storeContract(name: string, factory: { open(): Promise<Store>; r
       expect(await store.claim('k1', 'c', 1004)).toMatchObject({ state: 'done' });
     });
 
+    it('writes the trace given with an answer, and only when the answer is kept', async () => {
+      const trace: FunctionTrace = { traceId: 'tr1', callId: 'cx', name: 'book', handler: 'book', args: { a: 1 }, status: 200, result: { ok: true }, outcome: 'ok', durationMs: 2, startedAt: 5, duplicate: false };
+      await store.claim('kt', 'a', 1);
+      await store.complete('kt', 'b', { status: 200, body: 'no' }, { ...trace, traceId: 'not-owner' }); // not the owner: nothing written
+      await store.complete('kt', 'a', { status: 200, body: { ok: true } }, trace);
+      expect(await store.tracesForCall('cx')).toEqual([trace]);
+    });
+
     it('keeps string, null and array answers as they were', async () => {
       for (const [key, body] of [['s', 'sunny'], ['n', null], ['a', [1, 'two']]] as const) {
         await store.claim(key, 'a', 1);
