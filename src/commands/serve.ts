@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { createServer, type RetellKitServer } from '../server/app.js';
+import { createServer, retentionFromConfig, type RetellKitServer } from '../server/app.js';
 import { DEFAULT_STORE_PATH, SqliteStore } from '../store/sqlite.js';
 
 export interface ServeFlags {
@@ -21,7 +21,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   const base = filepath ? path.dirname(filepath) : cwd;
   const storePath = flags.store ?? (config.server?.store ? path.resolve(base, config.server.store) : DEFAULT_STORE_PATH);
   // One process owns the file: a second serve on it stops here, in one line naming the holder.
-  const store = await SqliteStore.open({ file: storePath, waitForLockMs: (flags.waitForLock ?? 0) * 1000, command: 'retell-kit serve' });
+  const store = await SqliteStore.open({ file: storePath, waitForLockMs: (flags.waitForLock ?? 0) * 1000, command: 'retell-kit serve', retention: retentionFromConfig(config.server ?? {}) });
   let server: RetellKitServer;
   try {
     server = createServer(config, {

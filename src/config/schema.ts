@@ -63,6 +63,21 @@ export const serverConfigSchema = z.strictObject({
     })
     .optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  /** How long the store keeps each kind of record (pruned in the background). */
+  retention: z
+    .strictObject({
+      /** Function answers kept for retries (default 48). */
+      answersHours: z.number().positive().optional(),
+      /** Handled webhook events (default 14; false: for ever). */
+      eventsDays: z.union([z.number().positive(), z.literal(false)]).optional(),
+      /** Function traces (default 14; false: for ever). */
+      tracesDays: z.union([z.number().positive(), z.literal(false)]).optional(),
+      /** Handler key-value entries not written for this long (default false: never pruned). */
+      kvDays: z.union([z.number().positive(), z.literal(false)]).optional(),
+      /** transcript_updated: keep only the latest per call (default) or every one. */
+      transcriptUpdates: z.enum(['latest', 'all']).optional(),
+    })
+    .optional(),
   /** How long SIGTERM waits for running handlers before exiting 0 and leaving them to the next start (default 25000). */
   shutdownTimeoutMs: z.number().int().min(0).max(600_000).optional(),
 });

@@ -2,14 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KitError } from '../errors.js';
-import type { RetellKitConfig } from '../config/schema.js';
+import type { RetellKitConfig, ServerConfig } from '../config/schema.js';
 import { silentLogger, type ContextDeps, type Logger } from '../handlers/context.js';
 import { createRegistry, type HandlerConfig, type HandlerRegistry } from '../handlers/registry.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../handlers/invoke.js';
 import { SIGNATURE_HEADER, verify } from '../retell/signature.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { useColor } from '../util/color.js';
-import { isStoreFailure, type Store } from '../store/store.js';
+import { isStoreFailure, type Retention, type Store } from '../store/store.js';
 import { readBody, parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { splitUrl, type Exchange, type Reply } from '../http/exchange.js';
@@ -75,6 +75,18 @@ export interface RetellKitServer {
   flushTraces(): Promise<void>;
 }
 
+/** server.retention (hours and days) as the store's retention (ms). */
+export function retentionFromConfig(serverConfig: ServerConfig): Partial<Retention> {
+  const r = serverConfig.retention ?? {};
+  const days = (value: number | false | undefined) => (value === undefined ? undefined : value === false ? false : value * 86_400_000);
+  const out: Partial<Retention> = {};
+  if (r.answersHours !== undefined) out.answersMs = r.answersHours * 3_600_000;
+  if (r.eventsDays !== undefined) out.eventsMs = days(r.eventsDays)!;
+  if (r.tracesDays !== undefined) out.tracesMs = days(r.tracesDays)!;
+  if (r.kvDays !== undefined) out.kvMs = days(r.kvDays)!;
+  return out;
+}
+
 export function createServer(config: RetellKitConfig, options: ServerOptions = {}): RetellKitServer {
   const serverConfig = config.server ?? {};
   const env = options.env ?? process.env;
@@ -88,7 +100,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
 
   const redactor = new Redactor({ ...serverConfig.redact, secrets: apiKey ? [apiKey] : [] });
   const logger: Logger = options.log ? createLogger({ write: options.log, level: options.logLevel ?? serverConfig.logLevel, pretty: options.pretty, color: options.color ?? useColor(process.stderr, env), redactor }) : silentLogger;
-  const store = options.store ?? new SqliteStore({ file: options.storePath ?? serverConfig.store });
+  const store = options.store ?? new SqliteStore({ file: options.storePath ?? serverConfig.store, retention: retentionFromConfig(serverConfig) });
   const registry = createRegistry(config as HandlerConfig);
   const metrics = new ServerMetrics();
   const owner = `${process.pid}-${randomBytes(6).toString('hex')}`;
@@ -99,6 +111,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
   const events = new EventProcessor({
     store,
     health,
+    keepEveryTranscriptUpdate: serverConfig.retention?.transcriptUpdates === 'all',
     registry,
     context,
     logger,

@@ -14,6 +14,8 @@ export interface EventProcessorDeps {
   /** Where a state the store refuses waits to be written (without it, the error is logged). */
   health?: StoreHealth;
   registry: HandlerRegistry;
+  /** Keep every transcript_updated; by default a call keeps only its latest (each is still handled). */
+  keepEveryTranscriptUpdate?: boolean;
   context: ContextDeps;
   logger: Logger;
   metrics: ServerMetrics;
@@ -37,7 +39,9 @@ export class EventProcessor {
 
   /** Store the event durably. Only a new record is scheduled; a redelivery is not. */
   async accept(rawBody: string, event: WebhookEvent, callId: string, now = Date.now()): Promise<{ inserted: boolean; event: StoredEvent }> {
-    const result = await this.deps.store.appendEvent({ dedupeKey: eventDedupeKey(event.event, callId), event: event.event, callId, body: rawBody, receivedAt: now });
+    const dedupeKey = eventDedupeKey(event.event, callId);
+    const supersede = dedupeKey === undefined && !this.deps.keepEveryTranscriptUpdate;
+    const result = await this.deps.store.appendEvent({ dedupeKey, event: event.event, callId, body: rawBody, receivedAt: now, ...(supersede ? { supersede } : {}) });
     if (result.inserted) setImmediate(() => this.schedule(result.event));
     return result;
   }

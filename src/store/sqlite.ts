@@ -3,11 +3,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { KitError } from '../errors.js';
 import { StoreLock } from './lock.js';
-import type { ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, Store, StoredEvent, StoredResponse } from './store.js';
+import type { ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
 
 export const DEFAULT_STORE_PATH = '.retell-kit/state.db';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /**
  * better-sqlite3 12 (the last major that runs on Node 20) aborts the whole process when a Statement
@@ -18,6 +18,9 @@ const SCHEMA_VERSION = 1;
  * statements stay referenced for the life of the process (a few KB per store opened; serve opens one).
  */
 const keepAlive: unknown[] = [];
+
+/** Rows deleted per statement while pruning, so a large backlog never blocks the event loop for long. */
+const PRUNE_CHUNK = 500;
 
 const MIGRATION = `
 CREATE TABLE IF NOT EXISTS answers (
@@ -102,8 +105,10 @@ interface Completion {
 export interface SqliteStoreOptions {
   /** `:memory:` for a throwaway store. Defaults to `.retell-kit/state.db` under cwd. */
   file?: string;
-  /** How long a function call's answer is kept for retries (default 48 h). */
+  /** How long a function call's answer is kept for retries (default 48 h). Same as retention.answersMs. */
   answerRetentionMs?: number;
+  /** How long each kind of record is kept (see DEFAULT_RETENTION); pruned in the background. */
+  retention?: Partial<Retention>;
   /**
    * Ownership of the file (see lock.ts): a lock already taken (SqliteStore.open waits for one), or
    * false for a store that must not own the file (tests that open a second handle on purpose).
@@ -113,6 +118,11 @@ export interface SqliteStoreOptions {
 }
 
 export const DEFAULT_ANSWER_RETENTION_MS = 48 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** Defaults: answers outlive Retell's retries by far; events and traces cover two weeks of debugging
+ * and recordings; handler key-value data is the handlers' own (bookings) and is never pruned unless set. */
+export const DEFAULT_RETENTION: Retention = { answersMs: DEFAULT_ANSWER_RETENTION_MS, eventsMs: 14 * DAY_MS, tracesMs: 14 * DAY_MS, kvMs: false };
 
 /**
  * SQLite in WAL mode. Function-call records commit with synchronous=NORMAL (they survive a crashed
@@ -129,6 +139,8 @@ export class SqliteStore implements Store {
   /** Key -> row id of every kept answer: lookups never touch the disk, inserts only append. */
   private readonly answers = new Map<string, number>();
   private readonly retentionMs: number;
+  readonly retention: Retention;
+  private pruning: Promise<PruneResult> | undefined;
   private readonly pruneTimer: NodeJS.Timeout;
   private completions: Completion[] = [];
   private readonly completeBatch: (batch: readonly Completion[]) => number[];
@@ -162,7 +174,16 @@ export class SqliteStore implements Store {
         throw new Error(`store schema version ${version} is newer than this retell-kit understands (${SCHEMA_VERSION}); upgrade retell-kit`);
       }
       this.db.exec(MIGRATION);
-      this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      if (version < 2) {
+        // 2: timestamps for retention (rows from version 1 count from now).
+        const now = Date.now();
+        this.db.exec(`BEGIN;
+          ALTER TABLE traces ADD COLUMN recorded_at INTEGER; UPDATE traces SET recorded_at = ${now};
+          ALTER TABLE kv ADD COLUMN updated_at INTEGER; UPDATE kv SET updated_at = ${now};
+          CREATE INDEX IF NOT EXISTS kv_age ON kv (updated_at);
+          PRAGMA user_version = 2;
+          COMMIT`);
+      }
     } catch (error) {
       this.lock?.release();
       throw new KitError('store', `cannot open the store: ${(error as Error).message}`, { file: this.file, cause: error });
@@ -181,11 +202,15 @@ export class SqliteStore implements Store {
       eventsPending: db.prepare<[number], EventRow>(`SELECT * FROM events WHERE state = 'pending' ORDER BY id LIMIT ?`),
       eventsForCall: db.prepare<[string], EventRow>(`SELECT * FROM events WHERE call_id = ? ORDER BY id`),
       eventMark: db.prepare(`UPDATE events SET state = ?, attempts = ?, error = ?, handled_at = ? WHERE id = ?`),
-      traceInsert: db.prepare(`INSERT INTO traces (trace_id, call_id, data) VALUES (?, ?, ?)`),
+      traceInsert: db.prepare(`INSERT INTO traces (trace_id, call_id, data, recorded_at) VALUES (?, ?, ?, ?)`),
+      eventsSupersede: db.prepare(`DELETE FROM events WHERE call_id = ? AND event = ? AND state != 'pending'`),
+      pruneEvents: db.prepare(`DELETE FROM events WHERE id IN (SELECT id FROM events WHERE received_at < ? AND state != 'pending' ORDER BY id LIMIT ${PRUNE_CHUNK})`),
+      pruneTraces: db.prepare(`DELETE FROM traces WHERE seq IN (SELECT seq FROM traces WHERE recorded_at < ? ORDER BY seq LIMIT ${PRUNE_CHUNK})`),
+      pruneKv: db.prepare(`DELETE FROM kv WHERE (namespace, key) IN (SELECT namespace, key FROM kv WHERE updated_at < ? LIMIT ${PRUNE_CHUNK})`),
       tracesForCall: db.prepare<[string], { data: string }>(`SELECT data FROM traces WHERE call_id = ? ORDER BY seq`),
       kvGet: db.prepare<[string, string], { value: string }>(`SELECT value FROM kv WHERE namespace = ? AND key = ?`),
-      kvSet: db.prepare(`INSERT INTO kv (namespace, key, value) VALUES (?, ?, ?) ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value`),
-      kvInsert: db.prepare(`INSERT INTO kv (namespace, key, value) VALUES (?, ?, ?) ON CONFLICT (namespace, key) DO NOTHING`),
+      kvSet: db.prepare(`INSERT INTO kv (namespace, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
+      kvInsert: db.prepare(`INSERT INTO kv (namespace, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (namespace, key) DO NOTHING`),
       kvDelete: db.prepare(`DELETE FROM kv WHERE namespace = ? AND key = ?`),
       // substr instead of LIKE: keys may contain % and _.
       kvList: db.prepare<[string, string, string], { key: string; value: string }>(
@@ -200,18 +225,23 @@ export class SqliteStore implements Store {
     this.completeBatch = db.transaction((batch: readonly Completion[]) => {
       const now = Date.now();
       return batch.map((c) => {
-        if (c.trace) insertTrace.run(c.trace.traceId, c.trace.callId, JSON.stringify(c.trace));
+        if (c.trace) insertTrace.run(c.trace.traceId, c.trace.callId, JSON.stringify(c.trace), now);
         return Number(insertAnswer.run(c.key, c.status, c.body, now).lastInsertRowid);
       });
     });
-    this.retentionMs = options.answerRetentionMs ?? DEFAULT_ANSWER_RETENTION_MS;
-    this.prune();
+    this.retention = { ...DEFAULT_RETENTION, ...(options.answerRetentionMs === undefined ? {} : { answersMs: options.answerRetentionMs }), ...options.retention };
+    this.retentionMs = this.retention.answersMs;
+    this.pruneAnswers(Date.now());
     for (const row of this.stmts.answersSince.all(Date.now() - this.retentionMs)) this.answers.set(row.key, row.id);
-    this.pruneTimer = setInterval(() => this.prune(), Math.min(this.retentionMs, 3_600_000));
+    // The rest is pruned in the background, in chunks, starting shortly after start-up.
+    const every = Math.min(this.retentionMs, 3_600_000);
+    this.pruneTimer = setInterval(() => void this.prune().catch(() => {}), every);
     this.pruneTimer.unref();
+    setTimeout(() => void this.prune().catch(() => {}), Math.min(every, 5_000)).unref();
     const insert = this.stmts.traceInsert;
     this.traceBatch = db.transaction((traces: readonly FunctionTrace[]) => {
-      for (const trace of traces) insert.run(trace.traceId, trace.callId, JSON.stringify(trace));
+      const now = Date.now();
+      for (const trace of traces) insert.run(trace.traceId, trace.callId, JSON.stringify(trace), now);
     });
   }
 
@@ -278,13 +308,44 @@ export class SqliteStore implements Store {
   };
 
   /** Forget answers older than the retention window (Retell retries within minutes, not days). */
-  private prune(): void {
-    if (!this.db.open) return;
+  private pruneAnswers(now: number): number {
+    if (!this.db.open) return 0;
     try {
-      for (const row of this.stmts.answersPrune.all(Date.now() - this.retentionMs)) this.answers.delete(row.key);
+      const rows = this.stmts.answersPrune.all(now - this.retentionMs);
+      for (const row of rows) this.answers.delete(row.key);
+      return rows.length;
     } catch {
       // A full or read-only disk: pruning waits for the next round; it must never take the process down.
+      return 0;
     }
+  }
+
+  /** Delete what is older than the retention of its kind; never a pending event. */
+  prune(now = Date.now()): Promise<PruneResult> {
+    this.pruning ??= this.pruneAll(now).finally(() => (this.pruning = undefined));
+    return this.pruning;
+  }
+
+  private async pruneAll(now: number): Promise<PruneResult> {
+    const result: PruneResult = { answers: this.pruneAnswers(now), events: 0, traces: 0, kv: 0 };
+    const { eventsMs, tracesMs, kvMs } = this.retention;
+    const chunks: [keyof PruneResult, Database.Statement<[number]>, number | false][] = [
+      ['events', this.stmts.pruneEvents, eventsMs],
+      ['traces', this.stmts.pruneTraces, tracesMs],
+      ['kv', this.stmts.pruneKv, kvMs],
+    ];
+    for (const [kind, stmt, ms] of chunks) {
+      if (ms === false) continue;
+      for (;;) {
+        if (!this.db.open) return result;
+        const changes = stmt.run(now - ms).changes;
+        result[kind] += changes;
+        if (changes < PRUNE_CHUNK) break;
+        // Let requests in between chunks.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    return result;
   }
 
   async release(key: string, owner: string): Promise<void> {
@@ -294,6 +355,7 @@ export class SqliteStore implements Store {
   async appendEvent(event: NewEvent): Promise<{ inserted: boolean; event: StoredEvent }> {
     this.db.exec('PRAGMA synchronous = FULL');
     try {
+      if (event.supersede) return this.appendSuperseding(event);
       const info = this.stmts.eventInsert.run(event.dedupeKey ?? null, event.event, event.callId, event.body, event.receivedAt);
       if (info.changes === 1) {
         return { inserted: true, event: toEvent(this.stmts.eventById.get(Number(info.lastInsertRowid))!) };
@@ -301,6 +363,21 @@ export class SqliteStore implements Store {
       return { inserted: false, event: toEvent(this.stmts.eventByKey.get(event.dedupeKey!)!) };
     } finally {
       this.db.exec('PRAGMA synchronous = NORMAL');
+    }
+  }
+
+  private appendSuperseding(event: NewEvent): { inserted: boolean; event: StoredEvent } {
+    // One transaction: earlier handled events of this kind for the call go, the new one comes in.
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.stmts.eventsSupersede.run(event.callId, event.event);
+      const info = this.stmts.eventInsert.run(event.dedupeKey ?? null, event.event, event.callId, event.body, event.receivedAt);
+      const stored = toEvent(this.stmts.eventById.get(Number(info.lastInsertRowid))!);
+      this.db.exec('COMMIT');
+      return { inserted: true, event: stored };
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
     }
   }
 
@@ -335,11 +412,11 @@ export class SqliteStore implements Store {
   }
 
   async kvSet(namespace: string, key: string, value: unknown): Promise<void> {
-    this.stmts.kvSet.run(namespace, key, JSON.stringify(value ?? null));
+    this.stmts.kvSet.run(namespace, key, JSON.stringify(value ?? null), Date.now());
   }
 
   async kvInsert(namespace: string, key: string, value: unknown): Promise<boolean> {
-    return this.stmts.kvInsert.run(namespace, key, JSON.stringify(value ?? null)).changes === 1;
+    return this.stmts.kvInsert.run(namespace, key, JSON.stringify(value ?? null), Date.now()).changes === 1;
   }
 
   async kvDelete(namespace: string, key: string): Promise<boolean> {

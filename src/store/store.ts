@@ -23,6 +23,8 @@ export interface NewEvent {
   /** The raw request body exactly as received. */
   body: string;
   receivedAt: number;
+  /** Drop this call's earlier handled events of the same kind (transcript_updated: latest wins). */
+  supersede?: boolean;
 }
 
 export interface StoredEvent extends NewEvent {
@@ -55,6 +57,22 @@ export interface FunctionTrace {
 
 export type FunctionOutcomeKind = 'ok' | 'invalid_args' | 'unknown_function' | 'error' | 'timeout';
 
+/** How long each kind of record is kept, in ms; false keeps it for ever. */
+export interface Retention {
+  answersMs: number;
+  eventsMs: number | false;
+  tracesMs: number | false;
+  kvMs: number | false;
+}
+
+/** Rows deleted by one prune, per kind. */
+export interface PruneResult {
+  answers: number;
+  events: number;
+  traces: number;
+  kv: number;
+}
+
 export interface KeyValue {
   key: string;
   value: unknown;
@@ -64,6 +82,8 @@ export interface Store {
   /** Throws when the store cannot be reached; with `write`, when it cannot take a write (for /readyz). */
   ping(options?: { write?: boolean }): Promise<void>;
   close(): Promise<void>;
+  /** Delete records older than their kind's retention (never a pending event). Runs in the background too. */
+  prune(now?: number): Promise<PruneResult>;
 
   // Exactly-once for function calls. A claim must be exclusive among everyone sharing the store
   // (SQLite: one process; Postgres: every replica); the completed answer must be durable.

@@ -77,6 +77,36 @@ export function storeContract(name: string, factory: { open(): Promise<Store>; r
       expect(await store.eventsForCall('other')).toEqual([]);
     });
 
+    it('supersede: a call keeps only its latest handled event of a kind; pending ones are never dropped', async () => {
+      const t = (n: number) => store.appendEvent({ event: 'transcript_updated', callId: 'cs', body: `{"n":${n}}`, receivedAt: n, supersede: true });
+      const a = (await t(1)).event;
+      const b = (await t(2)).event;
+      expect((await store.eventsForCall('cs')).map((e) => e.id)).toEqual([a.id, b.id]); // both pending: both kept
+      await store.markEvent(a.id, { state: 'done', attempts: 1 });
+      await store.markEvent(b.id, { state: 'done', attempts: 1 });
+      const c = (await t(3)).event;
+      expect((await store.eventsForCall('cs')).map((e) => e.body)).toEqual(['{"n":3}']);
+      expect(c.state).toBe('pending');
+      await store.appendEvent({ dedupeKey: 'call_ended:cs', event: 'call_ended', callId: 'cs', body: '{}', receivedAt: 4 });
+      await store.markEvent(c.id, { state: 'done', attempts: 1 });
+      await t(5);
+      expect((await store.eventsForCall('cs')).map((e) => e.event)).toEqual(['call_ended', 'transcript_updated']);
+    });
+
+    it('prunes by kind: handled events and traces past their retention, never a pending event, kv only when asked', async () => {
+      const old = (await store.appendEvent({ dedupeKey: 'call_ended:p1', event: 'call_ended', callId: 'p1', body: '{}', receivedAt: Date.now() })).event;
+      const pending = (await store.appendEvent({ dedupeKey: 'call_started:p1', event: 'call_started', callId: 'p1', body: '{}', receivedAt: Date.now() })).event;
+      await store.markEvent(old.id, { state: 'done', attempts: 1 });
+      await store.recordTraces([{ traceId: 't', callId: 'p1', name: 'f', handler: 'f', args: {}, status: 200, result: 1, outcome: 'ok', durationMs: 1, startedAt: 1, duplicate: false }]);
+      await store.kvSet('ns', 'booking', 1);
+      expect(await store.prune(Date.now())).toEqual({ answers: 0, events: 0, traces: 0, kv: 0 });
+      const later = Date.now() + 400 * 86_400_000;
+      expect(await store.prune(later)).toMatchObject({ events: 1, traces: 1, kv: 0 });
+      expect((await store.eventsForCall('p1')).map((e) => e.id)).toEqual([pending.id]);
+      expect(await store.tracesForCall('p1')).toEqual([]);
+      expect(await store.kvGet('ns', 'booking')).toBe(1);
+    });
+
     it('lists pending events oldest first and tracks their state', async () => {
       const a = (await store.appendEvent({ dedupeKey: 'call_started:c1', event: 'call_started', callId: 'c1', body: '{}', receivedAt: 1 })).event;
       const b = (await store.appendEvent({ dedupeKey: 'call_started:c2', event: 'call_started', callId: 'c2', body: '{}', receivedAt: 2 })).event;

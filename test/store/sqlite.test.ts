@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KitError } from '../../src/errors.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
@@ -93,5 +94,24 @@ describe('SqliteStore', () => {
   it('fails fast with one line when the store folder cannot be created', () => {
     writeFileSync(path.join(dir, 'a-file'), '');
     expect(() => new SqliteStore({ file: path.join(dir, 'a-file', 'state.db') })).toThrow(expect.objectContaining({ code: 'store', message: expect.stringMatching(/cannot create the store's folder/) }));
+  });
+
+  it('prunes kv when asked, in chunks, and upgrades a version-1 file (old rows count from the upgrade)', async () => {
+    const file = path.join(dir, 'v1.db');
+    let store = new SqliteStore({ file });
+    await store.recordTraces([{ traceId: 't', callId: 'v1', name: 'f', handler: 'f', args: {}, status: 200, result: 1, outcome: 'ok', durationMs: 1, startedAt: 1, duplicate: false }]);
+    await store.close();
+    const raw = new Database(file);
+    raw.exec('DROP INDEX kv_age; ALTER TABLE traces DROP COLUMN recorded_at; ALTER TABLE kv DROP COLUMN updated_at; PRAGMA user_version = 1');
+    raw.close();
+    store = new SqliteStore({ file, retention: { kvMs: 1000 } });
+    try {
+      expect(await store.tracesForCall('v1')).toHaveLength(1);
+      for (let i = 0; i < 1200; i++) await store.kvSet('ns', `k${i}`, i);
+      expect(await store.prune(Date.now() + 2000)).toMatchObject({ kv: 1200, traces: 0 });
+      expect(await store.kvList('ns')).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 });
