@@ -60,6 +60,8 @@ export const serverConfigSchema = z.strictObject({
       fields: z.array(z.string().min(1)).optional(),
       phoneNumbers: z.boolean().optional(),
       names: z.boolean().optional(),
+      /** Redact a call's stored events and traces once it is over (default true; answers are kept as sent, for retries). */
+      atRest: z.boolean().optional(),
     })
     .optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).optional(),

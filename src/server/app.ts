@@ -9,7 +9,7 @@ import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../handlers/invoke.js';
 import { SIGNATURE_HEADER, verify } from '../retell/signature.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { useColor } from '../util/color.js';
-import { isStoreFailure, type Retention, type Store } from '../store/store.js';
+import { isStoreFailure, type CallRecords, type FunctionTrace, type Retention, type Store } from '../store/store.js';
 import { readBody, parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { splitUrl, type Exchange, type Reply } from '../http/exchange.js';
@@ -27,6 +27,11 @@ import { createServeRoutes, type RouteDeps } from './routes/index.js';
 
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 export const DEFAULT_RATE_LIMIT = { perSecond: 50, burst: 100 } as const;
+/** A call that ended this long ago without an analysis event is redacted at rest by the sweep. */
+export const REDACT_AFTER_MS = 30 * 60_000;
+const REDACT_SWEEP_MS = 5 * 60_000;
+const ANALYZED_EVENTS: ReadonlySet<string> = new Set(['call_analyzed', 'chat_analyzed']);
+
 /** Below Kubernetes' default 30 s grace period, so serve exits by itself before a SIGKILL. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
 
@@ -49,6 +54,8 @@ export interface ServerOptions {
   logLevel?: LogLevel;
   /** Environment to read RETELL_API_KEY from (tests pass their own). */
   env?: NodeJS.ProcessEnv;
+  /** When calls without an analysis event are redacted at rest (default: ended 30 min ago, checked every 5 min). */
+  redactSweep?: { afterMs: number; everyMs: number };
   /** How long close() waits for in-flight work before leaving it for the next start (default 25 s, config server.shutdownTimeoutMs). */
   shutdownTimeoutMs?: number;
 }
@@ -73,6 +80,19 @@ export interface RetellKitServer {
   resume(): Promise<number>;
   /** Write buffered function traces to the store now (they are batched off the request path). */
   flushTraces(): Promise<void>;
+}
+
+/** One redaction session over a call's stored records, parsed and written back. */
+function redactRecords(redactor: Redactor, records: CallRecords): CallRecords {
+  const events = records.events.map((e) => {
+    try {
+      return { id: e.id, body: JSON.parse(e.body) as unknown };
+    } catch {
+      return { id: e.id, body: e.body as unknown };
+    }
+  });
+  const out = redactor.session()({ events, traces: records.traces }) as { events: { id: number; body: unknown }[]; traces: FunctionTrace[] };
+  return { events: out.events.map((e) => ({ id: e.id, body: typeof e.body === 'string' ? e.body : JSON.stringify(e.body) })), traces: out.traces };
 }
 
 /** server.retention (hours and days) as the store's retention (ms). */
@@ -106,6 +126,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
   const owner = `${process.pid}-${randomBytes(6).toString('hex')}`;
   const context: ContextDeps = { store, logger, replay: false };
   const recordDir = options.recordDir ?? serverConfig.record;
+  const atRest = serverConfig.redact?.atRest !== false;
   const health = new StoreHealth(store, logger);
   const traces = new TraceWriter(store, logger, health);
   const events = new EventProcessor({
@@ -116,14 +137,29 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     context,
     logger,
     metrics,
-    onFinal: recordDir
-      ? async (callId) => {
+    onFinal: recordDir || atRest
+      ? async (callId, event) => {
           await traces.flush();
-          const file = await writeRecording(recordDir, store, callId, redactor);
-          logger.info('recording written', { call_id: callId, file });
+          if (recordDir) {
+            const file = await writeRecording(recordDir, store, callId, redactor);
+            logger.info('recording written', { call_id: callId, file });
+          }
+          // The analysis is the call's last event: its handled events and traces are redacted where
+          // they rest (see redactCallAtRest). Calls that never get one are swept after REDACT_AFTER_MS.
+          if (atRest && ANALYZED_EVENTS.has(event)) await redactCallAtRest(callId);
         }
       : undefined,
   });
+  // One session over the call's records, so a number keeps one placeholder across them. Answers stay
+  // as they were (a retry must get the same answer); pending events keep their body until handled.
+  const redactCallAtRest = (callId: string) => store.rewriteCall(callId, (records) => redactRecords(redactor, records));
+  const sweep = async (): Promise<void> => {
+    for (const callId of await store.callsAwaitingRewrite(Date.now() - (options.redactSweep?.afterMs ?? REDACT_AFTER_MS))) await redactCallAtRest(callId);
+  };
+  const sweepTimer = atRest
+    ? setInterval(() => void sweep().catch((error: unknown) => logger.warn('redaction at rest postponed', { error: error instanceof Error ? error.message : String(error) })), options.redactSweep?.everyMs ?? REDACT_SWEEP_MS)
+    : undefined;
+  sweepTimer?.unref();
   const rateConfig = serverConfig.rateLimit === undefined ? DEFAULT_RATE_LIMIT : serverConfig.rateLimit;
   const deps: RouteDeps = {
     store,
@@ -138,6 +174,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     rateLimiter: rateConfig === false ? undefined : new RateLimiter(rateConfig.perSecond, rateConfig.burst),
     functionTimeoutMs: serverConfig.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS,
     isClosing: () => closing !== undefined,
+    scrubSecrets: (value) => redactor.scrubValue(value),
   };
   const routes = createServeRoutes(deps);
   const bodyLimit = serverConfig.bodyLimit ?? DEFAULT_BODY_LIMIT;
@@ -247,6 +284,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
         logger.warn('shutdown window over: leaving unfinished work for the next start', { window_ms: limit, webhook_calls_running: running, requests_running: inflight });
       }
       await stopped;
+      clearInterval(sweepTimer);
       await traces.flush();
       if (health.backlog) await health.retry();
       const lost = health.stop();

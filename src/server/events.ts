@@ -20,7 +20,7 @@ export interface EventProcessorDeps {
   logger: Logger;
   metrics: ServerMetrics;
   /** Called after a call's final event is handled (writes the recording). */
-  onFinal?: (callId: string) => Promise<void>;
+  onFinal?: (callId: string, event: string) => Promise<void>;
   retryDelayMs?: (attempt: number) => number;
 }
 
@@ -136,7 +136,7 @@ export class EventProcessor {
       }
     }
     if (FINAL_EVENTS.has(stored.event) && this.deps.onFinal) {
-      await this.deps.onFinal(stored.callId).catch((error: unknown) => log.error('cannot write the recording', { error: error instanceof Error ? error.message : String(error) }));
+      await this.deps.onFinal(stored.callId, stored.event).catch((error: unknown) => log.error('cannot finish the call (recording or redaction at rest)', { error: error instanceof Error ? error.message : String(error) }));
     }
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { KitError } from '../errors.js';
 import { StoreLock } from './lock.js';
-import type { ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
+import type { CallRecords, ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
 
 export const DEFAULT_STORE_PATH = '.retell-kit/state.db';
 
@@ -181,6 +181,7 @@ export class SqliteStore implements Store {
           ALTER TABLE traces ADD COLUMN recorded_at INTEGER; UPDATE traces SET recorded_at = ${now};
           ALTER TABLE kv ADD COLUMN updated_at INTEGER; UPDATE kv SET updated_at = ${now};
           CREATE INDEX IF NOT EXISTS kv_age ON kv (updated_at);
+          ALTER TABLE events ADD COLUMN rewritten INTEGER NOT NULL DEFAULT 0;
           PRAGMA user_version = 2;
           COMMIT`);
       }
@@ -208,6 +209,14 @@ export class SqliteStore implements Store {
       pruneTraces: db.prepare(`DELETE FROM traces WHERE seq IN (SELECT seq FROM traces WHERE recorded_at < ? ORDER BY seq LIMIT ${PRUNE_CHUNK})`),
       pruneKv: db.prepare(`DELETE FROM kv WHERE (namespace, key) IN (SELECT namespace, key FROM kv WHERE updated_at < ? LIMIT ${PRUNE_CHUNK})`),
       tracesForCall: db.prepare<[string], { data: string }>(`SELECT data FROM traces WHERE call_id = ? ORDER BY seq`),
+      traceRowsForCall: db.prepare<[string], { seq: number; data: string }>(`SELECT seq, data FROM traces WHERE call_id = ? ORDER BY seq`),
+      traceRewrite: db.prepare(`UPDATE traces SET data = ? WHERE seq = ?`),
+      handledEventsForCall: db.prepare<[string], { id: number; body: string }>(`SELECT id, body FROM events WHERE call_id = ? AND state != 'pending' ORDER BY id`),
+      eventRewrite: db.prepare(`UPDATE events SET body = ?, rewritten = 1 WHERE id = ? AND state != 'pending'`),
+      eventsMarkRewritten: db.prepare(`UPDATE events SET rewritten = 1 WHERE call_id = ? AND state != 'pending'`),
+      callsAwaitingRewrite: db.prepare<[number, number], { call_id: string }>(
+        `SELECT DISTINCT call_id FROM events WHERE event IN ('call_ended', 'chat_ended') AND state != 'pending' AND rewritten = 0 AND received_at < ? LIMIT ?`,
+      ),
       kvGet: db.prepare<[string, string], { value: string }>(`SELECT value FROM kv WHERE namespace = ? AND key = ?`),
       kvSet: db.prepare(`INSERT INTO kv (namespace, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
       kvInsert: db.prepare(`INSERT INTO kv (namespace, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (namespace, key) DO NOTHING`),
@@ -404,6 +413,31 @@ export class SqliteStore implements Store {
 
   async tracesForCall(callId: string): Promise<FunctionTrace[]> {
     return this.stmts.tracesForCall.all(callId).map((row) => JSON.parse(row.data) as FunctionTrace);
+  }
+
+  async rewriteCall(callId: string, rewrite: (records: CallRecords) => CallRecords): Promise<void> {
+    const { traceRowsForCall, traceRewrite, handledEventsForCall, eventRewrite } = this.stmts;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const traceRows = traceRowsForCall.all(callId);
+      const events = handledEventsForCall.all(callId);
+      const out = rewrite({ events, traces: traceRows.map((row) => JSON.parse(row.data) as FunctionTrace) });
+      const byId = new Map(events.map((e) => [e.id, e.body]));
+      for (const e of out.events) if (byId.has(e.id) && byId.get(e.id) !== e.body) eventRewrite.run(e.body, e.id);
+      out.traces.forEach((trace, i) => {
+        const row = traceRows[i];
+        if (row) traceRewrite.run(JSON.stringify(trace), row.seq);
+      });
+      this.stmts.eventsMarkRewritten.run(callId);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async callsAwaitingRewrite(endedBefore: number, limit = 100): Promise<string[]> {
+    return this.stmts.callsAwaitingRewrite.all(endedBefore, limit).map((row) => row.call_id);
   }
 
   async kvGet(namespace: string, key: string): Promise<unknown> {

@@ -57,6 +57,12 @@ export interface FunctionTrace {
 
 export type FunctionOutcomeKind = 'ok' | 'invalid_args' | 'unknown_function' | 'error' | 'timeout';
 
+/** A call's rewritable records: handled event bodies (by id) and traces (in order). */
+export interface CallRecords {
+  events: { id: number; body: string }[];
+  traces: FunctionTrace[];
+}
+
 /** How long each kind of record is kept, in ms; false keeps it for ever. */
 export interface Retention {
   answersMs: number;
@@ -112,6 +118,13 @@ export interface Store {
   /** Several traces at once (one transaction): the server batches them off the request path. */
   recordTraces(traces: readonly FunctionTrace[]): Promise<void>;
   tracesForCall(callId: string): Promise<FunctionTrace[]>;
+  /**
+   * Rewrite a call's handled (done or failed) events and its traces in one transaction (redaction at
+   * rest once the call is over). Pending events are never passed: their handlers need the body as sent.
+   */
+  rewriteCall(callId: string, rewrite: (records: CallRecords) => CallRecords): Promise<void>;
+  /** Calls whose end (call_ended / chat_ended) was handled before `endedBefore` and that were never rewritten. */
+  callsAwaitingRewrite(endedBefore: number, limit?: number): Promise<string[]>;
 
   // A small key-value space for handlers (namespaced, e.g. per tenant).
   kvGet(namespace: string, key: string): Promise<unknown>;

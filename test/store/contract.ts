@@ -107,6 +107,33 @@ export function storeContract(name: string, factory: { open(): Promise<Store>; r
       expect(await store.kvGet('ns', 'booking')).toBe(1);
     });
 
+    it('rewrites a call’s handled events and traces in one go, never a pending event', async () => {
+      const done = (await store.appendEvent({ dedupeKey: 'call_ended:rw', event: 'call_ended', callId: 'rw', body: '{"n":"raw"}', receivedAt: 1 })).event;
+      const pending = (await store.appendEvent({ dedupeKey: 'call_analyzed:rw', event: 'call_analyzed', callId: 'rw', body: '{"n":"raw"}', receivedAt: 2 })).event;
+      await store.markEvent(done.id, { state: 'done', attempts: 1 });
+      await store.recordTraces([{ traceId: 't', callId: 'rw', name: 'f', handler: 'f', args: { n: 'raw' }, status: 200, result: 1, outcome: 'ok', durationMs: 1, startedAt: 1, duplicate: false }]);
+      let seen: unknown;
+      await store.rewriteCall('rw', (records) => {
+        seen = records.events.map((e) => e.id);
+        return { events: records.events.map((e) => ({ ...e, body: e.body.replace('raw', 'red') })), traces: records.traces.map((t) => ({ ...t, args: { n: 'red' } })) };
+      });
+      expect(seen).toEqual([done.id]);
+      expect((await store.eventsForCall('rw')).map((e) => e.body)).toEqual(['{"n":"red"}', '{"n":"raw"}']);
+      expect((await store.getEvent(pending.id))?.body).toBe('{"n":"raw"}');
+      expect((await store.tracesForCall('rw'))[0]?.args).toEqual({ n: 'red' });
+    });
+
+    it('lists ended calls not yet rewritten', async () => {
+      const ended = (await store.appendEvent({ dedupeKey: 'call_ended:aw', event: 'call_ended', callId: 'aw', body: '{}', receivedAt: 10 })).event;
+      await store.appendEvent({ dedupeKey: 'call_ended:aw2', event: 'call_ended', callId: 'aw2', body: '{}', receivedAt: 10 }); // still pending
+      expect(await store.callsAwaitingRewrite(100)).toEqual([]);
+      await store.markEvent(ended.id, { state: 'done', attempts: 1 });
+      expect(await store.callsAwaitingRewrite(5)).toEqual([]); // ended after the cut-off
+      expect(await store.callsAwaitingRewrite(100)).toEqual(['aw']);
+      await store.rewriteCall('aw', (r) => r);
+      expect(await store.callsAwaitingRewrite(100)).toEqual([]);
+    });
+
     it('lists pending events oldest first and tracks their state', async () => {
       const a = (await store.appendEvent({ dedupeKey: 'call_started:c1', event: 'call_started', callId: 'c1', body: '{}', receivedAt: 1 })).event;
       const b = (await store.appendEvent({ dedupeKey: 'call_started:c2', event: 'call_started', callId: 'c2', body: '{}', receivedAt: 2 })).event;

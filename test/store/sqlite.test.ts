@@ -102,7 +102,7 @@ describe('SqliteStore', () => {
     await store.recordTraces([{ traceId: 't', callId: 'v1', name: 'f', handler: 'f', args: {}, status: 200, result: 1, outcome: 'ok', durationMs: 1, startedAt: 1, duplicate: false }]);
     await store.close();
     const raw = new Database(file);
-    raw.exec('DROP INDEX kv_age; ALTER TABLE traces DROP COLUMN recorded_at; ALTER TABLE kv DROP COLUMN updated_at; PRAGMA user_version = 1');
+    raw.exec('DROP INDEX kv_age; ALTER TABLE traces DROP COLUMN recorded_at; ALTER TABLE kv DROP COLUMN updated_at; ALTER TABLE events DROP COLUMN rewritten; PRAGMA user_version = 1');
     raw.close();
     store = new SqliteStore({ file, retention: { kvMs: 1000 } });
     try {

@@ -53,11 +53,13 @@ export function functionRoute(deps: RouteDeps, nameFrom: 'path' | 'body'): Route
       if (outcome.late) {
         void outcome.late.then((late) => logger.warn('function finished after its timeout; its result is kept for retries', { function: handler, call_id: callId, outcome: late.outcome, trace_id: ex.traceId }));
       }
-      const response = { status: outcome.status, body: outcome.body };
+      // A handler that returns (or throws) the API key: it is never stored, nor sent.
+      const scrub = deps.scrubSecrets ?? (<T>(value: T) => value);
+      const response = { status: outcome.status, body: scrub(outcome.body) };
       return {
         response,
         keep: outcome.outcome === 'ok',
-        late: outcome.late?.then((late) => ({ response: { status: late.status, body: late.body }, keep: late.outcome === 'ok' })),
+        late: outcome.late?.then((late) => ({ response: { status: late.status, body: scrub(late.body) }, keep: late.outcome === 'ok' })),
         // An answered call's trace is written with its answer, in one transaction.
         trace: traceOf(response, false, ranMs),
       };

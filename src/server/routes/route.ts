@@ -24,6 +24,8 @@ export interface RouteDeps {
   rateLimiter?: RateLimiter;
   functionTimeoutMs: number;
   isClosing: () => boolean;
+  /** Remove secrets (the API key) from a value before it is stored or sent. */
+  scrubSecrets?: <T>(value: T) => T;
 }
 
 /** A route's handler: the exchange in (body already verified and parsed when signed), a reply out. */
