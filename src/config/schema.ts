@@ -54,6 +54,8 @@ export const serverConfigSchema = z.strictObject({
   functionTimeoutMs: z.number().int().min(1).max(600_000).optional(),
   /** Requests per call id: a bucket of `burst` refilled at `perSecond`; false turns it off. */
   rateLimit: z.union([z.literal(false), z.strictObject({ perSecond: z.number().positive(), burst: z.number().int().min(1) })]).optional(),
+  /** The same for repeating webhook events (transcript_updated), a budget of their own; one-shot events are never limited. */
+  webhookRateLimit: z.union([z.literal(false), z.strictObject({ perSecond: z.number().positive(), burst: z.number().int().min(1) })]).optional(),
   redact: z
     .strictObject({
       /** Extra keys whose values are replaced by placeholders in logs and recordings. */

@@ -27,6 +27,8 @@ import { createServeRoutes, type RouteDeps } from './routes/index.js';
 
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 export const DEFAULT_RATE_LIMIT = { perSecond: 50, burst: 100 } as const;
+/** transcript_updated per call: Retell sends one per turn, a few a second at most. */
+export const DEFAULT_WEBHOOK_RATE_LIMIT = { perSecond: 20, burst: 100 } as const;
 /** A call that ended this long ago without an analysis event is redacted at rest by the sweep. */
 export const REDACT_AFTER_MS = 30 * 60_000;
 const REDACT_SWEEP_MS = 5 * 60_000;
@@ -161,6 +163,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     : undefined;
   sweepTimer?.unref();
   const rateConfig = serverConfig.rateLimit === undefined ? DEFAULT_RATE_LIMIT : serverConfig.rateLimit;
+  const webhookRate = serverConfig.webhookRateLimit === undefined ? DEFAULT_WEBHOOK_RATE_LIMIT : serverConfig.webhookRateLimit;
   const deps: RouteDeps = {
     store,
     registry,
@@ -172,6 +175,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     health,
     idempotency: new Idempotency(store, owner, health),
     rateLimiter: rateConfig === false ? undefined : new RateLimiter(rateConfig.perSecond, rateConfig.burst),
+    webhookRateLimiter: webhookRate === false ? undefined : new RateLimiter(webhookRate.perSecond, webhookRate.burst),
     functionTimeoutMs: serverConfig.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS,
     isClosing: () => closing !== undefined,
     scrubSecrets: (value) => redactor.scrubValue(value),

@@ -21,7 +21,6 @@ export function functionRoute(deps: RouteDeps, nameFrom: 'path' | 'body'): Route
     const parsed = parseFunctionCall(ex.json, { nameFromPath: nameFrom === 'path' ? ex.params.name : undefined, query: ex.query });
     if (!parsed.ok) throw badRequest(parsed.problem);
     const { name, args, call, callId, toolCallId } = parsed.request;
-    takeRateLimit(deps, callId || undefined);
 
     const resolved = deps.registry.resolveFunction(name);
     const handler = resolved?.handler ?? name;
@@ -47,6 +46,8 @@ export function functionRoute(deps: RouteDeps, nameFrom: 'path' | 'body'): Route
       duplicate,
     });
     const work = async () => {
+      // Only a run spends the call's budget: retries of answered work are never rate-limited.
+      takeRateLimit(deps, callId || undefined);
       const outcome = await invokeFunction(deps.registry, deps.context, { name, args, call, callId, toolCallId, idempotencyKey: key, defaultTimeoutMs: deps.functionTimeoutMs });
       ranMs = performance.now() - started;
       if (outcome.error) logger.error('function handler failed', { function: handler, call_id: callId, error: outcome.error, trace_id: ex.traceId });
