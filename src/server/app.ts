@@ -6,7 +6,7 @@ import type { RetellKitConfig, ServerConfig } from '../config/schema.js';
 import { silentLogger, type ContextDeps, type Logger } from '../handlers/context.js';
 import { createRegistry, type HandlerConfig, type HandlerRegistry } from '../handlers/registry.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../handlers/invoke.js';
-import { SIGNATURE_HEADER, verify } from '../retell/signature.js';
+import { precheck, SIGNATURE_HEADER, verify, type SignatureFailure } from '../retell/signature.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { useColor } from '../util/color.js';
 import { isStoreFailure, type CallRecords, type FunctionTrace, type Retention, type Store } from '../store/store.js';
@@ -187,6 +187,20 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
   const signed = async (ex: Exchange, req: http.IncomingMessage): Promise<void> => {
     const header = ex.headers[SIGNATURE_HEADER];
     const value = Array.isArray(header) ? header[0] : header;
+    const reject = (result: { reason: SignatureFailure; detail: string }, headers?: Record<string, string>): never => {
+      metrics.signatureFailures.inc({ reason: result.reason });
+      throw new HttpError(401, `signature rejected: ${result.reason}`, {
+        code: 'invalid_signature',
+        headers,
+        log: { reason: result.reason, detail: result.detail, remote: req.socket.remoteAddress, route: ex.routeId },
+      });
+    };
+    if (!insecure) {
+      // No, malformed or stale header: refused before a byte of the body is read (and the
+      // connection closed, so an unread upload is not waited for).
+      const pre = precheck(value);
+      if (!pre.ok) reject(pre, { connection: 'close' });
+    }
     ex.raw = await readBody(req, bodyLimit);
     if (insecure && !apiKey) {
       logger.warn('signature NOT verified (--insecure-no-verify): anyone who can reach this port can call your handlers', { route: ex.routeId });
@@ -194,13 +208,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
       logger.warn('signature NOT verified (--insecure-no-verify)', { route: ex.routeId });
     } else {
       const result = verify(ex.raw, apiKey!, value);
-      if (!result.ok) {
-        metrics.signatureFailures.inc({ reason: result.reason });
-        throw new HttpError(401, `signature rejected: ${result.reason}`, {
-          code: 'invalid_signature',
-          log: { reason: result.reason, detail: result.detail, remote: req.socket.remoteAddress, route: ex.routeId },
-        });
-      }
+      if (!result.ok) reject(result);
     }
     ex.text = ex.raw.toString('utf8');
     ex.json = parseJsonBody(ex.text);
