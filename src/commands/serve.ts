@@ -42,16 +42,17 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     throw error;
   }
   const functions = server.registry.functionNames;
-  process.stderr.write(
-    `retell-kit: serving on ${server.url} (config: ${filepath ? path.relative(cwd, filepath) || filepath : 'none'}; ` +
-      `${functions.length} function${functions.length === 1 ? '' : 's'}${functions.length ? `: ${functions.join(', ')}` : ''})\n`,
-  );
+  // Everything serve says goes through its logger: one stream, JSON or pretty, never mixed.
+  server.logger.info(`serving on ${server.url}`, { config: filepath ? path.relative(cwd, filepath) || filepath : 'none', store: storePath, functions });
+  if (!filepath && functions.length === 0) {
+    server.logger.warn('no config found and no functions: webhooks are stored and acknowledged but nothing handles them (add retell-kit.config.mjs or pass --config)');
+  }
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
-      process.stderr.write(`retell-kit: ${signal}: finishing in-flight work\n`);
+      server.logger.info(`${signal}: finishing in-flight work`);
       server.close().then(
         () => {
           resolve(0);
@@ -60,7 +61,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
           setTimeout(() => process.exit(0), 50).unref();
         },
         (error: unknown) => {
-          process.stderr.write(`retell-kit: shutdown trouble: ${error instanceof Error ? error.message : String(error)}\n`);
+          server.logger.error('shutdown trouble', { error: error instanceof Error ? error.message : String(error) });
           resolve(1);
         },
       );

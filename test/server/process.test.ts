@@ -130,6 +130,8 @@ describe('serve as a process', () => {
     const { code } = await child.exit;
     expect(code).toBe(0);
     expect(child.stderr()).toMatch(/SIGTERM: finishing in-flight work/);
+    // Not a terminal: every line serve wrote is one JSON log record.
+    for (const line of child.stderr().trim().split('\n')) expect(JSON.parse(line)).toMatchObject({ time: expect.any(String), level: expect.any(String), msg: expect.any(String) });
     // The webhook handler that was running finished before exit.
     expect(handledLines()).toEqual(['call_ended:call_term']);
     // The store was closed cleanly: WAL checkpointed, nothing pending.
