@@ -67,6 +67,15 @@ export const serverConfigSchema = z.strictObject({
     })
     .optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  /** Socket limits: how many connections at once, and how long a client may take to send headers and the request. */
+  limits: z
+    .strictObject({
+      maxConnections: z.number().int().min(1).optional(),
+      headersTimeoutMs: z.number().int().min(100).max(600_000).optional(),
+      requestTimeoutMs: z.number().int().min(100).max(600_000).optional(),
+      keepAliveTimeoutMs: z.number().int().min(0).max(600_000).optional(),
+    })
+    .optional(),
   /** How long the store keeps each kind of record (pruned in the background). */
   retention: z
     .strictObject({

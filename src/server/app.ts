@@ -29,6 +29,9 @@ export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 export const DEFAULT_RATE_LIMIT = { perSecond: 50, burst: 100 } as const;
 /** transcript_updated per call: Retell sends one per turn, a few a second at most. */
 export const DEFAULT_WEBHOOK_RATE_LIMIT = { perSecond: 20, burst: 100 } as const;
+/** Socket limits (server.limits): generous for Retell (a few connections per live call), short for slowloris. */
+export const DEFAULT_LIMITS = { maxConnections: 1_000, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 } as const;
+
 /** A call that ended this long ago without an analysis event is redacted at rest by the sweep. */
 export const REDACT_AFTER_MS = 30 * 60_000;
 const REDACT_SWEEP_MS = 5 * 60_000;
@@ -268,9 +271,22 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     return errorReply(500, 'internal_error', 'the server failed to handle this request; it is logged');
   };
 
-  const server = http.createServer({ keepAliveTimeout: 5_000, requestTimeout: 60_000 }, (req, res) => {
-    void handle(req, res);
-  });
+  // Slow and idle sockets: headers must arrive within headersTimeoutMs (an idle connection gets 408
+  // and is closed), the whole request within requestTimeoutMs; past maxConnections new sockets are
+  // closed at once. Node checks these every connectionsCheckingInterval (30 s by default: too coarse).
+  const limits = { ...DEFAULT_LIMITS, ...serverConfig.limits };
+  const server = http.createServer(
+    {
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+      void handle(req, res);
+    },
+  );
+  server.maxConnections = limits.maxConnections;
   let closing: Promise<void> | undefined;
   let bound: AddressInfo | undefined;
 
