@@ -10,7 +10,7 @@ import { precheck, SIGNATURE_HEADER, verify, type SignatureFailure } from '../re
 import { SqliteStore } from '../store/sqlite.js';
 import { useColor } from '../util/color.js';
 import { isStoreFailure, type CallRecords, type FunctionTrace, type Retention, type Store } from '../store/store.js';
-import { readBody, parseJsonBody } from '../http/body.js';
+import { nestedDeeperThan, readBody, parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { splitUrl, type Exchange, type Reply } from '../http/exchange.js';
 import { errorReply, sendReply } from '../http/reply.js';
@@ -29,6 +29,9 @@ export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 export const DEFAULT_RATE_LIMIT = { perSecond: 50, burst: 100 } as const;
 /** transcript_updated per call: Retell sends one per turn, a few a second at most. */
 export const DEFAULT_WEBHOOK_RATE_LIMIT = { perSecond: 20, burst: 100 } as const;
+/** Deepest JSON nesting a signed body may have (Retell's payloads nest a handful of levels; redaction walks 64, which leaves room for the recording around it). */
+export const MAX_JSON_DEPTH = 32;
+
 /** Socket limits (server.limits): generous for Retell (a few connections per live call), short for slowloris. */
 export const DEFAULT_LIMITS = { maxConnections: 1_000, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 } as const;
 
@@ -215,6 +218,8 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     }
     ex.text = ex.raw.toString('utf8');
     ex.json = parseJsonBody(ex.text);
+    // Nothing Retell sends nests this deep; deeper would only exercise recursion in keys and redaction.
+    if (nestedDeeperThan(ex.json, MAX_JSON_DEPTH)) throw new HttpError(400, `body nests deeper than ${MAX_JSON_DEPTH} levels`, { code: 'too_deep' });
   };
 
   const scrubReply = (text: string) => redactor.scrub(text);
@@ -256,7 +261,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
   // The one onError: HttpErrors answer with their status; anything else is a 500 with no details.
   const onError = (error: unknown, ex: Exchange): Reply => {
     if (error instanceof HttpError) {
-      const level = error.status === 401 ? 'warn' : 'info';
+      const level = error.status >= 500 ? 'error' : error.status === 401 ? 'warn' : 'info';
       logger[level](error.status === 401 ? 'signature rejected' : 'request refused', { status: error.status, error: error.message, trace_id: ex.traceId, route: ex.routeId, ...error.options.log });
       return errorReply(error.status, error.code, error.message, error.options.headers);
     }

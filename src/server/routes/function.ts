@@ -20,7 +20,10 @@ export function functionRoute(deps: RouteDeps, nameFrom: 'path' | 'body'): Route
   return async (ex) => {
     const parsed = parseFunctionCall(ex.json, { nameFromPath: nameFrom === 'path' ? ex.params.name : undefined, query: ex.query });
     if (!parsed.ok) throw badRequest(parsed.problem);
-    const { name, args, call, callId, toolCallId } = parsed.request;
+    const { name, args, call, toolCallId } = parsed.request;
+    // A numeric call_id (a test harness, a proxy that re-encodes) still identifies the call: without
+    // this it silently turned deduplication off.
+    const callId = parsed.request.callId || (typeof call.call_id === 'number' && Number.isFinite(call.call_id) ? String(call.call_id) : '');
 
     const resolved = deps.registry.resolveFunction(name);
     const handler = resolved?.handler ?? name;
