@@ -22,7 +22,12 @@ export interface EventProcessorDeps {
   /** Called after a call's final event is handled (writes the recording). */
   onFinal?: (callId: string, event: string) => Promise<void>;
   retryDelayMs?: (attempt: number) => number;
+  /** Webhook handlers running at once, across calls (default 32); one call's events always run in order. */
+  maxConcurrent?: number;
 }
+
+/** Events loaded from the store at a time when resuming a backlog. */
+const RESUME_PAGE = 500;
 
 /**
  * Webhook events are stored before the 2xx and handled from that record, one call's events in
@@ -30,6 +35,11 @@ export interface EventProcessorDeps {
  */
 export class EventProcessor {
   private readonly chains = new Map<string, Promise<void>>();
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Events scheduled and not yet finished (the backlog loader waits for this to drop). */
+  private queued = 0;
+  private resuming: Promise<void> | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   /** Past the shutdown window: handlers still running are abandoned; their events stay pending in the store. */
@@ -46,12 +56,49 @@ export class EventProcessor {
     return result;
   }
 
-  /** Re-run everything a previous process acknowledged but did not finish. */
+  /**
+   * Re-run everything a previous process acknowledged but did not finish: oldest first, a page at a
+   * time (the next page loads once most of the last one is done), at most maxConcurrent handlers at
+   * once, one call's events in order. Resolves with the size of the first page; the rest follows in
+   * the background (drain() waits for it).
+   */
   async resume(): Promise<number> {
-    const pending = await this.deps.store.pendingEvents(100_000);
-    for (const event of pending) this.schedule(event);
-    if (pending.length) this.deps.logger.info('resuming webhook events left pending by the previous run', { count: pending.length });
-    return pending.length;
+    const first = await this.deps.store.pendingEvents(RESUME_PAGE);
+    if (!first.length) return 0;
+    this.deps.logger.info('resuming webhook events left pending by the previous run', { count: first.length, more: first.length === RESUME_PAGE });
+    for (const event of first) this.schedule(event);
+    if (first.length === RESUME_PAGE) {
+      this.resuming = this.loadRest(first[first.length - 1]!.id).catch((error: unknown) => {
+        this.deps.logger.error('cannot load the rest of the pending webhook events; they run at the next start', { error: error instanceof Error ? error.message : String(error) });
+      });
+    }
+    return first.length;
+  }
+
+  private async loadRest(afterId: number): Promise<void> {
+    let last = afterId;
+    for (;;) {
+      while (this.queued > RESUME_PAGE / 5 && !this.stopped) await new Promise((resolve) => setTimeout(resolve, 10));
+      if (this.stopped) return;
+      const page = await this.deps.store.pendingEvents(RESUME_PAGE, last);
+      for (const event of page) this.schedule(event);
+      if (page.length < RESUME_PAGE) return;
+      last = page[page.length - 1]!.id;
+    }
+  }
+
+  private async slot(): Promise<void> {
+    if (this.running < (this.deps.maxConcurrent ?? 32)) {
+      this.running++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
   }
 
   /** Wait for handlers that are running; retries not yet due stay pending for the next start. */
@@ -59,6 +106,7 @@ export class EventProcessor {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    await this.resuming;
     while (this.chains.size) await Promise.allSettled([...this.chains.values()]);
   }
 
@@ -76,10 +124,21 @@ export class EventProcessor {
   private schedule(event: StoredEvent): void {
     if (this.stopped) return;
     const previous = this.chains.get(event.callId) ?? Promise.resolve();
-    const next = previous.then(() => this.handle(event)).catch((error: unknown) => {
-      // handle() catches everything it expects; this keeps one call's chain (and the process) alive.
-      this.deps.logger.error('webhook event processing failed', { event_id: event.id, call_id: event.callId, error: error instanceof Error ? error.message : String(error) });
-    });
+    this.queued++;
+    const next = previous
+      .then(async () => {
+        await this.slot();
+        try {
+          await this.handle(event);
+        } finally {
+          this.release();
+        }
+      })
+      .finally(() => this.queued--)
+      .catch((error: unknown) => {
+        // handle() catches everything it expects; this keeps one call's chain (and the process) alive.
+        this.deps.logger.error('webhook event processing failed', { event_id: event.id, call_id: event.callId, error: error instanceof Error ? error.message : String(error) });
+      });
     this.chains.set(event.callId, next);
     void next.finally(() => {
       if (this.chains.get(event.callId) === next) this.chains.delete(event.callId);

@@ -200,7 +200,7 @@ export class SqliteStore implements Store {
       ),
       eventByKey: db.prepare<[string], EventRow>(`SELECT * FROM events WHERE dedupe_key = ?`),
       eventById: db.prepare<[number], EventRow>(`SELECT * FROM events WHERE id = ?`),
-      eventsPending: db.prepare<[number], EventRow>(`SELECT * FROM events WHERE state = 'pending' ORDER BY id LIMIT ?`),
+      eventsPending: db.prepare<[number, number], EventRow>(`SELECT * FROM events WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?`),
       eventsForCall: db.prepare<[string], EventRow>(`SELECT * FROM events WHERE call_id = ? ORDER BY id`),
       eventMark: db.prepare(`UPDATE events SET state = ?, attempts = ?, error = ?, handled_at = ? WHERE id = ?`),
       traceInsert: db.prepare(`INSERT INTO traces (trace_id, call_id, data, recorded_at) VALUES (?, ?, ?, ?)`),
@@ -390,8 +390,8 @@ export class SqliteStore implements Store {
     }
   }
 
-  async pendingEvents(limit = 1000): Promise<StoredEvent[]> {
-    return this.stmts.eventsPending.all(limit).map(toEvent);
+  async pendingEvents(limit = 1000, afterId = 0): Promise<StoredEvent[]> {
+    return this.stmts.eventsPending.all(afterId, limit).map(toEvent);
   }
 
   async markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }): Promise<void> {

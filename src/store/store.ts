@@ -108,8 +108,8 @@ export interface Store {
   // Webhook events, stored before the 2xx and handled from the record.
   /** Insert unless an event with the same dedupeKey exists. */
   appendEvent(event: NewEvent): Promise<{ inserted: boolean; event: StoredEvent }>;
-  /** Events not yet handled, oldest first. */
-  pendingEvents(limit?: number): Promise<StoredEvent[]>;
+  /** Events not yet handled, oldest first (after `afterId`, to page through a backlog). */
+  pendingEvents(limit?: number, afterId?: number): Promise<StoredEvent[]>;
   markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }): Promise<void>;
   eventsForCall(callId: string): Promise<StoredEvent[]>;
   getEvent(id: number): Promise<StoredEvent | undefined>;

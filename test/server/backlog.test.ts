@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import { callObject, start, until, type Started } from './helpers.js';
+
+let s: Started | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await s?.stop();
+  s = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('serve start-up with a backlog', () => {
+  it('3,000 pending events: handled oldest first, at most 32 at once, each call in order', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-backlog-'));
+    const file = path.join(dir, 'state.db');
+    const store = new SqliteStore({ file });
+    const events = ['call_started', 'transcript_updated', 'call_ended'];
+    for (let i = 0; i < 1_000; i++) {
+      for (const event of events) {
+        await store.appendEvent({ dedupeKey: event === 'transcript_updated' ? undefined : `${event}:c${i}`, event, callId: `c${i}`, body: JSON.stringify({ event, call: callObject(`c${i}`) }), receivedAt: i });
+      }
+    }
+    await store.close();
+
+    let running = 0;
+    let peak = 0;
+    const seen = new Map<string, string[]>();
+    const handler = async (event: { event: string }, ctx: { callId: string }) => {
+      peak = Math.max(peak, ++running);
+      await new Promise((r) => setTimeout(r, 1));
+      seen.set(ctx.callId, [...(seen.get(ctx.callId) ?? []), event.event]);
+      running--;
+    };
+    s = await start({ webhooks: { call_started: handler, transcript_updated: handler, call_ended: handler } }, { storePath: file });
+    await until(() => [...seen.values()].reduce((n, list) => n + list.length, 0) === 3_000, 20_000, 'the backlog');
+    expect(peak).toBeLessThanOrEqual(32);
+    expect(peak).toBeGreaterThan(1);
+    for (const list of seen.values()) expect(list).toEqual(events);
+    expect(await s.server.store.pendingEvents()).toEqual([]);
+  });
+});
