@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { callObject, signedPost, until } from './helpers.js';
-import { killChildren, serveChild } from './child.js';
+import { spawn } from 'node:child_process';
+import { API_KEY } from './helpers.js';
+import { BIN, killChildren, serveChild } from './child.js';
 
 // SIGTERM with a handler that outlives the shutdown window: exit 0 on time, work left resumable.
 
@@ -58,5 +60,26 @@ describe('serve shutdown', () => {
     expect(lines()).toEqual(['start:c1:1', 'start:c1:2', 'end:c1:2']);
     second.proc.kill('SIGTERM');
     expect((await second.exit).code).toBe(0);
+  });
+
+  it('the documented production start (a script that execs serve): SIGTERM to the script drains and exits 0', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-exec-'));
+    writeFileSync(path.join(dir, 'retell-kit.config.mjs'), CONFIG.replace('shutdownTimeoutMs: 400', 'shutdownTimeoutMs: 5000'));
+    const log = path.join(dir, 'handled.log');
+    writeFileSync(path.join(dir, 'start.sh'), `#!/bin/sh\nset -e\nexec "${process.execPath}" "${BIN}" serve --port 0 --store state.db\n`, { mode: 0o755 });
+    const proc = spawn('/bin/sh', [path.join(dir, 'start.sh')], { cwd: dir, env: { ...process.env, RETELL_API_KEY: API_KEY, HANDLED_LOG: log, HANDLER_MS: '300', NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exit = new Promise<number | null>((resolve) => proc.once('exit', resolve));
+    try {
+      const url = await until(() => /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1], 15_000, 'serve to start');
+      expect((await signedPost(url, '/webhook', { event: 'call_ended', call: callObject('c_exec') })).status).toBe(200);
+      await until(() => existsSync(log) && readFileSync(log, 'utf8').includes('start:c_exec:1'), 5_000, 'the handler');
+      proc.kill('SIGTERM'); // the script's pid is serve's, thanks to exec
+      expect(await exit).toBe(0);
+      expect(readFileSync(log, 'utf8')).toContain('end:c_exec:1');
+    } finally {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+    }
   });
 });
