@@ -154,6 +154,20 @@ describe('serve as a process', () => {
     }
   });
 
+  it('a handler that forgets a rejected promise does not take the process down', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-unhandled-'));
+    writeFileSync(
+      path.join(dir, 'retell-kit.config.mjs'),
+      `export default { functions: { careless: { args: { safeParse: (v) => ({ success: true, data: v }) }, handler() { Promise.reject(new Error('forgot to await this')); return { ok: true }; } } } };`,
+    );
+    const child = await serve(0);
+    expect((await signedPost(child.url, '/functions/careless', { name: 'careless', call: callObject('call_u'), args: {} })).status).toBe(200);
+    await until(() => child.stderr().includes('unhandled promise rejection'), 5_000, 'the log line');
+    expect((await signedPost(child.url, '/functions/careless', { name: 'careless', call: callObject('call_u2'), args: {} })).status).toBe(200);
+    expect(child.proc.exitCode).toBeNull();
+    expect(child.stderr()).toMatch(/"error":"forgot to await this"/);
+  });
+
   it('refuses to start without an API key, in one line, exit 2', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-nokey-'));
     writeFileSync(path.join(dir, 'retell-kit.config.mjs'), CONFIG);
