@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { createServer, retentionFromConfig, type RetellKitServer } from '../server/app.js';
+import { watchLauncher } from '../server/parent-watch.js';
 import { DEFAULT_STORE_PATH, SqliteStore } from '../store/sqlite.js';
 
 export interface ServeFlags {
@@ -68,6 +69,11 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    // Started through npx / npm start: if npm goes away without passing the signal on, drain anyway.
+    watchLauncher(() => {
+      server.logger.warn('the npm process that started serve is gone (a signal it did not pass on?): stopping as on SIGTERM; start serve with `node node_modules/.bin/retell-kit serve` in production');
+      stop('SIGTERM');
+    });
     // A handler's forgotten promise must not take every other call down with it.
     process.on('unhandledRejection', (reason) => {
       server.logger.error('unhandled promise rejection (a handler forgot an await or a catch?); serve keeps running', { error: reason instanceof Error ? reason.message : String(reason) });
