@@ -1,9 +1,11 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../helpers/cli.js';
+import { killChildren, serveChild } from './child.js';
 
 // serve's flags are checked before anything starts: one line, exit 2, never "internal error".
+afterEach(() => killChildren());
 describe('serve flags', () => {
   it.each([
     ['--port', 'abc'],
@@ -29,6 +31,20 @@ describe('serve flags', () => {
       const r = cli(['serve', '--port', '0', '--store', 'a-file/state.db'], { cwd: dir, env: { RETELL_API_KEY: 'key_flags_test' } });
       expect(r.status).toBe(2);
       expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^retell-kit: a-file\/state\.db: cannot create the store's folder: E(EXIST|NOTDIR)/)]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('no config and no functions: one warning line, then serves anyway', async () => {
+    const dir = tempDir();
+    try {
+      const child = await serveChild(['--port', '0', '--store', 'state.db'], { cwd: dir });
+      await new Promise((r) => setTimeout(r, 100));
+      const warnings = child.stderr().trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.level === 'warn');
+      expect(warnings.map((w) => w.msg)).toEqual([expect.stringMatching(/^no config found and no functions: /)]);
+      child.proc.kill('SIGTERM');
+      expect((await child.exit).code).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
