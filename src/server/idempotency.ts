@@ -20,6 +20,8 @@ export interface IdempotencyResult {
 }
 
 const POLL_MS = 25;
+/** Answers that may wait in memory for a store that refuses writes (a few MB at most). */
+export const MAX_UNSAVED_ANSWERS = 10_000;
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,6 +43,8 @@ export class Idempotency {
     /** Unique per process, so a claim shows who holds it. */
     private readonly owner: string,
     private readonly health?: StoreHealth,
+    /** Answers kept in memory while the store refuses writes; past this, new work is refused (503) before it runs. */
+    private readonly maxUnsaved = MAX_UNSAVED_ANSWERS,
   ) {}
 
   /** Answers run but not yet in the store. */
@@ -53,6 +57,11 @@ export class Idempotency {
     if (kept) return { response: kept, duplicate: true };
     const running = this.inflight.get(key);
     if (running) return { response: await withTimeout(running, timeoutMs, timeoutResponse), duplicate: true };
+    if (this.unsaved.size >= this.maxUnsaved && this.health?.failing) {
+      // The store has refused writes for a while: running more handlers would only pile up answers
+      // that cannot be made durable. Refuse before running; the caller's retry comes back later.
+      throw Object.assign(new Error(`the store refuses writes and ${this.unsaved.size} answers already wait in memory`), { name: 'StoreUnavailableError' });
+    }
 
     let resolve!: (r: StoredResponse) => void;
     let reject!: (e: unknown) => void;

@@ -86,4 +86,24 @@ describe('serve when the store refuses writes', () => {
     expect(logs.filter((m) => m.startsWith('the store refuses writes'))).toHaveLength(1);
     expect(logs).toContain('the store takes writes again');
   });
+
+  it('refuses new work with 503 before running it once too many answers wait in memory', async () => {
+    const { Idempotency } = await import('../../src/server/idempotency.js');
+    const { StoreHealth } = await import('../../src/server/store-health.js');
+    const { silentLogger } = await import('../../src/handlers/context.js');
+    const { store, full } = fullDisk(new SqliteStore({ file: ':memory:' }));
+    const health = new StoreHealth(store, silentLogger, 60_000);
+    const idem = new Idempotency(store, 'me', health, 2);
+    full.value = true;
+    let runs = 0;
+    const work = async () => ({ response: { status: 200, body: ++runs }, keep: true });
+    for (const key of ['a', 'b']) expect((await idem.run(key, 1000, { status: 504, body: null }, work)).response.body).toBe(runs);
+    expect(idem.unsavedCount).toBe(2);
+    await expect(idem.run('c', 1000, { status: 504, body: null }, work)).rejects.toMatchObject({ name: 'StoreUnavailableError' });
+    expect(runs).toBe(2);
+    // Retries of the kept answers are still answered.
+    expect(await idem.run('a', 1000, { status: 504, body: null }, work)).toEqual({ response: { status: 200, body: 1 }, duplicate: true });
+    health.stop();
+    await store.close();
+  });
 });
