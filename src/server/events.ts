@@ -40,6 +40,8 @@ export class EventProcessor {
   /** Events scheduled and not yet finished (the backlog loader waits for this to drop). */
   private queued = 0;
   private resuming: Promise<void> | undefined;
+  /** Events scheduled here and not settled yet (handled, given up, or waiting for a retry). */
+  private readonly owned = new Set<number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   /** Past the shutdown window: handlers still running are abandoned; their events stay pending in the store. */
@@ -121,8 +123,12 @@ export class EventProcessor {
     return this.chains.size;
   }
 
-  private schedule(event: StoredEvent): void {
+  private schedule(event: StoredEvent, retry = false): void {
     if (this.stopped) return;
+    // One schedule per event: a backlog page read while a new delivery of the same (pending) event
+    // is being handled, or while its retry waits, must not run it a second time.
+    if (!retry && this.owned.has(event.id)) return;
+    this.owned.add(event.id);
     const previous = this.chains.get(event.callId) ?? Promise.resolve();
     this.queued++;
     const next = previous
@@ -177,19 +183,21 @@ export class EventProcessor {
       const parsed = JSON.parse(stored.body) as WebhookEvent;
       const handled = await invokeWebhook(registry, context, { event: parsed, callId: stored.callId, attempt, idempotencyKey: webhookEventKey(stored) });
       await this.mark(stored.id, { state: 'done', attempts: attempt, handledAt: Date.now() });
+      this.owned.delete(stored.id);
       metrics.webhookEvents.inc({ event: stored.event, outcome: handled ? 'ok' : 'no_handler' });
       log.debug(handled ? 'webhook handled' : 'webhook stored (no handler configured)');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const last = attempt >= MAX_EVENT_ATTEMPTS;
       await this.mark(stored.id, { state: last ? 'failed' : 'pending', attempts: attempt, error: message.slice(0, 500) });
+      if (last) this.owned.delete(stored.id);
       metrics.webhookEvents.inc({ event: stored.event, outcome: last ? 'failed' : 'retry' });
       log.error(last ? 'webhook handler failed; giving up' : 'webhook handler failed; will retry', { error: message });
       if (!last && !this.stopped) {
         const delay = this.deps.retryDelayMs?.(attempt) ?? 250 * 4 ** (attempt - 1);
         const timer = setTimeout(() => {
           this.timers.delete(timer);
-          this.schedule({ ...stored, attempts: attempt });
+          this.schedule({ ...stored, attempts: attempt }, true);
         }, delay);
         this.timers.add(timer);
       }
