@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, isKitError } from './errors.js';
 import { version } from './version.js';
 import { describeRoutes } from './http/routes.js';
@@ -51,12 +51,13 @@ Exit codes: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage, c
   program
     .command('serve')
     .description('run the webhook, inbound and custom-function server for your handlers')
-    .option('-p, --port <n>', 'port to listen on (0 picks a free one)', parseInteger)
+    .option('-p, --port <n>', 'port to listen on (0 picks a free one)', parsePort)
     .option('--host <host>', 'interface to bind (default 127.0.0.1; 0.0.0.0 behind your own HTTPS)')
     .option('-c, --config <path>', 'config file (default: search for retell-kit.config.* from the current folder)')
     .option('--store <path>', 'SQLite state file (default .retell-kit/state.db)')
     .option('--record <dir>', 'write one redacted recording per call into this folder')
     .option('--insecure-no-verify', 'accept unsigned requests (local experiments only; warns on every request)')
+    .option('--wait-for-lock <seconds>', 'if another serve owns the store, wait this long for it to drain and let go (a handover)', parseSeconds)
     .addHelpText(
       'after',
       `
@@ -232,6 +233,22 @@ function routeList(): string {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n > 65_535) {
+    throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free one)');
+  }
+  return n;
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 3600) {
+    throw new InvalidArgumentError('expected a number of seconds from 0 to 3600');
+  }
+  return n;
 }
 
 function parseInteger(value: string): number {

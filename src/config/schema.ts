@@ -56,15 +56,45 @@ export const serverConfigSchema = z.strictObject({
   functionTimeoutMs: z.number().int().min(1).max(600_000).optional(),
   /** Requests per call id: a bucket of `burst` refilled at `perSecond`; false turns it off. */
   rateLimit: z.union([z.literal(false), z.strictObject({ perSecond: z.number().positive(), burst: z.number().int().min(1) })]).optional(),
+  /** The same for repeating webhook events (transcript_updated), a budget of their own; one-shot events are never limited. */
+  webhookRateLimit: z.union([z.literal(false), z.strictObject({ perSecond: z.number().positive(), burst: z.number().int().min(1) })]).optional(),
   redact: z
     .strictObject({
       /** Extra keys whose values are replaced by placeholders in logs and recordings. */
       fields: z.array(z.string().min(1)).optional(),
       phoneNumbers: z.boolean().optional(),
       names: z.boolean().optional(),
+      /** Redact a call's stored events and traces once it is over (default true; answers are kept as sent, for retries). */
+      atRest: z.boolean().optional(),
     })
     .optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  /** Socket limits: how many connections at once, and how long a client may take to send headers and the request. */
+  limits: z
+    .strictObject({
+      maxConnections: z.number().int().min(1).optional(),
+      headersTimeoutMs: z.number().int().min(100).max(600_000).optional(),
+      requestTimeoutMs: z.number().int().min(100).max(600_000).optional(),
+      keepAliveTimeoutMs: z.number().int().min(0).max(600_000).optional(),
+    })
+    .optional(),
+  /** How long the store keeps each kind of record (pruned in the background). */
+  retention: z
+    .strictObject({
+      /** Function answers kept for retries (default 48). */
+      answersHours: z.number().positive().optional(),
+      /** Handled webhook events (default 14; false: for ever). */
+      eventsDays: z.union([z.number().positive(), z.literal(false)]).optional(),
+      /** Function traces (default 14; false: for ever). */
+      tracesDays: z.union([z.number().positive(), z.literal(false)]).optional(),
+      /** Handler key-value entries not written for this long (default false: never pruned). */
+      kvDays: z.union([z.number().positive(), z.literal(false)]).optional(),
+      /** transcript_updated: keep only the latest per call (default) or every one. */
+      transcriptUpdates: z.enum(['latest', 'all']).optional(),
+    })
+    .optional(),
+  /** How long SIGTERM waits for running handlers before exiting 0 and leaving them to the next start (default 25000). */
+  shutdownTimeoutMs: z.number().int().min(0).max(600_000).optional(),
 });
 
 export const replayConfigSchema = z.strictObject({

@@ -3,6 +3,12 @@ import { HttpError } from './errors.js';
 
 /** Read the whole body as bytes (signatures need them exact), refusing more than `limit`. */
 export function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  if (req.readableEnded || (req as { body?: unknown }).body !== undefined) {
+    // Body-parsing middleware (express.json(), body-parser) read it first: waiting would hang for ever.
+    return Promise.reject(
+      new HttpError(500, 'the request body was already read by something in front of this handler (body-parsing middleware such as express.json()); mount it before any body parser, which would also break signature checks', { code: 'body_consumed' }),
+    );
+  }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     return Promise.reject(tooLarge(limit));
@@ -33,6 +39,18 @@ export function parseJsonBody(text: string): unknown {
   } catch (error) {
     throw new HttpError(400, `body is not valid JSON: ${(error as Error).message.split('\n')[0]}`, { code: 'malformed_json' });
   }
+}
+
+/** True when `value` nests objects and arrays deeper than `max` levels (checked without recursion). */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function tooLarge(limit: number): HttpError {

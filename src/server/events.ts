@@ -5,19 +5,29 @@ import type { HandlerRegistry } from '../handlers/registry.js';
 import type { Store, StoredEvent } from '../store/store.js';
 import { FINAL_EVENTS, type WebhookEvent } from '../retell/wire.js';
 import type { ServerMetrics } from './metrics.js';
+import type { StoreHealth } from './store-health.js';
 
 export const MAX_EVENT_ATTEMPTS = 3;
 
 export interface EventProcessorDeps {
   store: Store;
+  /** Where a state the store refuses waits to be written (without it, the error is logged). */
+  health?: StoreHealth;
   registry: HandlerRegistry;
+  /** Keep every transcript_updated; by default a call keeps only its latest (each is still handled). */
+  keepEveryTranscriptUpdate?: boolean;
   context: ContextDeps;
   logger: Logger;
   metrics: ServerMetrics;
   /** Called after a call's final event is handled (writes the recording). */
-  onFinal?: (callId: string) => Promise<void>;
+  onFinal?: (callId: string, event: string) => Promise<void>;
   retryDelayMs?: (attempt: number) => number;
+  /** Webhook handlers running at once, across calls (default 32); one call's events always run in order. */
+  maxConcurrent?: number;
 }
+
+/** Events loaded from the store at a time when resuming a backlog. */
+const RESUME_PAGE = 500;
 
 /**
  * Webhook events are stored before the 2xx and handled from that record, one call's events in
@@ -25,24 +35,72 @@ export interface EventProcessorDeps {
  */
 export class EventProcessor {
   private readonly chains = new Map<string, Promise<void>>();
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Events scheduled and not yet finished (the backlog loader waits for this to drop). */
+  private queued = 0;
+  private resuming: Promise<void> | undefined;
+  /** Events scheduled here and not settled yet (handled, given up, or waiting for a retry). */
+  private readonly owned = new Set<number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  /** Past the shutdown window: handlers still running are abandoned; their events stay pending in the store. */
+  private abandoned = false;
 
   constructor(private readonly deps: EventProcessorDeps) {}
 
   /** Store the event durably. Only a new record is scheduled; a redelivery is not. */
   async accept(rawBody: string, event: WebhookEvent, callId: string, now = Date.now()): Promise<{ inserted: boolean; event: StoredEvent }> {
-    const result = await this.deps.store.appendEvent({ dedupeKey: eventDedupeKey(event.event, callId), event: event.event, callId, body: rawBody, receivedAt: now });
+    const dedupeKey = eventDedupeKey(event.event, callId);
+    const supersede = dedupeKey === undefined && !this.deps.keepEveryTranscriptUpdate;
+    const result = await this.deps.store.appendEvent({ dedupeKey, event: event.event, callId, body: rawBody, receivedAt: now, ...(supersede ? { supersede } : {}) });
     if (result.inserted) setImmediate(() => this.schedule(result.event));
     return result;
   }
 
-  /** Re-run everything a previous process acknowledged but did not finish. */
+  /**
+   * Re-run everything a previous process acknowledged but did not finish: oldest first, a page at a
+   * time (the next page loads once most of the last one is done), at most maxConcurrent handlers at
+   * once, one call's events in order. Resolves with the size of the first page; the rest follows in
+   * the background (drain() waits for it).
+   */
   async resume(): Promise<number> {
-    const pending = await this.deps.store.pendingEvents(100_000);
-    for (const event of pending) this.schedule(event);
-    if (pending.length) this.deps.logger.info('resuming webhook events left pending by the previous run', { count: pending.length });
-    return pending.length;
+    const first = await this.deps.store.pendingEvents(RESUME_PAGE);
+    if (!first.length) return 0;
+    this.deps.logger.info('resuming webhook events left pending by the previous run', { count: first.length, more: first.length === RESUME_PAGE });
+    for (const event of first) this.schedule(event);
+    if (first.length === RESUME_PAGE) {
+      this.resuming = this.loadRest(first[first.length - 1]!.id).catch((error: unknown) => {
+        this.deps.logger.error('cannot load the rest of the pending webhook events; they run at the next start', { error: error instanceof Error ? error.message : String(error) });
+      });
+    }
+    return first.length;
+  }
+
+  private async loadRest(afterId: number): Promise<void> {
+    let last = afterId;
+    for (;;) {
+      while (this.queued > RESUME_PAGE / 5 && !this.stopped) await new Promise((resolve) => setTimeout(resolve, 10));
+      if (this.stopped) return;
+      const page = await this.deps.store.pendingEvents(RESUME_PAGE, last);
+      for (const event of page) this.schedule(event);
+      if (page.length < RESUME_PAGE) return;
+      last = page[page.length - 1]!.id;
+    }
+  }
+
+  private async slot(): Promise<void> {
+    if (this.running < (this.deps.maxConcurrent ?? 32)) {
+      this.running++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
   }
 
   /** Wait for handlers that are running; retries not yet due stay pending for the next start. */
@@ -50,47 +108,102 @@ export class EventProcessor {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    await this.resuming;
     while (this.chains.size) await Promise.allSettled([...this.chains.values()]);
   }
 
-  private schedule(event: StoredEvent): void {
+  /**
+   * The shutdown window is over: whatever still runs is left to die with the process. Its events stay
+   * pending (with the attempt recorded), so the next start runs them again with ctx.attempt + 1.
+   * Returns how many calls had a handler still running.
+   */
+  abandon(): number {
+    this.stopped = true;
+    this.abandoned = true;
+    return this.chains.size;
+  }
+
+  private schedule(event: StoredEvent, retry = false): void {
     if (this.stopped) return;
+    // One schedule per event: a backlog page read while a new delivery of the same (pending) event
+    // is being handled, or while its retry waits, must not run it a second time.
+    if (!retry && this.owned.has(event.id)) return;
+    this.owned.add(event.id);
     const previous = this.chains.get(event.callId) ?? Promise.resolve();
-    const next = previous.then(() => this.handle(event));
+    this.queued++;
+    const next = previous
+      .then(async () => {
+        await this.slot();
+        try {
+          await this.handle(event);
+        } finally {
+          this.release();
+        }
+      })
+      .finally(() => this.queued--)
+      .catch((error: unknown) => {
+        // handle() catches everything it expects; this keeps one call's chain (and the process) alive.
+        this.deps.logger.error('webhook event processing failed', { event_id: event.id, call_id: event.callId, error: error instanceof Error ? error.message : String(error) });
+      });
     this.chains.set(event.callId, next);
     void next.finally(() => {
       if (this.chains.get(event.callId) === next) this.chains.delete(event.callId);
     });
   }
 
+  /**
+   * Record an event's state. When the store refuses (disk full) the handler has still run: the state
+   * waits in memory and is written when the store recovers; it is never a reason to run the handler
+   * again in this process. If the process stops first, the event is still pending and runs again at
+   * the next start (ctx.attempt says so).
+   */
+  private async mark(id: number, update: { state: 'done' | 'failed' | 'pending'; attempts: number; error?: string; handledAt?: number }): Promise<void> {
+    const { store, health, logger } = this.deps;
+    if (this.abandoned) return;
+    try {
+      await store.markEvent(id, update);
+    } catch (error) {
+      if (!health) {
+        logger.error('cannot record the webhook event state', { event_id: id, error: error instanceof Error ? error.message : String(error) });
+        return;
+      }
+      health.defer({ what: 'event state', run: () => store.markEvent(id, update) }, error);
+    }
+  }
+
   private async handle(stored: StoredEvent): Promise<void> {
     if (this.stopped) return;
-    const { store, registry, context, logger, metrics } = this.deps;
+    const { registry, context, logger, metrics } = this.deps;
     const attempt = stored.attempts + 1;
     const log = logger.child({ event: stored.event, call_id: stored.callId, event_id: stored.id, attempt });
+    // Count the attempt before running it: a handler cut off by a crash or a shutdown runs again
+    // at the next start with ctx.attempt one higher, so it can tell (and check its side effect).
+    await this.mark(stored.id, { state: 'pending', attempts: attempt });
     try {
       const parsed = JSON.parse(stored.body) as WebhookEvent;
       const handled = await invokeWebhook(registry, context, { event: parsed, callId: stored.callId, attempt, idempotencyKey: webhookEventKey(stored) });
-      await store.markEvent(stored.id, { state: 'done', attempts: attempt, handledAt: Date.now() });
+      await this.mark(stored.id, { state: 'done', attempts: attempt, handledAt: Date.now() });
+      this.owned.delete(stored.id);
       metrics.webhookEvents.inc({ event: stored.event, outcome: handled ? 'ok' : 'no_handler' });
       log.debug(handled ? 'webhook handled' : 'webhook stored (no handler configured)');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const last = attempt >= MAX_EVENT_ATTEMPTS;
-      await store.markEvent(stored.id, { state: last ? 'failed' : 'pending', attempts: attempt, error: message.slice(0, 500) });
+      await this.mark(stored.id, { state: last ? 'failed' : 'pending', attempts: attempt, error: message.slice(0, 500) });
+      if (last) this.owned.delete(stored.id);
       metrics.webhookEvents.inc({ event: stored.event, outcome: last ? 'failed' : 'retry' });
       log.error(last ? 'webhook handler failed; giving up' : 'webhook handler failed; will retry', { error: message });
       if (!last && !this.stopped) {
         const delay = this.deps.retryDelayMs?.(attempt) ?? 250 * 4 ** (attempt - 1);
         const timer = setTimeout(() => {
           this.timers.delete(timer);
-          this.schedule({ ...stored, attempts: attempt });
+          this.schedule({ ...stored, attempts: attempt }, true);
         }, delay);
         this.timers.add(timer);
       }
     }
     if (FINAL_EVENTS.has(stored.event) && this.deps.onFinal) {
-      await this.deps.onFinal(stored.callId).catch((error: unknown) => log.error('cannot write the recording', { error: error instanceof Error ? error.message : String(error) }));
+      await this.deps.onFinal(stored.callId, stored.event).catch((error: unknown) => log.error('cannot finish the call (recording or redaction at rest)', { error: error instanceof Error ? error.message : String(error) }));
     }
   }
 }

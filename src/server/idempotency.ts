@@ -1,4 +1,5 @@
-import type { Store, StoredResponse } from '../store/store.js';
+import { isStoreFailure, type FunctionTrace, type Store, type StoredResponse } from '../store/store.js';
+import type { StoreHealth } from './store-health.js';
 
 export interface Work {
   response: StoredResponse;
@@ -6,15 +7,21 @@ export interface Work {
   keep: boolean;
   /** The handler outlived its timeout: settle the record when it finishes. */
   late?: Promise<{ response: StoredResponse; keep: boolean }>;
+  /** Written with a kept answer, in the same transaction. */
+  trace?: FunctionTrace;
 }
 
 export interface IdempotencyResult {
   response: StoredResponse;
   /** Answered from an earlier or concurrent run: the handler did not run for this request. */
   duplicate: boolean;
+  /** The work's trace went into the store with its answer (the caller records the others). */
+  traced?: boolean;
 }
 
 const POLL_MS = 25;
+/** Answers that may wait in memory for a store that refuses writes (a few MB at most). */
+export const MAX_UNSAVED_ANSWERS = 10_000;
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,16 +35,33 @@ function delay(ms: number): Promise<void> {
 export class Idempotency {
   private readonly inflight = new Map<string, Promise<StoredResponse>>();
   private readonly settling = new Set<Promise<unknown>>();
+  /** Answers the store refused to keep (disk full): retries get them from here until they are written. */
+  private readonly unsaved = new Map<string, StoredResponse>();
 
   constructor(
     private readonly store: Store,
     /** Unique per process, so a claim shows who holds it. */
     private readonly owner: string,
+    private readonly health?: StoreHealth,
+    /** Answers kept in memory while the store refuses writes; past this, new work is refused (503) before it runs. */
+    private readonly maxUnsaved = MAX_UNSAVED_ANSWERS,
   ) {}
 
+  /** Answers run but not yet in the store. */
+  get unsavedCount(): number {
+    return this.unsaved.size;
+  }
+
   async run(key: string, timeoutMs: number, timeoutResponse: StoredResponse, work: () => Promise<Work>): Promise<IdempotencyResult> {
+    const kept = this.unsaved.get(key);
+    if (kept) return { response: kept, duplicate: true };
     const running = this.inflight.get(key);
     if (running) return { response: await withTimeout(running, timeoutMs, timeoutResponse), duplicate: true };
+    if (this.unsaved.size >= this.maxUnsaved && this.health?.failing) {
+      // The store has refused writes for a while: running more handlers would only pile up answers
+      // that cannot be made durable. Refuse before running; the caller's retry comes back later.
+      throw Object.assign(new Error(`the store refuses writes and ${this.unsaved.size} answers already wait in memory`), { name: 'StoreUnavailableError' });
+    }
 
     let resolve!: (r: StoredResponse) => void;
     let reject!: (e: unknown) => void;
@@ -69,12 +93,12 @@ export class Idempotency {
         break;
       }
       const result = await work();
-      if (result.keep) await this.store.complete(key, this.owner, result.response);
+      if (result.keep) await this.keep(key, result.response, result.trace);
       else if (result.late) {
         // Retries that arrive while the late handler still runs wait for its real answer.
         keepInflight = true;
         const settled = result.late.then(async (late) => {
-          if (late.keep) await this.store.complete(key, this.owner, late.response);
+          if (late.keep) await this.keep(key, late.response);
           else await this.store.release(key, this.owner);
           return late.response;
         });
@@ -87,13 +111,37 @@ export class Idempotency {
         this.inflight.set(key, settled);
       } else await this.store.release(key, this.owner);
       resolve(result.response);
-      return { response: result.response, duplicate: false };
+      return { response: result.response, duplicate: false, traced: result.keep && result.trace !== undefined };
     } catch (error) {
       await this.store.release(key, this.owner).catch(() => {});
       reject(error);
       throw error;
     } finally {
       if (!keepInflight && this.inflight.get(key) === promise) this.inflight.delete(key);
+    }
+  }
+
+  /**
+   * Keep an answer. The handler has run, so a store that refuses the write must not make a retry run
+   * it again: the answer stays in memory (this process owns the claim) and is written when the store
+   * recovers. Only a crash before then loses it (the retry after a restart runs the handler again).
+   */
+  private async keep(key: string, response: StoredResponse, trace?: FunctionTrace): Promise<void> {
+    try {
+      await this.store.complete(key, this.owner, response, trace);
+    } catch (error) {
+      if (!this.health || !isStoreFailure(error)) throw error;
+      this.unsaved.set(key, response);
+      this.health.defer(
+        {
+          what: 'answer',
+          run: async () => {
+            await this.store.complete(key, this.owner, response, trace);
+            this.unsaved.delete(key);
+          },
+        },
+        error,
+      );
     }
   }
 

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Store } from '../store/store.js';
@@ -54,9 +55,15 @@ export async function buildRecording(store: Store, callId: string, redactor: Red
   return redactor.session()(recording) as Recording;
 }
 
-/** A file name that cannot escape the folder, whatever the call id holds. */
+/**
+ * A file name that cannot escape the folder, whatever the call id holds, and that is the call's own:
+ * an id that had to be changed to be safe (call/1 and call_1 would both be call_1) gets a short hash
+ * of the real id, so two calls never share a file. Retell's ids (call_ + hex) are used as they are.
+ */
 export function recordingFileName(callId: string): string {
-  return `${callId.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_').slice(0, 200) || 'call'}.json`;
+  const safe = callId.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_').slice(0, 180) || 'call';
+  if (safe === callId) return `${safe}.json`;
+  return `${safe}~${createHash('sha256').update(callId).digest('hex').slice(0, 12)}.json`;
 }
 
 /** Writes (and rewrites, when call_analyzed follows call_ended) one file per call, atomically. */
@@ -64,7 +71,8 @@ export async function writeRecording(dir: string, store: Store, callId: string, 
   const recording = await buildRecording(store, callId, redactor, Date.now(), tenantOf);
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, recordingFileName(callId));
-  const tmp = `${file}.${process.pid}.tmp`;
+  // A temp name of its own per write: two writes for one file never share (and truncate) a temp file.
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   await writeFile(tmp, `${JSON.stringify(recording, null, 2)}\n`);
   await rename(tmp, file);
   return file;

@@ -12,10 +12,20 @@ export interface RedactOptions {
   secrets?: readonly string[];
 }
 
-// E.164 (+ and 7-15 digits, spaces or dashes allowed) or a North American number with separators.
-// Bare digit runs are left alone: they are timestamps and ids far more often than numbers.
-const PHONE = /\+\d(?:[\s.-]?\(?\d\)?){6,14}(?!\d)|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b/g;
+// Phone numbers in free text, in the forms callers and systems write them:
+// - E.164: + and 7-15 digits, spaces, dots, dashes or brackets allowed;
+// - North American with separators: (415) 555-0100, 415.555.0100;
+// - a bare run of exactly 10 digits, or 11 starting with 1 (4155550100, 14155550100): what a
+//   transcript or an extracted variable holds. Shorter and longer runs (ids, ms timestamps) stay;
+// - national format with the trunk 0, as UK and German callers say them: 020 7946 0958,
+//   07700 900123, 030 12345678, (030) 1234567, 089/1234567, 0151 23456789 (10-13 digits, groups
+//   after the area code of 3+ digits, so dates such as 01/02/2026 are not numbers).
+const PHONE = /\+\d(?:[\s.-]?\(?\d\)?){6,14}(?!\d)|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|(?<![\w+\-/]|\d\.)1?\d{10}(?![\w\-/]|\.\d)|(?<![\w+\-/]|\d\.)(?:\(0\d{1,4}\)|0\d{1,4})(?:[\s/-]?\d{3,8}){1,3}(?![\w\-/]|\.\d)/g;
+const NATIONAL_DIGITS = { min: 10, max: 13 };
+const PLACEHOLDER = /<([a-z0-9_]+)-(\d+)>/g;
 const NAME_KEY = /^(?:first|last|full|middle|given|family|customer|caller|client|patient|contact|user|person|guest)[_-]?name$/i;
+/** Under these keys (a function call's arguments) a plain `name` is a person; elsewhere it is a tool name. */
+const ARGS_KEYS = new Set(['args', 'arguments']);
 
 type Label = (category: string, value: string) => string;
 
@@ -56,7 +66,17 @@ export class Redactor {
       }
       return placeholder;
     };
-    return (value) => this.apply(value, label);
+    return (value) => {
+      // Data redacted earlier (at rest) already holds placeholders: new ones are numbered after them,
+      // so `<phone-1>` never comes to mean two numbers in one file.
+      const seed = (node: unknown, depth: number): void => {
+        if (typeof node === 'string') {
+          for (const m of node.matchAll(PLACEHOLDER)) counters.set(m[1]!, Math.max(counters.get(m[1]!) ?? 0, Number(m[2])));
+        } else if (node !== null && typeof node === 'object' && depth <= 64) for (const child of Object.values(node)) seed(child, depth + 1);
+      };
+      seed(value, 0);
+      return this.apply(value, label);
+    };
   }
 
   /** Remove secrets from a string that is about to leave the process (error text, a log line). */
@@ -66,29 +86,44 @@ export class Redactor {
     return out;
   }
 
-  private categoryOf(key: string): string | undefined {
+  /** A JSON value with every secret removed (a handler that returns or throws the API key). */
+  scrubValue<T>(value: T): T {
+    if (!this.secrets.length || value === null || value === undefined) return value;
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    if (!this.secrets.some((secret) => text.includes(secret))) return value;
+    return (typeof value === 'string' ? this.scrub(text) : JSON.parse(this.scrub(text))) as T;
+  }
+
+  private categoryOf(key: string, inArgs: boolean): string | undefined {
     const lower = key.toLowerCase();
     if (this.fields.has(lower)) return lower.replace(/[^a-z0-9_]/g, '_');
-    if (this.names && NAME_KEY.test(key)) return 'name';
+    if (this.names && (NAME_KEY.test(key) || (inArgs && lower === 'name'))) return 'name';
     return undefined;
+  }
+
+  /** False for a national-format run of the wrong length (the pattern cannot count digits across separators). */
+  private static phoneMatch(match: string): boolean {
+    if (!(match.startsWith('0') || match.startsWith('(0'))) return true;
+    const digits = match.replace(/\D/g, '').length;
+    return digits >= NATIONAL_DIGITS.min && digits <= NATIONAL_DIGITS.max;
   }
 
   private apply<T>(value: T, label: Label): T {
     // Pass 1: values under sensitive keys, so they are also caught inside free text.
     const known: { text: string; category: string }[] = [];
-    const collect = (node: unknown, depth: number): void => {
+    const collect = (node: unknown, depth: number, inArgs: boolean): void => {
       if (depth > 64 || node === null || typeof node !== 'object') return;
       for (const [key, child] of Object.entries(node as Record<string, unknown>)) {
-        const category = this.categoryOf(key);
+        const category = this.categoryOf(key, inArgs);
         if (category && (typeof child === 'string' || typeof child === 'number') && String(child).trim().length >= 2) {
           const text = String(child).trim();
           known.push({ text, category });
           // "Maria" alone in the transcript is the same person as customer_name "Maria Lopez".
           if (category === 'name') for (const part of text.split(/\s+/)) if (part.length >= 3 && part !== text) known.push({ text: part, category: `name\u0001${text}` });
-        } else collect(child, depth + 1);
+        } else collect(child, depth + 1, inArgs || ARGS_KEYS.has(key));
       }
     };
-    collect(value, 0);
+    collect(value, 0, false);
     known.sort((a, b) => b.text.length - a.text.length);
     const knownPattern = known.length ? new RegExp(`\\b(?:${known.map((k) => escapeRegExp(k.text)).join('|')})\\b`, 'gi') : undefined;
     const lookup = new Map(known.map((k) => [k.text.toLowerCase(), k] as const));
@@ -102,20 +137,22 @@ export class Redactor {
     const redactString = (text: string): string => {
       let out = this.scrub(text);
       if (knownPattern) out = out.replace(knownPattern, labelKnown);
-      if (this.phoneNumbers) out = out.replace(PHONE, (match) => label('phone', match));
+      if (this.phoneNumbers) out = out.replace(PHONE, (match) => (Redactor.phoneMatch(match) ? label('phone', match) : match));
       return out;
     };
-    const walk = (node: unknown, depth: number): unknown => {
+    const walk = (node: unknown, depth: number, inArgs: boolean): unknown => {
       if (typeof node === 'string') return redactString(node);
       if (node === null || typeof node !== 'object' || depth > 64) return node;
-      if (Array.isArray(node)) return node.map((child) => walk(child, depth + 1));
+      if (Array.isArray(node)) return node.map((child) => walk(child, depth + 1, inArgs));
       const out: Record<string, unknown> = {};
       for (const [key, child] of Object.entries(node as Record<string, unknown>)) {
-        const category = this.categoryOf(key);
-        out[key] = category && (typeof child === 'string' || typeof child === 'number') ? label(category, String(child).trim()) : walk(child, depth + 1);
+        const category = this.categoryOf(key, inArgs);
+        const redacted = category && (typeof child === 'string' || typeof child === 'number') ? label(category, String(child).trim()) : walk(child, depth + 1, inArgs || ARGS_KEYS.has(key));
+        // defineProperty: a key named __proto__ stays a key (plain assignment would drop it).
+        Object.defineProperty(out, key, { value: redacted, enumerable: true, writable: true, configurable: true });
       }
       return out;
     };
-    return walk(value, 0) as T;
+    return walk(value, 0, false) as T;
   }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '../handlers/context.js';
 import type { FunctionTrace, Store } from '../store/store.js';
+import type { StoreHealth } from './store-health.js';
 
 /**
  * Traces leave the request path: they are buffered and written in one transaction every few ms
@@ -14,6 +15,7 @@ export class TraceWriter {
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
+    private readonly health?: StoreHealth,
     private readonly options: { maxBatch?: number; intervalMs?: number } = {},
   ) {}
 
@@ -31,7 +33,11 @@ export class TraceWriter {
     this.buffer = [];
     if (batch.length) {
       this.writing = this.writing.then(() =>
-        this.store.recordTraces(batch).catch((error: unknown) => this.logger.error('cannot store traces', { count: batch.length, error: error instanceof Error ? error.message : String(error) })),
+        this.store.recordTraces(batch).catch((error: unknown) => {
+          // Kept in memory and written when the store takes writes again.
+          if (this.health) this.health.defer({ what: 'traces', run: () => this.store.recordTraces(batch) }, error);
+          else this.logger.error('cannot store traces', { count: batch.length, error: error instanceof Error ? error.message : String(error) });
+        }),
       );
     }
     return this.writing;

@@ -1,4 +1,8 @@
-import type { ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, Store, StoredEvent, StoredResponse } from './store.js';
+import type { CallRecords, ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
+
+const DAY_MS = 86_400_000;
+/** The SQLite store's defaults (src/store/sqlite.ts), without importing its native driver. */
+const DEFAULT_RETENTION: Retention = { answersMs: 48 * 3_600_000, eventsMs: 14 * DAY_MS, tracesMs: 14 * DAY_MS, kvMs: false };
 
 /**
  * A Store held in plain Maps: what `replay` gives each call by default (a fresh, empty world per
@@ -7,24 +11,63 @@ import type { ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, Store,
  */
 export class MemoryStore implements Store {
   private readonly pending = new Map<string, { owner: string; claimedAt: number }>();
-  private readonly answers = new Map<string, string>();
-  private readonly events: StoredEvent[] = [];
+  private readonly answers = new Map<string, { json: string; at: number }>();
+  private readonly events = new Map<number, StoredEvent>();
   private readonly eventsByKey = new Map<string, StoredEvent>();
-  private readonly tracesByCall = new Map<string, string[]>();
-  private readonly kv = new Map<string, Map<string, string>>();
+  private readonly rewritten = new Set<string>();
+  private nextEventId = 1;
+  private readonly tracesByCall = new Map<string, { json: string; at: number }[]>();
+  private readonly kv = new Map<string, Map<string, { json: string; at: number }>>();
   private closed = false;
+  readonly retention: Retention;
+
+  constructor(options: { retention?: Partial<Retention> } = {}) {
+    this.retention = { ...DEFAULT_RETENTION, ...options.retention };
+  }
 
   /** Every handler key-value entry, by namespace then key (replay compares side effects with it). */
   entries(): { namespace: string; key: string; value: unknown }[] {
     const out: { namespace: string; key: string; value: unknown }[] = [];
     for (const namespace of [...this.kv.keys()].sort()) {
-      for (const key of [...this.kv.get(namespace)!.keys()].sort()) out.push({ namespace, key, value: JSON.parse(this.kv.get(namespace)!.get(key)!) });
+      for (const key of [...this.kv.get(namespace)!.keys()].sort()) out.push({ namespace, key, value: JSON.parse(this.kv.get(namespace)!.get(key)!.json) });
     }
     return out;
   }
 
-  async ping(): Promise<void> {
+  async ping(_options?: { write?: boolean }): Promise<void> {
     if (this.closed) throw new Error('the memory store is closed');
+  }
+
+  async prune(now = Date.now()): Promise<PruneResult> {
+    const result: PruneResult = { answers: 0, events: 0, traces: 0, kv: 0 };
+    for (const [key, answer] of this.answers) if (answer.at < now - this.retention.answersMs && this.answers.delete(key)) result.answers++;
+    const { eventsMs, tracesMs, kvMs } = this.retention;
+    if (eventsMs !== false) {
+      for (const [id, event] of this.events) {
+        if (event.state === 'pending' || event.receivedAt >= now - eventsMs) continue;
+        this.dropEvent(id);
+        result.events++;
+      }
+    }
+    if (tracesMs !== false) {
+      for (const [callId, list] of this.tracesByCall) {
+        const kept = list.filter((t) => t.at >= now - tracesMs);
+        result.traces += list.length - kept.length;
+        if (kept.length) this.tracesByCall.set(callId, kept);
+        else this.tracesByCall.delete(callId);
+      }
+    }
+    if (kvMs !== false) {
+      for (const space of this.kv.values()) for (const [key, entry] of space) if (entry.at < now - kvMs && space.delete(key)) result.kv++;
+    }
+    return result;
+  }
+
+  private dropEvent(id: number): void {
+    const event = this.events.get(id);
+    if (!event) return;
+    this.events.delete(id);
+    if (event.dedupeKey !== undefined && this.eventsByKey.get(event.dedupeKey) === event) this.eventsByKey.delete(event.dedupeKey);
   }
 
   async close(): Promise<void> {
@@ -35,7 +78,7 @@ export class MemoryStore implements Store {
     const pending = this.pending.get(key);
     if (pending) return { state: 'pending', owner: pending.owner, claimedAt: pending.claimedAt };
     const answer = this.answers.get(key);
-    if (answer !== undefined) return { state: 'done', response: JSON.parse(answer) as StoredResponse };
+    if (answer !== undefined) return { state: 'done', response: JSON.parse(answer.json) as StoredResponse };
     this.pending.set(key, { owner, claimedAt: now });
     return { state: 'claimed' };
   }
@@ -47,10 +90,11 @@ export class MemoryStore implements Store {
     return true;
   }
 
-  async complete(key: string, owner: string, response: StoredResponse): Promise<void> {
+  async complete(key: string, owner: string, response: StoredResponse, trace?: FunctionTrace): Promise<void> {
     if (this.pending.get(key)?.owner !== owner) return;
-    this.answers.set(key, JSON.stringify({ status: response.status, body: response.body ?? null }));
+    this.answers.set(key, { json: JSON.stringify({ status: response.status, body: response.body ?? null }), at: Date.now() });
     this.pending.delete(key);
+    if (trace) await this.recordTraces([trace]);
   }
 
   async release(key: string, owner: string): Promise<void> {
@@ -62,19 +106,23 @@ export class MemoryStore implements Store {
       const existing = this.eventsByKey.get(event.dedupeKey);
       if (existing) return { inserted: false, event: { ...existing } };
     }
-    const stored: StoredEvent = { ...event, id: this.events.length + 1, state: 'pending', attempts: 0 };
+    if (event.supersede) {
+      for (const [id, e] of this.events) if (e.callId === event.callId && e.event === event.event && e.state !== 'pending') this.dropEvent(id);
+    }
+    const { supersede: _supersede, ...fields } = event;
+    const stored: StoredEvent = { ...fields, id: this.nextEventId++, state: 'pending', attempts: 0 };
     if (stored.dedupeKey === undefined) delete stored.dedupeKey;
-    this.events.push(stored);
+    this.events.set(stored.id, stored);
     if (event.dedupeKey !== undefined) this.eventsByKey.set(event.dedupeKey, stored);
     return { inserted: true, event: { ...stored } };
   }
 
-  async pendingEvents(limit = 1000): Promise<StoredEvent[]> {
-    return this.events.filter((e) => e.state === 'pending').slice(0, limit).map((e) => ({ ...e }));
+  async pendingEvents(limit = 1000, afterId = 0): Promise<StoredEvent[]> {
+    return [...this.events.values()].filter((e) => e.state === 'pending' && e.id > afterId).slice(0, limit).map((e) => ({ ...e }));
   }
 
   async markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }): Promise<void> {
-    const event = this.events[id - 1];
+    const event = this.events.get(id);
     if (!event) return;
     event.state = update.state;
     event.attempts = update.attempts;
@@ -85,11 +133,11 @@ export class MemoryStore implements Store {
   }
 
   async eventsForCall(callId: string): Promise<StoredEvent[]> {
-    return this.events.filter((e) => e.callId === callId).map((e) => ({ ...e }));
+    return [...this.events.values()].filter((e) => e.callId === callId).map((e) => ({ ...e }));
   }
 
   async getEvent(id: number): Promise<StoredEvent | undefined> {
-    const event = this.events[id - 1];
+    const event = this.events.get(id);
     return event ? { ...event } : undefined;
   }
 
@@ -97,15 +145,38 @@ export class MemoryStore implements Store {
     for (const trace of traces) {
       let list = this.tracesByCall.get(trace.callId);
       if (!list) this.tracesByCall.set(trace.callId, (list = []));
-      list.push(JSON.stringify(trace));
+      list.push({ json: JSON.stringify(trace), at: Date.now() });
     }
   }
 
   async tracesForCall(callId: string): Promise<FunctionTrace[]> {
-    return (this.tracesByCall.get(callId) ?? []).map((t) => JSON.parse(t) as FunctionTrace);
+    return (this.tracesByCall.get(callId) ?? []).map((t) => JSON.parse(t.json) as FunctionTrace);
   }
 
-  private space(namespace: string): Map<string, string> {
+  async rewriteCall(callId: string, rewrite: (records: CallRecords) => CallRecords): Promise<void> {
+    const handled = [...this.events.values()].filter((e) => e.callId === callId && e.state !== 'pending');
+    const traces = this.tracesByCall.get(callId) ?? [];
+    const out = rewrite({ events: handled.map((e) => ({ id: e.id, body: e.body })), traces: traces.map((t) => JSON.parse(t.json) as FunctionTrace) });
+    for (const e of out.events) {
+      const event = this.events.get(e.id);
+      if (event && event.callId === callId && event.state !== 'pending') event.body = e.body;
+    }
+    out.traces.forEach((trace, i) => {
+      if (traces[i]) traces[i] = { json: JSON.stringify(trace), at: traces[i]!.at };
+    });
+    this.rewritten.add(callId);
+  }
+
+  async callsAwaitingRewrite(endedBefore: number, limit = 100): Promise<string[]> {
+    const out = new Set<string>();
+    for (const e of this.events.values()) {
+      if (out.size >= limit) break;
+      if ((e.event === 'call_ended' || e.event === 'chat_ended') && e.state !== 'pending' && e.receivedAt < endedBefore && !this.rewritten.has(e.callId)) out.add(e.callId);
+    }
+    return [...out];
+  }
+
+  private space(namespace: string): Map<string, { json: string; at: number }> {
     let space = this.kv.get(namespace);
     if (!space) this.kv.set(namespace, (space = new Map()));
     return space;
@@ -113,17 +184,17 @@ export class MemoryStore implements Store {
 
   async kvGet(namespace: string, key: string): Promise<unknown> {
     const value = this.kv.get(namespace)?.get(key);
-    return value === undefined ? undefined : JSON.parse(value);
+    return value === undefined ? undefined : JSON.parse(value.json);
   }
 
   async kvSet(namespace: string, key: string, value: unknown): Promise<void> {
-    this.space(namespace).set(key, JSON.stringify(value ?? null));
+    this.space(namespace).set(key, { json: JSON.stringify(value ?? null), at: Date.now() });
   }
 
   async kvInsert(namespace: string, key: string, value: unknown): Promise<boolean> {
     const space = this.space(namespace);
     if (space.has(key)) return false;
-    space.set(key, JSON.stringify(value ?? null));
+    space.set(key, { json: JSON.stringify(value ?? null), at: Date.now() });
     return true;
   }
 
@@ -135,7 +206,7 @@ export class MemoryStore implements Store {
     const space = this.kv.get(namespace);
     if (!space) return [];
     const out: KeyValue[] = [];
-    for (const [key, value] of space) if (key.startsWith(prefix)) out.push({ key, value: JSON.parse(value) });
+    for (const [key, value] of space) if (key.startsWith(prefix)) out.push({ key, value: JSON.parse(value.json) });
     // Code-unit order, as SQLite's BINARY collation sorts.
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }

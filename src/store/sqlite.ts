@@ -1,54 +1,14 @@
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { KitError } from '../errors.js';
-import type { ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, Store, StoredEvent, StoredResponse } from './store.js';
+import { StoreLock } from './lock.js';
+import { driverError, loadSqliteDriver } from './sqlite-driver.js';
+import type { CallRecords, ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
 
 export const DEFAULT_STORE_PATH = '.retell-kit/state.db';
 
-type Driver = typeof Database;
-let driver: Driver | undefined;
-
-/**
- * better-sqlite3 is an optional dependency (a native module: lint-only installs should not have to
- * build it), loaded on the first store opened. Missing or unbuilt, it is one clear line, exit 2.
- */
-export function loadSqliteDriver(): Driver {
-  if (driver) return driver;
-  try {
-    driver = createRequire(import.meta.url)('better-sqlite3') as Driver;
-    return driver;
-  } catch (error) {
-    throw driverError(error) ?? error;
-  }
-}
-
-/**
- * The ways better-sqlite3 can be unusable, each as one line: not installed (an optional dependency
- * left out), or installed without its native module (--ignore-scripts, a failed build) or with one
- * built for another Node. undefined for any other error.
- */
-function driverError(error: unknown): KitError | undefined {
-  const e = error as NodeJS.ErrnoException;
-  const message = String(e?.message ?? '');
-  if (e?.code === 'MODULE_NOT_FOUND' && /better-sqlite3/.test(message) && !/bindings/.test(message)) {
-    return new KitError('store', 'the SQLite store needs better-sqlite3, an optional dependency that is not installed', {
-      hint: 'run npm install better-sqlite3; an install with --omit=optional, or whose native build failed, leaves it out',
-      cause: error,
-    });
-  }
-  if (/Could not locate the bindings file|better_sqlite3\.node|NODE_MODULE_VERSION/.test(message) || e?.code === 'ERR_DLOPEN_FAILED') {
-    const why = /NODE_MODULE_VERSION/.test(message) ? 'was built for another Node.js version' : 'has no native module built (installed with --ignore-scripts, or its build failed)';
-    return new KitError('store', `the SQLite store needs better-sqlite3, which is installed but ${why}`, {
-      hint: 'run npm rebuild better-sqlite3',
-      cause: error,
-    });
-  }
-  return undefined;
-}
-
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /**
  * better-sqlite3 12 (the last major that runs on Node 20) aborts the whole process when a Statement
@@ -59,6 +19,9 @@ const SCHEMA_VERSION = 1;
  * statements stay referenced for the life of the process (a few KB per store opened; serve opens one).
  */
 const keepAlive: unknown[] = [];
+
+/** Rows deleted per statement while pruning, so a large backlog never blocks the event loop for long. */
+const PRUNE_CHUNK = 500;
 
 const MIGRATION = `
 CREATE TABLE IF NOT EXISTS answers (
@@ -90,6 +53,10 @@ CREATE TABLE IF NOT EXISTS traces (
   data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS traces_call ON traces (call_id, seq);
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS kv (
   namespace TEXT NOT NULL,
   key TEXT NOT NULL,
@@ -127,14 +94,36 @@ function toEvent(row: EventRow): StoredEvent {
   return event;
 }
 
+interface Completion {
+  key: string;
+  status: number;
+  body: string;
+  trace?: FunctionTrace;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
 export interface SqliteStoreOptions {
   /** `:memory:` for a throwaway store. Defaults to `.retell-kit/state.db` under cwd. */
   file?: string;
-  /** How long a function call's answer is kept for retries (default 48 h). */
+  /** How long a function call's answer is kept for retries (default 48 h). Same as retention.answersMs. */
   answerRetentionMs?: number;
+  /** How long each kind of record is kept (see DEFAULT_RETENTION); pruned in the background. */
+  retention?: Partial<Retention>;
+  /**
+   * Ownership of the file (see lock.ts): a lock already taken (SqliteStore.open waits for one), or
+   * false for a store that must not own the file (tests that open a second handle on purpose).
+   * Default: take it now, or throw a KitError naming the process that holds it.
+   */
+  lock?: StoreLock | false;
 }
 
 export const DEFAULT_ANSWER_RETENTION_MS = 48 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** Defaults: answers outlive Retell's retries by far; events and traces cover two weeks of debugging
+ * and recordings; handler key-value data is the handlers' own (bookings) and is never pruned unless set. */
+export const DEFAULT_RETENTION: Retention = { answersMs: DEFAULT_ANSWER_RETENTION_MS, eventsMs: 14 * DAY_MS, tracesMs: 14 * DAY_MS, kvMs: false };
 
 /**
  * SQLite in WAL mode. Function-call records commit with synchronous=NORMAL (they survive a crashed
@@ -143,22 +132,41 @@ export const DEFAULT_ANSWER_RETENTION_MS = 48 * 3_600_000;
  */
 export class SqliteStore implements Store {
   readonly file: string;
+  /** The ownership lock (undefined for :memory: and lock: false). */
+  readonly lock: StoreLock | undefined;
   private readonly db: Database.Database;
   private readonly stmts;
   private readonly pending = new Map<string, { owner: string; claimedAt: number }>();
   /** Key -> row id of every kept answer: lookups never touch the disk, inserts only append. */
   private readonly answers = new Map<string, number>();
   private readonly retentionMs: number;
+  readonly retention: Retention;
+  private pruning: Promise<PruneResult> | undefined;
   private readonly pruneTimer: NodeJS.Timeout;
-  private completions: { key: string; status: number; body: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private readonly completeBatch: (batch: readonly { key: string; status: number; body: string }[]) => void;
+  private completions: Completion[] = [];
+  private readonly completeBatch: (batch: readonly Completion[]) => number[];
   private readonly traceBatch: (traces: readonly FunctionTrace[]) => void;
+
+  /** Open a store, waiting up to `waitForLockMs` for another process to let go of it (a handover). */
+  static async open(options: Omit<SqliteStoreOptions, 'lock'> & { waitForLockMs?: number; command?: string } = {}): Promise<SqliteStore> {
+    const file = options.file ?? DEFAULT_STORE_PATH;
+    if (file === ':memory:') return new SqliteStore(options);
+    prepareFolder(file);
+    const lock = await StoreLock.acquire(file, { waitMs: options.waitForLockMs, command: options.command });
+    try {
+      return new SqliteStore({ ...options, lock });
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
 
   constructor(options: SqliteStoreOptions = {}) {
     this.file = options.file ?? DEFAULT_STORE_PATH;
     const Database = loadSqliteDriver();
+    if (this.file !== ':memory:') prepareFolder(this.file);
+    this.lock = this.file === ':memory:' || options.lock === false ? undefined : (options.lock ?? StoreLock.acquireNow(this.file));
     try {
-      if (this.file !== ':memory:') mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
       this.db = new Database(this.file);
       this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000');
       const versionQuery = this.db.prepare('PRAGMA user_version').pluck();
@@ -168,8 +176,19 @@ export class SqliteStore implements Store {
         throw new Error(`store schema version ${version} is newer than this retell-kit understands (${SCHEMA_VERSION}); upgrade retell-kit`);
       }
       this.db.exec(MIGRATION);
-      this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      if (version < 2) {
+        // 2: timestamps for retention (rows from version 1 count from now).
+        const now = Date.now();
+        this.db.exec(`BEGIN;
+          ALTER TABLE traces ADD COLUMN recorded_at INTEGER; UPDATE traces SET recorded_at = ${now};
+          ALTER TABLE kv ADD COLUMN updated_at INTEGER; UPDATE kv SET updated_at = ${now};
+          CREATE INDEX IF NOT EXISTS kv_age ON kv (updated_at);
+          ALTER TABLE events ADD COLUMN rewritten INTEGER NOT NULL DEFAULT 0;
+          PRAGMA user_version = 2;
+          COMMIT`);
+      }
     } catch (error) {
+      this.lock?.release();
       const unusable = driverError(error);
       if (unusable) throw unusable;
       throw new KitError('store', `cannot open the store: ${(error as Error).message}`, { file: this.file, cause: error });
@@ -185,46 +204,70 @@ export class SqliteStore implements Store {
       ),
       eventByKey: db.prepare<[string], EventRow>(`SELECT * FROM events WHERE dedupe_key = ?`),
       eventById: db.prepare<[number], EventRow>(`SELECT * FROM events WHERE id = ?`),
-      eventsPending: db.prepare<[number], EventRow>(`SELECT * FROM events WHERE state = 'pending' ORDER BY id LIMIT ?`),
+      eventsPending: db.prepare<[number, number], EventRow>(`SELECT * FROM events WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?`),
       eventsForCall: db.prepare<[string], EventRow>(`SELECT * FROM events WHERE call_id = ? ORDER BY id`),
       eventMark: db.prepare(`UPDATE events SET state = ?, attempts = ?, error = ?, handled_at = ? WHERE id = ?`),
-      traceInsert: db.prepare(`INSERT INTO traces (trace_id, call_id, data) VALUES (?, ?, ?)`),
+      traceInsert: db.prepare(`INSERT INTO traces (trace_id, call_id, data, recorded_at) VALUES (?, ?, ?, ?)`),
+      eventsSupersede: db.prepare(`DELETE FROM events WHERE call_id = ? AND event = ? AND state != 'pending'`),
+      pruneEvents: db.prepare(`DELETE FROM events WHERE id IN (SELECT id FROM events WHERE received_at < ? AND state != 'pending' ORDER BY id LIMIT ${PRUNE_CHUNK})`),
+      pruneTraces: db.prepare(`DELETE FROM traces WHERE seq IN (SELECT seq FROM traces WHERE recorded_at < ? ORDER BY seq LIMIT ${PRUNE_CHUNK})`),
+      pruneKv: db.prepare(`DELETE FROM kv WHERE (namespace, key) IN (SELECT namespace, key FROM kv WHERE updated_at < ? LIMIT ${PRUNE_CHUNK})`),
       tracesForCall: db.prepare<[string], { data: string }>(`SELECT data FROM traces WHERE call_id = ? ORDER BY seq`),
+      traceRowsForCall: db.prepare<[string], { seq: number; data: string }>(`SELECT seq, data FROM traces WHERE call_id = ? ORDER BY seq`),
+      traceRewrite: db.prepare(`UPDATE traces SET data = ? WHERE seq = ?`),
+      handledEventsForCall: db.prepare<[string], { id: number; body: string }>(`SELECT id, body FROM events WHERE call_id = ? AND state != 'pending' ORDER BY id`),
+      eventRewrite: db.prepare(`UPDATE events SET body = ?, rewritten = 1 WHERE id = ? AND state != 'pending'`),
+      eventsMarkRewritten: db.prepare(`UPDATE events SET rewritten = 1 WHERE call_id = ? AND state != 'pending'`),
+      callsAwaitingRewrite: db.prepare<[number, number], { call_id: string }>(
+        `SELECT DISTINCT call_id FROM events WHERE event IN ('call_ended', 'chat_ended') AND state != 'pending' AND rewritten = 0 AND received_at < ? LIMIT ?`,
+      ),
       kvGet: db.prepare<[string, string], { value: string }>(`SELECT value FROM kv WHERE namespace = ? AND key = ?`),
-      kvSet: db.prepare(`INSERT INTO kv (namespace, key, value) VALUES (?, ?, ?) ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value`),
-      kvInsert: db.prepare(`INSERT INTO kv (namespace, key, value) VALUES (?, ?, ?) ON CONFLICT (namespace, key) DO NOTHING`),
+      kvSet: db.prepare(`INSERT INTO kv (namespace, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
+      kvInsert: db.prepare(`INSERT INTO kv (namespace, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (namespace, key) DO NOTHING`),
       kvDelete: db.prepare(`DELETE FROM kv WHERE namespace = ? AND key = ?`),
       // substr instead of LIKE: keys may contain % and _.
       kvList: db.prepare<[string, string, string], { key: string; value: string }>(
         `SELECT key, value FROM kv WHERE namespace = ? AND substr(key, 1, length(?)) = ? ORDER BY key`,
       ),
       ping: db.prepare(`SELECT 1`),
+      probe: db.prepare(`INSERT INTO meta (key, value) VALUES ('write_probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
     };
     keepAlive.push(this.stmts);
     const insertAnswer = this.stmts.answerInsert;
-    this.completeBatch = db.transaction((batch: readonly { key: string; status: number; body: string }[]) => {
+    const insertTrace = this.stmts.traceInsert;
+    this.completeBatch = db.transaction((batch: readonly Completion[]) => {
       const now = Date.now();
-      for (const c of batch) this.answers.set(c.key, Number(insertAnswer.run(c.key, c.status, c.body, now).lastInsertRowid));
+      return batch.map((c) => {
+        if (c.trace) insertTrace.run(c.trace.traceId, c.trace.callId, JSON.stringify(c.trace), now);
+        return Number(insertAnswer.run(c.key, c.status, c.body, now).lastInsertRowid);
+      });
     });
-    this.retentionMs = options.answerRetentionMs ?? DEFAULT_ANSWER_RETENTION_MS;
-    this.prune();
+    this.retention = { ...DEFAULT_RETENTION, ...(options.answerRetentionMs === undefined ? {} : { answersMs: options.answerRetentionMs }), ...options.retention };
+    this.retentionMs = this.retention.answersMs;
+    this.pruneAnswers(Date.now());
     for (const row of this.stmts.answersSince.all(Date.now() - this.retentionMs)) this.answers.set(row.key, row.id);
-    this.pruneTimer = setInterval(() => this.prune(), Math.min(this.retentionMs, 3_600_000));
+    // The rest is pruned in the background, in chunks, starting shortly after start-up.
+    const every = Math.min(this.retentionMs, 3_600_000);
+    this.pruneTimer = setInterval(() => void this.prune().catch(() => {}), every);
     this.pruneTimer.unref();
+    setTimeout(() => void this.prune().catch(() => {}), Math.min(every, 5_000)).unref();
     const insert = this.stmts.traceInsert;
     this.traceBatch = db.transaction((traces: readonly FunctionTrace[]) => {
-      for (const trace of traces) insert.run(trace.traceId, trace.callId, JSON.stringify(trace));
+      const now = Date.now();
+      for (const trace of traces) insert.run(trace.traceId, trace.callId, JSON.stringify(trace), now);
     });
   }
 
-  async ping(): Promise<void> {
-    this.stmts.ping.get();
+  async ping(options: { write?: boolean } = {}): Promise<void> {
+    if (options.write) this.stmts.probe.run(String(Date.now()));
+    else this.stmts.ping.get();
   }
 
   async close(): Promise<void> {
     clearInterval(this.pruneTimer);
     if (this.completions.length) this.commitCompletions();
     if (this.db.open) this.db.close();
+    this.lock?.release();
   }
 
   // Pending claims live in memory: one process owns a SQLite file, and a claim left by a crashed
@@ -249,12 +292,12 @@ export class SqliteStore implements Store {
     return true;
   }
 
-  async complete(key: string, owner: string, response: StoredResponse): Promise<void> {
+  async complete(key: string, owner: string, response: StoredResponse, trace?: FunctionTrace): Promise<void> {
     if (this.pending.get(key)?.owner !== owner) return;
     // Group commit: answers finished in the same event-loop turn go in one transaction (a commit
     // costs ~35 us here, an appended row ~5 us), and each caller resolves only once it is on disk.
     return new Promise<void>((resolve, reject) => {
-      this.completions.push({ key, status: response.status, body: JSON.stringify(response.body ?? null), resolve, reject });
+      this.completions.push({ key, status: response.status, body: JSON.stringify(response.body ?? null), trace, resolve, reject });
       if (this.completions.length === 1) setImmediate(this.commitCompletions);
     });
   }
@@ -262,22 +305,60 @@ export class SqliteStore implements Store {
   private readonly commitCompletions = (): void => {
     const batch = this.completions;
     this.completions = [];
+    let ids: number[];
     try {
-      this.completeBatch(batch);
+      ids = this.completeBatch(batch);
     } catch (error) {
+      // Not committed (a full disk fails at COMMIT too): the claims stay pending, the index untouched.
       for (const c of batch) c.reject(error);
       return;
     }
-    for (const c of batch) {
+    batch.forEach((c, i) => {
+      this.answers.set(c.key, ids[i]!);
       this.pending.delete(c.key);
       c.resolve();
-    }
+    });
   };
 
   /** Forget answers older than the retention window (Retell retries within minutes, not days). */
-  private prune(): void {
-    if (!this.db.open) return;
-    for (const row of this.stmts.answersPrune.all(Date.now() - this.retentionMs)) this.answers.delete(row.key);
+  private pruneAnswers(now: number): number {
+    if (!this.db.open) return 0;
+    try {
+      const rows = this.stmts.answersPrune.all(now - this.retentionMs);
+      for (const row of rows) this.answers.delete(row.key);
+      return rows.length;
+    } catch {
+      // A full or read-only disk: pruning waits for the next round; it must never take the process down.
+      return 0;
+    }
+  }
+
+  /** Delete what is older than the retention of its kind; never a pending event. */
+  prune(now = Date.now()): Promise<PruneResult> {
+    this.pruning ??= this.pruneAll(now).finally(() => (this.pruning = undefined));
+    return this.pruning;
+  }
+
+  private async pruneAll(now: number): Promise<PruneResult> {
+    const result: PruneResult = { answers: this.pruneAnswers(now), events: 0, traces: 0, kv: 0 };
+    const { eventsMs, tracesMs, kvMs } = this.retention;
+    const chunks: [keyof PruneResult, Database.Statement<[number]>, number | false][] = [
+      ['events', this.stmts.pruneEvents, eventsMs],
+      ['traces', this.stmts.pruneTraces, tracesMs],
+      ['kv', this.stmts.pruneKv, kvMs],
+    ];
+    for (const [kind, stmt, ms] of chunks) {
+      if (ms === false) continue;
+      for (;;) {
+        if (!this.db.open) return result;
+        const changes = stmt.run(now - ms).changes;
+        result[kind] += changes;
+        if (changes < PRUNE_CHUNK) break;
+        // Let requests in between chunks.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    return result;
   }
 
   async release(key: string, owner: string): Promise<void> {
@@ -287,6 +368,7 @@ export class SqliteStore implements Store {
   async appendEvent(event: NewEvent): Promise<{ inserted: boolean; event: StoredEvent }> {
     this.db.exec('PRAGMA synchronous = FULL');
     try {
+      if (event.supersede) return this.appendSuperseding(event);
       const info = this.stmts.eventInsert.run(event.dedupeKey ?? null, event.event, event.callId, event.body, event.receivedAt);
       if (info.changes === 1) {
         return { inserted: true, event: toEvent(this.stmts.eventById.get(Number(info.lastInsertRowid))!) };
@@ -297,8 +379,23 @@ export class SqliteStore implements Store {
     }
   }
 
-  async pendingEvents(limit = 1000): Promise<StoredEvent[]> {
-    return this.stmts.eventsPending.all(limit).map(toEvent);
+  private appendSuperseding(event: NewEvent): { inserted: boolean; event: StoredEvent } {
+    // One transaction: earlier handled events of this kind for the call go, the new one comes in.
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.stmts.eventsSupersede.run(event.callId, event.event);
+      const info = this.stmts.eventInsert.run(event.dedupeKey ?? null, event.event, event.callId, event.body, event.receivedAt);
+      const stored = toEvent(this.stmts.eventById.get(Number(info.lastInsertRowid))!);
+      this.db.exec('COMMIT');
+      return { inserted: true, event: stored };
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async pendingEvents(limit = 1000, afterId = 0): Promise<StoredEvent[]> {
+    return this.stmts.eventsPending.all(afterId, limit).map(toEvent);
   }
 
   async markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }): Promise<void> {
@@ -322,17 +419,42 @@ export class SqliteStore implements Store {
     return this.stmts.tracesForCall.all(callId).map((row) => JSON.parse(row.data) as FunctionTrace);
   }
 
+  async rewriteCall(callId: string, rewrite: (records: CallRecords) => CallRecords): Promise<void> {
+    const { traceRowsForCall, traceRewrite, handledEventsForCall, eventRewrite } = this.stmts;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const traceRows = traceRowsForCall.all(callId);
+      const events = handledEventsForCall.all(callId);
+      const out = rewrite({ events, traces: traceRows.map((row) => JSON.parse(row.data) as FunctionTrace) });
+      const byId = new Map(events.map((e) => [e.id, e.body]));
+      for (const e of out.events) if (byId.has(e.id) && byId.get(e.id) !== e.body) eventRewrite.run(e.body, e.id);
+      out.traces.forEach((trace, i) => {
+        const row = traceRows[i];
+        if (row) traceRewrite.run(JSON.stringify(trace), row.seq);
+      });
+      this.stmts.eventsMarkRewritten.run(callId);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async callsAwaitingRewrite(endedBefore: number, limit = 100): Promise<string[]> {
+    return this.stmts.callsAwaitingRewrite.all(endedBefore, limit).map((row) => row.call_id);
+  }
+
   async kvGet(namespace: string, key: string): Promise<unknown> {
     const row = this.stmts.kvGet.get(namespace, key);
     return row ? JSON.parse(row.value) : undefined;
   }
 
   async kvSet(namespace: string, key: string, value: unknown): Promise<void> {
-    this.stmts.kvSet.run(namespace, key, JSON.stringify(value ?? null));
+    this.stmts.kvSet.run(namespace, key, JSON.stringify(value ?? null), Date.now());
   }
 
   async kvInsert(namespace: string, key: string, value: unknown): Promise<boolean> {
-    return this.stmts.kvInsert.run(namespace, key, JSON.stringify(value ?? null)).changes === 1;
+    return this.stmts.kvInsert.run(namespace, key, JSON.stringify(value ?? null), Date.now()).changes === 1;
   }
 
   async kvDelete(namespace: string, key: string): Promise<boolean> {
@@ -341,5 +463,13 @@ export class SqliteStore implements Store {
 
   async kvList(namespace: string, prefix = ''): Promise<KeyValue[]> {
     return this.stmts.kvList.all(namespace, prefix, prefix).map((row) => ({ key: row.key, value: JSON.parse(row.value) }));
+  }
+}
+
+function prepareFolder(file: string): void {
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  } catch (error) {
+    throw new KitError('store', `cannot create the store's folder: ${(error as Error).message}`, { file, cause: error });
   }
 }

@@ -23,6 +23,8 @@ export interface NewEvent {
   /** The raw request body exactly as received. */
   body: string;
   receivedAt: number;
+  /** Drop this call's earlier handled events of the same kind (transcript_updated: latest wins). */
+  supersede?: boolean;
 }
 
 export interface StoredEvent extends NewEvent {
@@ -55,15 +57,39 @@ export interface FunctionTrace {
 
 export type FunctionOutcomeKind = 'ok' | 'invalid_args' | 'unknown_function' | 'error' | 'timeout';
 
+/** A call's rewritable records: handled event bodies (by id) and traces (in order). */
+export interface CallRecords {
+  events: { id: number; body: string }[];
+  traces: FunctionTrace[];
+}
+
+/** How long each kind of record is kept, in ms; false keeps it for ever. */
+export interface Retention {
+  answersMs: number;
+  eventsMs: number | false;
+  tracesMs: number | false;
+  kvMs: number | false;
+}
+
+/** Rows deleted by one prune, per kind. */
+export interface PruneResult {
+  answers: number;
+  events: number;
+  traces: number;
+  kv: number;
+}
+
 export interface KeyValue {
   key: string;
   value: unknown;
 }
 
 export interface Store {
-  /** Throws when the store cannot be reached (for /readyz). */
-  ping(): Promise<void>;
+  /** Throws when the store cannot be reached; with `write`, when it cannot take a write (for /readyz). */
+  ping(options?: { write?: boolean }): Promise<void>;
   close(): Promise<void>;
+  /** Delete records older than their kind's retention (never a pending event). Runs in the background too. */
+  prune(now?: number): Promise<PruneResult>;
 
   // Exactly-once for function calls. A claim must be exclusive among everyone sharing the store
   // (SQLite: one process; Postgres: every replica); the completed answer must be durable.
@@ -71,16 +97,19 @@ export interface Store {
   claim(key: string, owner: string, now: number): Promise<ClaimResult>;
   /** Replace a pending claim older than `staleBefore` (its owner died). True when taken. */
   takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<boolean>;
-  /** Keep the answer; only the owner of a pending claim can complete it. */
-  complete(key: string, owner: string, response: StoredResponse): Promise<void>;
+  /**
+   * Keep the answer; only the owner of a pending claim can complete it. `trace`, when given, is
+   * written in the same transaction: an answered call is never missing from the traces.
+   */
+  complete(key: string, owner: string, response: StoredResponse, trace?: FunctionTrace): Promise<void>;
   /** Drop a pending claim so a retry runs again (the handler failed). */
   release(key: string, owner: string): Promise<void>;
 
   // Webhook events, stored before the 2xx and handled from the record.
   /** Insert unless an event with the same dedupeKey exists. */
   appendEvent(event: NewEvent): Promise<{ inserted: boolean; event: StoredEvent }>;
-  /** Events not yet handled, oldest first. */
-  pendingEvents(limit?: number): Promise<StoredEvent[]>;
+  /** Events not yet handled, oldest first (after `afterId`, to page through a backlog). */
+  pendingEvents(limit?: number, afterId?: number): Promise<StoredEvent[]>;
   markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }): Promise<void>;
   eventsForCall(callId: string): Promise<StoredEvent[]>;
   getEvent(id: number): Promise<StoredEvent | undefined>;
@@ -89,6 +118,13 @@ export interface Store {
   /** Several traces at once (one transaction): the server batches them off the request path. */
   recordTraces(traces: readonly FunctionTrace[]): Promise<void>;
   tracesForCall(callId: string): Promise<FunctionTrace[]>;
+  /**
+   * Rewrite a call's handled (done or failed) events and its traces in one transaction (redaction at
+   * rest once the call is over). Pending events are never passed: their handlers need the body as sent.
+   */
+  rewriteCall(callId: string, rewrite: (records: CallRecords) => CallRecords): Promise<void>;
+  /** Calls whose end (call_ended / chat_ended) was handled before `endedBefore` and that were never rewritten. */
+  callsAwaitingRewrite(endedBefore: number, limit?: number): Promise<string[]>;
 
   // A small key-value space for handlers (namespaced, e.g. per tenant).
   kvGet(namespace: string, key: string): Promise<unknown>;
@@ -99,4 +135,15 @@ export interface Store {
   kvDelete(namespace: string, key: string): Promise<boolean>;
   /** Entries whose key starts with `prefix`, sorted by key. */
   kvList(namespace: string, prefix?: string): Promise<KeyValue[]>;
+}
+
+/**
+ * The store itself failed (disk full, read-only file, I/O error, database gone), as opposed to a bug or
+ * bad input: the server answers 503 with Retry-After and keeps running. Stores throw their driver's
+ * errors; this recognises them (SQLite's codes; a Postgres store adds its own).
+ */
+export function isStoreFailure(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return name === 'SqliteError' || name === 'StoreUnavailableError' || (typeof code === 'string' && code.startsWith('SQLITE_'));
 }

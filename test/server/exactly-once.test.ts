@@ -41,6 +41,12 @@ describe('serve: exactly once', () => {
     await sleep(100);
     // In arrival order: one call's events are handled one after another.
     expect(seen).toEqual(['call_started', 'transcript_updated', 'transcript_updated', 'call_analyzed']);
+    // Each transcript_updated holds the whole transcript so far: the store keeps the latest only.
+    await signedPost(s.url, '/webhook', { event: 'transcript_updated', call: callObject('call_t', { transcript: 'latest' }) });
+    await until(() => seen.length >= 5, 5000, 'the last transcript_updated');
+    const stored = await s.server.store.eventsForCall('call_t');
+    expect(stored.map((e) => e.event)).toEqual(['call_started', 'call_analyzed', 'transcript_updated']);
+    expect(JSON.parse(stored[2]!.body).call.transcript).toBe('latest');
   });
 
   it('20 concurrent identical function calls: the side effect happens once and all 20 get the same answer', async () => {

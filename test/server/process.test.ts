@@ -130,10 +130,42 @@ describe('serve as a process', () => {
     const { code } = await child.exit;
     expect(code).toBe(0);
     expect(child.stderr()).toMatch(/SIGTERM: finishing in-flight work/);
+    // Not a terminal: every line serve wrote is one JSON log record.
+    for (const line of child.stderr().trim().split('\n')) expect(JSON.parse(line)).toMatchObject({ time: expect.any(String), level: expect.any(String), msg: expect.any(String) });
     // The webhook handler that was running finished before exit.
     expect(handledLines()).toEqual(['call_ended:call_term']);
     // The store was closed cleanly: WAL checkpointed, nothing pending.
     expect(existsSync(path.join(dir, 'state.db-wal'))).toBe(false);
+  });
+
+  it('the trace of an answered function call survives a SIGKILL right after the answer', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-trace-kill-'));
+    writeFileSync(path.join(dir, 'retell-kit.config.mjs'), CONFIG);
+    const child = await serve(0);
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => signedPost(child.url, '/functions/slow', { name: 'slow', call: callObject(`call_k${i}`), args: { i } })));
+    child.proc.kill('SIGKILL');
+    await child.exit;
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    const store = new SqliteStore({ file: path.join(dir, 'state.db') });
+    try {
+      for (let i = 0; i < 5; i++) expect(await store.tracesForCall(`call_k${i}`)).toMatchObject([{ name: 'slow', status: 200, args: { i }, duplicate: false }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a handler that forgets a rejected promise does not take the process down', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-unhandled-'));
+    writeFileSync(
+      path.join(dir, 'retell-kit.config.mjs'),
+      `export default { functions: { careless: { args: { safeParse: (v) => ({ success: true, data: v }) }, handler() { Promise.reject(new Error('forgot to await this')); return { ok: true }; } } } };`,
+    );
+    const child = await serve(0);
+    expect((await signedPost(child.url, '/functions/careless', { name: 'careless', call: callObject('call_u'), args: {} })).status).toBe(200);
+    await until(() => child.stderr().includes('unhandled promise rejection'), 5_000, 'the log line');
+    expect((await signedPost(child.url, '/functions/careless', { name: 'careless', call: callObject('call_u2'), args: {} })).status).toBe(200);
+    expect(child.proc.exitCode).toBeNull();
+    expect(child.stderr()).toMatch(/"error":"forgot to await this"/);
   });
 
   it('refuses to start without an API key, in one line, exit 2', async () => {

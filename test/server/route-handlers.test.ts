@@ -18,6 +18,7 @@ import { metricsRoute } from '../../src/server/routes/metrics.js';
 import type { RouteDeps } from '../../src/server/routes/route.js';
 import { webhookRoute } from '../../src/server/routes/webhook.js';
 import { TraceWriter } from '../../src/server/trace.js';
+import { StoreHealth } from '../../src/server/store-health.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { callObject, until } from './helpers.js';
 
@@ -62,6 +63,7 @@ function deps(config: HandlerConfig, options: { rateLimit?: RateLimiter } = {}):
       metrics,
       events: new EventProcessor({ store, registry, context, logger, metrics }),
       traces: new TraceWriter(store, logger),
+      health: new StoreHealth(store, logger),
       idempotency: new Idempotency(store, 'test-owner'),
       rateLimiter: options.rateLimit,
       functionTimeoutMs: 1_000,

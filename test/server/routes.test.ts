@@ -72,7 +72,7 @@ describe('serve: routes and answers', () => {
     const big = JSON.stringify({ event: 'call_started', call: callObject('c', { pad: 'x'.repeat(4096) }) });
     expect((await signedPost(s.url, '/webhook', big)).status).toBe(413);
     // Chunked, so no content-length to refuse early: the stream is cut at the limit.
-    const chunked = await request(s.url, { path: '/webhook', body: big, headers: { 'transfer-encoding': 'chunked', 'x-retell-signature': 'v=1,d=' + '0'.repeat(64) } });
+    const chunked = await request(s.url, { path: '/webhook', body: big, headers: { 'transfer-encoding': 'chunked', 'x-retell-signature': `v=${Date.now()},d=${'0'.repeat(64)}` } });
     expect(chunked.status).toBe(413);
     const bad = await signedPost(s.url, '/webhook', '{"event": "call_started",');
     expect(bad.status).toBe(400);
@@ -107,6 +107,23 @@ describe('serve: routes and answers', () => {
     expect(other.status).toBe(200);
     const limited = await signedPost(s.url, '/functions/check_availability', { name: 'check_availability', call: callObject('call_busy'), args: { date: '2026-03-19' } });
     expect(limited.headers['retry-after']).toBe('1');
+    // Retries of answered calls are never limited: they run nothing.
+    for (let i = 0; i < 5; i++) {
+      const retry = await signedPost(s.url, '/functions/check_availability', { name: 'check_availability', call: callObject('call_busy'), args: { date: '2026-03-10' } });
+      expect([retry.status, retry.headers['x-retell-kit-duplicate']]).toEqual([200, '1']);
+    }
+    // Webhooks have their own budget, and one-shot events are never refused: call_ended is stored.
+    for (const event of ['call_started', 'call_ended', 'call_analyzed']) expect((await signedPost(s.url, '/webhook', { event, call: callObject('call_busy') })).status).toBe(200);
+    expect((await s.server.store.eventsForCall('call_busy')).map((e) => e.event)).toEqual(['call_started', 'call_ended', 'call_analyzed']);
+  });
+
+  it('gives transcript_updated a per-call budget of its own', async () => {
+    s = await start({ ...config, server: { rateLimit: { perSecond: 1, burst: 1 }, webhookRateLimit: { perSecond: 1, burst: 2 } } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await signedPost(s.url, '/webhook', { event: 'transcript_updated', call: callObject('call_tu', { transcript: `t${i}` }) })).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    // The functions' budget is untouched.
+    expect((await signedPost(s.url, '/functions/check_availability', { name: 'check_availability', call: callObject('call_tu'), args: { date: '2026-03-10' } })).status).toBe(200);
   });
 
   it('serves health, readiness and Prometheus metrics', async () => {

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { symmetric } from 'retell-sdk/lib/webhook_auth';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -19,6 +20,35 @@ const config = {
 };
 
 describe('serve: signatures', () => {
+  it('accepts V= / D= in upper case, as the SDK does', async () => {
+    s = await start(config);
+    const body = JSON.stringify({ name: 'echo', call: callObject('call_upper'), args: { text: 'hi' } });
+    const header = (await symmetric.sign(body, API_KEY, Date.now())).replace('v=', 'V=').replace(',d=', ',D=');
+    expect(await symmetric.verify(body, API_KEY, header)).toBe(true);
+    const res = await request(s.url, { path: '/functions/echo', body, headers: { 'x-retell-signature': header } });
+    expect([res.status, res.json()]).toEqual([200, { heard: 'hi' }]);
+  });
+
+  it('refuses a request with no or a malformed or stale signature before reading its body', async () => {
+    s = await start(config);
+    for (const header of [undefined, 'v=1,d=zz', `v=${Date.now() - 3_600_000},d=${'a'.repeat(64)}`]) {
+      // Declare 4 MiB, send 64 KiB, and wait: the answer must come without the rest.
+      const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = http.request(new URL('/webhook', s!.url), { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': String(4 * 1024 * 1024), ...(header ? { 'x-retell-signature': header } : {}) } }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? undefined : reject(error)));
+        req.write(Buffer.alloc(64 * 1024, 32));
+        setTimeout(() => reject(new Error('no answer without the whole body')), 3_000).unref();
+      });
+      expect(answer.status).toBe(401);
+      expect(JSON.parse(answer.text).error).toBe('invalid_signature');
+    }
+    expect(s.server.metrics.signatureFailures.get({ reason: 'missing' })).toBe(1);
+  });
+
   it('accepts what the official SDK signs, including non-ASCII transcripts', async () => {
     s = await start(config);
     const transcript = 'User: Hallo, ich heiße Zoë. ¿Mañana a las 10? 明日 💇‍♀️';

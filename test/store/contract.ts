@@ -30,6 +30,14 @@ export function storeContract(name: string, factory: { open(): Promise<Store>; r
       expect(await store.claim('k1', 'c', 1004)).toMatchObject({ state: 'done' });
     });
 
+    it('writes the trace given with an answer, and only when the answer is kept', async () => {
+      const trace: FunctionTrace = { traceId: 'tr1', callId: 'cx', name: 'book', handler: 'book', args: { a: 1 }, status: 200, result: { ok: true }, outcome: 'ok', durationMs: 2, startedAt: 5, duplicate: false };
+      await store.claim('kt', 'a', 1);
+      await store.complete('kt', 'b', { status: 200, body: 'no' }, { ...trace, traceId: 'not-owner' }); // not the owner: nothing written
+      await store.complete('kt', 'a', { status: 200, body: { ok: true } }, trace);
+      expect(await store.tracesForCall('cx')).toEqual([trace]);
+    });
+
     it('keeps string, null and array answers as they were', async () => {
       for (const [key, body] of [['s', 'sunny'], ['n', null], ['a', [1, 'two']]] as const) {
         await store.claim(key, 'a', 1);
@@ -67,6 +75,63 @@ export function storeContract(name: string, factory: { open(): Promise<Store>; r
       expect(t1.event.dedupeKey).toBeUndefined();
       expect((await store.eventsForCall('c1')).map((e) => e.id)).toEqual([first.event.id, t1.event.id, t2.event.id]);
       expect(await store.eventsForCall('other')).toEqual([]);
+    });
+
+    it('supersede: a call keeps only its latest handled event of a kind; pending ones are never dropped', async () => {
+      const t = (n: number) => store.appendEvent({ event: 'transcript_updated', callId: 'cs', body: `{"n":${n}}`, receivedAt: n, supersede: true });
+      const a = (await t(1)).event;
+      const b = (await t(2)).event;
+      expect((await store.eventsForCall('cs')).map((e) => e.id)).toEqual([a.id, b.id]); // both pending: both kept
+      await store.markEvent(a.id, { state: 'done', attempts: 1 });
+      await store.markEvent(b.id, { state: 'done', attempts: 1 });
+      const c = (await t(3)).event;
+      expect((await store.eventsForCall('cs')).map((e) => e.body)).toEqual(['{"n":3}']);
+      expect(c.state).toBe('pending');
+      await store.appendEvent({ dedupeKey: 'call_ended:cs', event: 'call_ended', callId: 'cs', body: '{}', receivedAt: 4 });
+      await store.markEvent(c.id, { state: 'done', attempts: 1 });
+      await t(5);
+      expect((await store.eventsForCall('cs')).map((e) => e.event)).toEqual(['call_ended', 'transcript_updated']);
+    });
+
+    it('prunes by kind: handled events and traces past their retention, never a pending event, kv only when asked', async () => {
+      const old = (await store.appendEvent({ dedupeKey: 'call_ended:p1', event: 'call_ended', callId: 'p1', body: '{}', receivedAt: Date.now() })).event;
+      const pending = (await store.appendEvent({ dedupeKey: 'call_started:p1', event: 'call_started', callId: 'p1', body: '{}', receivedAt: Date.now() })).event;
+      await store.markEvent(old.id, { state: 'done', attempts: 1 });
+      await store.recordTraces([{ traceId: 't', callId: 'p1', name: 'f', handler: 'f', args: {}, status: 200, result: 1, outcome: 'ok', durationMs: 1, startedAt: 1, duplicate: false }]);
+      await store.kvSet('ns', 'booking', 1);
+      expect(await store.prune(Date.now())).toEqual({ answers: 0, events: 0, traces: 0, kv: 0 });
+      const later = Date.now() + 400 * 86_400_000;
+      expect(await store.prune(later)).toMatchObject({ events: 1, traces: 1, kv: 0 });
+      expect((await store.eventsForCall('p1')).map((e) => e.id)).toEqual([pending.id]);
+      expect(await store.tracesForCall('p1')).toEqual([]);
+      expect(await store.kvGet('ns', 'booking')).toBe(1);
+    });
+
+    it('rewrites a call’s handled events and traces in one go, never a pending event', async () => {
+      const done = (await store.appendEvent({ dedupeKey: 'call_ended:rw', event: 'call_ended', callId: 'rw', body: '{"n":"raw"}', receivedAt: 1 })).event;
+      const pending = (await store.appendEvent({ dedupeKey: 'call_analyzed:rw', event: 'call_analyzed', callId: 'rw', body: '{"n":"raw"}', receivedAt: 2 })).event;
+      await store.markEvent(done.id, { state: 'done', attempts: 1 });
+      await store.recordTraces([{ traceId: 't', callId: 'rw', name: 'f', handler: 'f', args: { n: 'raw' }, status: 200, result: 1, outcome: 'ok', durationMs: 1, startedAt: 1, duplicate: false }]);
+      let seen: unknown;
+      await store.rewriteCall('rw', (records) => {
+        seen = records.events.map((e) => e.id);
+        return { events: records.events.map((e) => ({ ...e, body: e.body.replace('raw', 'red') })), traces: records.traces.map((t) => ({ ...t, args: { n: 'red' } })) };
+      });
+      expect(seen).toEqual([done.id]);
+      expect((await store.eventsForCall('rw')).map((e) => e.body)).toEqual(['{"n":"red"}', '{"n":"raw"}']);
+      expect((await store.getEvent(pending.id))?.body).toBe('{"n":"raw"}');
+      expect((await store.tracesForCall('rw'))[0]?.args).toEqual({ n: 'red' });
+    });
+
+    it('lists ended calls not yet rewritten', async () => {
+      const ended = (await store.appendEvent({ dedupeKey: 'call_ended:aw', event: 'call_ended', callId: 'aw', body: '{}', receivedAt: 10 })).event;
+      await store.appendEvent({ dedupeKey: 'call_ended:aw2', event: 'call_ended', callId: 'aw2', body: '{}', receivedAt: 10 }); // still pending
+      expect(await store.callsAwaitingRewrite(100)).toEqual([]);
+      await store.markEvent(ended.id, { state: 'done', attempts: 1 });
+      expect(await store.callsAwaitingRewrite(5)).toEqual([]); // ended after the cut-off
+      expect(await store.callsAwaitingRewrite(100)).toEqual(['aw']);
+      await store.rewriteCall('aw', (r) => r);
+      expect(await store.callsAwaitingRewrite(100)).toEqual([]);
     });
 
     it('lists pending events oldest first and tracks their state', async () => {

@@ -1,9 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KitError } from '../../src/errors.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
+import { StoreLock } from '../../src/store/lock.js';
 import { storeContract } from './contract.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-store-'));
@@ -63,5 +65,53 @@ describe('SqliteStore', () => {
     }
     expect(error).toBeInstanceOf(KitError);
     expect((error as KitError).oneLine()).toMatch(/not-a-db\.db: cannot open the store/);
+  });
+
+  it('is owned by one store at a time: a second open names the holder; close lets go; open() waits for it', async () => {
+    const file = path.join(dir, 'owned.db');
+    const first = new SqliteStore({ file });
+    expect(() => new SqliteStore({ file })).toThrow(KitError);
+    try {
+      new SqliteStore({ file });
+    } catch (error) {
+      expect((error as KitError).oneLine()).toMatch(new RegExp(`owned\\.db: the store is in use by retell-kit serve \\(pid ${process.pid}, since \\d{4}-`));
+    }
+    expect(StoreLock.holder(file)).toMatchObject({ pid: process.pid });
+    // A handover: open() waits while the holder finishes, then owns the file.
+    setTimeout(() => void first.close(), 150);
+    const t0 = Date.now();
+    const second = await SqliteStore.open({ file, waitForLockMs: 5_000 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(100);
+    await second.close();
+    expect(StoreLock.holder(file)).toBeUndefined();
+    // A failed open leaves no lock behind.
+    const bad = path.join(dir, 'bad-owned.db');
+    writeFileSync(bad, 'not sqlite at all, but long enough to be read as a header.........................');
+    expect(() => new SqliteStore({ file: bad })).toThrow(/cannot open the store/);
+    expect(StoreLock.holder(bad)).toBeUndefined();
+  });
+
+  it('fails fast with one line when the store folder cannot be created', () => {
+    writeFileSync(path.join(dir, 'a-file'), '');
+    expect(() => new SqliteStore({ file: path.join(dir, 'a-file', 'state.db') })).toThrow(expect.objectContaining({ code: 'store', message: expect.stringMatching(/cannot create the store's folder/) }));
+  });
+
+  it('prunes kv when asked, in chunks, and upgrades a version-1 file (old rows count from the upgrade)', async () => {
+    const file = path.join(dir, 'v1.db');
+    let store = new SqliteStore({ file });
+    await store.recordTraces([{ traceId: 't', callId: 'v1', name: 'f', handler: 'f', args: {}, status: 200, result: 1, outcome: 'ok', durationMs: 1, startedAt: 1, duplicate: false }]);
+    await store.close();
+    const raw = new Database(file);
+    raw.exec('DROP INDEX kv_age; ALTER TABLE traces DROP COLUMN recorded_at; ALTER TABLE kv DROP COLUMN updated_at; ALTER TABLE events DROP COLUMN rewritten; PRAGMA user_version = 1');
+    raw.close();
+    store = new SqliteStore({ file, retention: { kvMs: 1000 } });
+    try {
+      expect(await store.tracesForCall('v1')).toHaveLength(1);
+      for (let i = 0; i < 1200; i++) await store.kvSet('ns', `k${i}`, i);
+      expect(await store.prune(Date.now() + 2000)).toMatchObject({ kv: 1200, traces: 0 });
+      expect(await store.kvList('ns')).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { invokeFunction, RESULT_LIMIT_CHARS } from '../../handlers/invoke.js';
 import { functionCallKey } from '../../handlers/keys.js';
 import { parseFunctionCall } from '../../retell/wire.js';
-import type { FunctionOutcomeKind, StoredResponse } from '../../store/store.js';
+import type { FunctionOutcomeKind, FunctionTrace, StoredResponse } from '../../store/store.js';
 import { badRequest, DUPLICATE_HEADER, takeRateLimit, type RouteDeps, type RouteHandler } from './route.js';
 
 function outcomeOf(response: StoredResponse): FunctionOutcomeKind {
@@ -20,8 +20,10 @@ export function functionRoute(deps: RouteDeps, nameFrom: 'path' | 'body'): Route
   return async (ex) => {
     const parsed = parseFunctionCall(ex.json, { nameFromPath: nameFrom === 'path' ? ex.params.name : undefined, query: ex.query });
     if (!parsed.ok) throw badRequest(parsed.problem);
-    const { name, args, call, callId, toolCallId } = parsed.request;
-    takeRateLimit(deps, callId || undefined);
+    const { name, args, call, toolCallId } = parsed.request;
+    // A numeric call_id (a test harness, a proxy that re-encodes) still identifies the call: without
+    // this it silently turned deduplication off.
+    const callId = parsed.request.callId || (typeof call.call_id === 'number' && Number.isFinite(call.call_id) ? String(call.call_id) : '');
 
     const resolved = deps.registry.resolveFunction(name);
     const handler = resolved?.handler ?? name;
@@ -31,32 +33,7 @@ export function functionRoute(deps: RouteDeps, nameFrom: 'path' | 'body'): Route
     const started = performance.now();
     let ranMs = 0;
     const timeoutResponse: StoredResponse = { status: 504, body: { error: 'timeout', message: `${handler} did not answer within ${timeoutMs} ms. Tell the caller you could not complete it right now.` } };
-    const work = async () => {
-      const outcome = await invokeFunction(deps.registry, deps.context, { name, args, call, callId, toolCallId, idempotencyKey: key, defaultTimeoutMs: deps.functionTimeoutMs });
-      ranMs = performance.now() - started;
-      if (outcome.error) logger.error('function handler failed', { function: handler, call_id: callId, error: outcome.error, trace_id: ex.traceId });
-      if (outcome.late) {
-        void outcome.late.then((late) => logger.warn('function finished after its timeout; its result is kept for retries', { function: handler, call_id: callId, outcome: late.outcome, trace_id: ex.traceId }));
-      }
-      return {
-        response: { status: outcome.status, body: outcome.body },
-        keep: outcome.outcome === 'ok',
-        late: outcome.late?.then((late) => ({ response: { status: late.status, body: late.body }, keep: late.outcome === 'ok' })),
-      };
-    };
-    let result: { response: StoredResponse; duplicate: boolean };
-    if (callId || toolCallId) result = await deps.idempotency.run(key, timeoutMs, timeoutResponse, work);
-    else {
-      // Nothing identifies the call (args_at_root without ?call_id=): exactly-once is impossible.
-      logger.warn('function call without a call id cannot be deduplicated; add ?call_id={{call_id}} to the tool URL', { function: handler, trace_id: ex.traceId });
-      result = { response: (await work()).response, duplicate: false };
-    }
-    const { response, duplicate } = result;
-    const durationMs = duplicate ? performance.now() - started : ranMs;
-    const outcome = outcomeOf(response);
-    if (duplicate) metrics.duplicates.inc({ kind: 'function' });
-    else metrics.functionDuration.observe({ function: handler, agent_version: call.agent_version === undefined ? '' : String(call.agent_version), outcome }, durationMs / 1000);
-    const trace = {
+    const traceOf = (response: StoredResponse, duplicate: boolean, durationMs: number): FunctionTrace => ({
       traceId: ex.traceId,
       callId,
       name,
@@ -66,12 +43,45 @@ export function functionRoute(deps: RouteDeps, nameFrom: 'path' | 'body'): Route
       args,
       status: response.status,
       result: response.body,
-      outcome,
+      outcome: outcomeOf(response),
       durationMs: Math.round(durationMs * 1000) / 1000,
       startedAt,
       duplicate,
+    });
+    const work = async () => {
+      // Only a run spends the call's budget: retries of answered work are never rate-limited.
+      takeRateLimit(deps, callId || undefined);
+      const outcome = await invokeFunction(deps.registry, deps.context, { name, args, call, callId, toolCallId, idempotencyKey: key, defaultTimeoutMs: deps.functionTimeoutMs });
+      ranMs = performance.now() - started;
+      if (outcome.error) logger.error('function handler failed', { function: handler, call_id: callId, error: outcome.error, trace_id: ex.traceId });
+      if (outcome.late) {
+        void outcome.late.then((late) => logger.warn('function finished after its timeout; its result is kept for retries', { function: handler, call_id: callId, outcome: late.outcome, trace_id: ex.traceId }));
+      }
+      // A handler that returns (or throws) the API key: it is never stored, nor sent.
+      const scrub = deps.scrubSecrets ?? (<T>(value: T) => value);
+      const response = { status: outcome.status, body: scrub(outcome.body) };
+      return {
+        response,
+        keep: outcome.outcome === 'ok',
+        late: outcome.late?.then((late) => ({ response: { status: late.status, body: scrub(late.body) }, keep: late.outcome === 'ok' })),
+        // An answered call's trace is written with its answer, in one transaction.
+        trace: traceOf(response, false, ranMs),
+      };
     };
-    deps.traces.add(trace);
+    let result: { response: StoredResponse; duplicate: boolean; traced?: boolean };
+    if (callId || toolCallId) result = await deps.idempotency.run(key, timeoutMs, timeoutResponse, work);
+    else {
+      // Nothing identifies the call (args_at_root without ?call_id=): exactly-once is impossible.
+      logger.warn('function call without a call id cannot be deduplicated; add ?call_id={{call_id}} to the tool URL', { function: handler, trace_id: ex.traceId });
+      result = { response: (await work()).response, duplicate: false };
+    }
+    const { response, duplicate } = result;
+    const durationMs = duplicate ? performance.now() - started : ranMs;
+    const trace = traceOf(response, duplicate, durationMs);
+    const outcome = trace.outcome;
+    if (duplicate) metrics.duplicates.inc({ kind: 'function' });
+    else metrics.functionDuration.observe({ function: handler, agent_version: call.agent_version === undefined ? '' : String(call.agent_version), outcome }, durationMs / 1000);
+    if (!result.traced) deps.traces.add(trace);
     logger.info('function call', {
       trace_id: ex.traceId,
       function: handler,

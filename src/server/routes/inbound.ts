@@ -10,9 +10,9 @@ export function inboundRoute(deps: RouteDeps): RouteHandler {
     const parsed = parseInboundRequest(ex.json);
     if (!parsed.ok) throw badRequest(parsed.problem);
     const { callInbound, callId } = parsed;
-    takeRateLimit(deps, callId);
     const key = inboundKey(callId);
     const run = async () => {
+      takeRateLimit(deps, callId);
       const outcome = await invokeInbound(deps.registry, deps.context, callInbound, key, DEFAULT_INBOUND_TIMEOUT_MS);
       if (outcome.error) deps.logger.error('inbound hook failed', { call_id: callId, error: outcome.error, trace_id: ex.traceId });
       return { response: { status: outcome.status, body: outcome.body }, keep: outcome.status === 200 };

@@ -7,6 +7,7 @@ import type { EventProcessor } from '../events.js';
 import type { Idempotency } from '../idempotency.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { RateLimiter } from '../rate-limit.js';
+import type { StoreHealth } from '../store-health.js';
 import type { TraceWriter } from '../trace.js';
 
 /** What serve's routes work with; app.ts builds it once. Tests build their own from real parts. */
@@ -18,10 +19,16 @@ export interface RouteDeps {
   metrics: ServerMetrics;
   events: EventProcessor;
   traces: TraceWriter;
+  health: StoreHealth;
   idempotency: Idempotency;
+  /** Per-call budget for running handlers (functions, inbound); duplicates never spend it. */
   rateLimiter?: RateLimiter;
+  /** A separate per-call budget for repeating webhook events (transcript_updated); one-shot events are never limited. */
+  webhookRateLimiter?: RateLimiter;
   functionTimeoutMs: number;
   isClosing: () => boolean;
+  /** Remove secrets (the API key) from a value before it is stored or sent. */
+  scrubSecrets?: <T>(value: T) => T;
 }
 
 /** A route's handler: the exchange in (body already verified and parsed when signed), a reply out. */
@@ -31,9 +38,10 @@ export type RouteHandler = (ex: Exchange) => Promise<Reply>;
 export const DUPLICATE_HEADER = 'x-retell-kit-duplicate';
 
 /** Per-call rate limit: a runaway agent loop gets 429s instead of hammering handlers. */
-export function takeRateLimit(deps: RouteDeps, callId: string | undefined): void {
-  if (!deps.rateLimiter || !callId) return;
-  if (!deps.rateLimiter.take(callId)) {
+export function takeRateLimit(deps: RouteDeps, callId: string | undefined, budget: 'handlers' | 'webhooks' = 'handlers'): void {
+  const limiter = budget === 'webhooks' ? deps.webhookRateLimiter : deps.rateLimiter;
+  if (!limiter || !callId) return;
+  if (!limiter.take(callId)) {
     deps.metrics.rateLimited.inc();
     throw new HttpError(429, `too many requests for call ${callId}; slow down`, { code: 'rate_limited', headers: { 'retry-after': '1' }, log: { call_id: callId } });
   }
