@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ExitCode, isKitError } from './errors.js';
+import { ExitCode, isKitError, KitError } from './errors.js';
 import { version } from './version.js';
 import { describeRoutes } from './http/routes.js';
 import { SERVE_ROUTES } from './server/routes/table.js';
@@ -278,6 +278,12 @@ export async function main(argv: string[]): Promise<void> {
 function agentVersionFlag(argv: string[]): string[] {
   const command = argv.slice(2).find((arg) => !arg.startsWith('-'));
   if (command !== 'pull') return argv;
+  argv.forEach((arg, i) => {
+    const value = argv[i + 1];
+    if (i >= 2 && arg === '--version' && (value === undefined || value.startsWith('-'))) {
+      throw new KitError('usage', 'pull --version needs a value', { hint: 'give a version number, latest or published: retell-kit pull <agent_id> --version published' });
+    }
+  });
   return argv.map((arg, i) => (i < 2 ? arg : arg === '--version' ? '--agent-version' : arg.startsWith('--version=') ? `--agent-version=${arg.slice('--version='.length)}` : arg));
 }
 

@@ -225,3 +225,15 @@ describe('retell-kit pull <agent_id>', () => {
     expect(await run(['pull', agentId, '--version', 'newest'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--version: expected a version number, latest or published, got "newest"') });
   });
 });
+
+describe('retell-kit pull flags', () => {
+  it('--version without a value is one usage line naming the flag as the user typed it (it said --agent-version)', async () => {
+    const { cli } = await import('../helpers/cli.js');
+    for (const args of [['pull', 'agent_x', '--version'], ['pull', 'agent_x', '--version', '--out', 'x']]) {
+      const result = cli(args);
+      expect(result.status).toBe(2);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^retell-kit: pull --version needs a value \(/)]);
+      expect(result.stderr).not.toContain('agent-version');
+    }
+  });
+});
