@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ExitCode, isKitError } from './errors.js';
 import { describeRoutes } from './http/routes.js';
 import { SERVE_ROUTES } from './server/routes/table.js';
@@ -16,7 +16,8 @@ export function buildProgram(): Command {
     .description('Lint Retell AI conversation flows and serve their webhooks and custom functions.')
     .version(version(), '-v, --version')
     .option('--debug', 'print stack traces for errors')
-    .showHelpAfterError('(run with --help for usage)')
+    // Usage errors are one line like every other error: `retell-kit: <what> (run ... --help for usage)`.
+    .configureOutput({ outputError: (text, write) => write(`retell-kit: ${text.replace(/^error: /, '').trim()} (run with --help for usage)\n`) })
     .exitOverride();
 
   program
@@ -25,7 +26,7 @@ export function buildProgram(): Command {
     .argument('[inputs...]', 'flow files (.json, .yaml, .yml), directories or globs; - reads stdin')
     .option('-f, --format <name>', `${FORMAT_CHOICES} (repeatable)`, collect, [])
     .option('-o, --output-file <[format=]path>', 'write a format to a file instead of stdout (repeatable: sarif=out.sarif)', collect, [])
-    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', parseInteger)
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', integerIn(-1, Number.MAX_SAFE_INTEGER))
     .option('--quiet', 'report errors only')
     .option('--rule <id:severity>', 'set a rule\'s severity: off | error | warning | info (repeatable)', collect, [])
     .option('-c, --config <path>', 'config file (default: search for retell-kit.config.* from the current folder)')
@@ -53,7 +54,7 @@ Exit codes: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage, c
   program
     .command('serve')
     .description('run the webhook, inbound and custom-function server for your handlers')
-    .option('-p, --port <n>', 'port to listen on (0 picks a free one)', parseInteger)
+    .option('-p, --port <n>', 'port to listen on (0 picks a free one)', integerIn(0, 65_535))
     .option('--host <host>', 'interface to bind (default 127.0.0.1; 0.0.0.0 behind your own HTTPS)')
     .option('-c, --config <path>', 'config file (default: search for retell-kit.config.* from the current folder)')
     .option('--store <path>', 'SQLite state file (default .retell-kit/state.db)')
@@ -101,12 +102,15 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function parseInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) {
-    throw new CommanderError(ExitCode.usage, 'retell-kit.invalidArgument', `error: expected an integer, got "${value}"`);
-  }
-  return n;
+/** A flag's whole-number value within [min, max]; commander turns the throw into one usage line, exit 2. */
+function integerIn(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = /^\s*-?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `expected a whole number from ${min} up` : `expected a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
 }
 
 export async function main(argv: string[]): Promise<void> {

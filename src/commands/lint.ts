@@ -55,8 +55,9 @@ export async function runLint(inputs: string[], flags: LintFlags): Promise<numbe
     suppressedResults = applied.suppressedResults;
   }
 
-  const counts = countBySeverity(results.flatMap((r) => r.diagnostics));
+  // --quiet hides warnings and infos, and what it hides cannot fail the run (ESLint's behaviour).
   const shown = flags.quiet ? results.map((r) => ({ file: r.file, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') })) : results;
+  const counts = countBySeverity(shown.flatMap((r) => r.diagnostics));
 
   await writeOutputs(outputs, shown, {
     cwd,
