@@ -34,6 +34,11 @@ export function buildProgram(): Command {
     .option('--baseline <file>', 'report only findings not recorded in this baseline file')
     .option('--baseline-write <file>', 'record the current findings as the baseline and exit 0')
     .option('--stdin-filename <name>', 'name to show for input read from stdin')
+    .option('--ignore-pattern <glob>', 'skip files matching this glob, relative to the current folder (repeatable)', collect, [])
+    .option('--print-config <file>', 'print the rules and settings that apply to this file, as JSON, and exit')
+    .option('--color', 'force colour in stylish output')
+    .option('--no-color', 'disable colour in stylish output')
+    .option('--stats', 'print the time each stage and each rule took (stderr)')
     .addHelpText(
       'after',
       `
@@ -41,7 +46,9 @@ Examples:
   $ retell-kit lint flows/booking.json
   $ retell-kit lint "flows/**/*.json" --format sarif --output-file lint.sarif
   $ retell-kit lint flows/ --format github --format json -o json=lint.json
-  $ retell-kit lint flows/ --baseline-write .retell-kit/baseline.json
+  $ retell-kit lint flows/ --baseline-write retell-kit.baseline.json
+  $ retell-kit lint . --ignore-pattern 'archive/'
+  $ retell-kit lint --print-config flows/booking.json
   $ cat flow.json | retell-kit lint -
 
 Exit codes: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage, config or I/O trouble.`,

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KitError } from '../errors.js';
 import { recognise, type NotAFlow, type Recognised } from '../retell/wire.js';
+import { isKnownNonRetellFile, WALK_IGNORES } from './ignore.js';
 import { parseSource, type Range, type SourceFormat, type SourceText } from './source.js';
 
 /** One conversation flow found inside a file, with the pointer to where it sits. */
@@ -129,23 +130,62 @@ function ioError(file: string, error: unknown): KitError {
   return new KitError('io', `cannot read: ${(error as Error).message}`, { file, cause: error });
 }
 
+/** A file to lint; `explicit` when the command line named it (not found by a folder or a glob). */
+export interface InputFile {
+  path: string;
+  explicit: boolean;
+}
+
+/** A file a folder or glob found and lint left alone, and why. */
+export interface SkippedFile {
+  file: string;
+  /** ignored: an ignore pattern; known-name: never a Retell file by its name (lock files, compose files), not read; not-retell: read, nothing of Retell in it. */
+  reason: 'ignored' | 'known-name' | 'not-retell';
+  /** Named on the command line (only an ignore pattern skips such a file). */
+  explicit: boolean;
+}
+
+export interface CollectOptions {
+  /** Ignore patterns (config `ignores`, --ignore-pattern) as a predicate over absolute paths. */
+  ignored?: (absPath: string) => boolean;
+}
+
 /**
  * Expand CLI inputs into files: plain paths, directories (recursively, .json/.yaml/.yml, skipping
- * node_modules and dot folders) and globs. A missing path or an empty glob is a KitError (exit 2).
+ * node_modules, dot folders, coverage and files that are never Retell documents such as lock files
+ * and compose files) and globs. Ignore patterns apply to every file, named or found. A missing path,
+ * an empty glob or a folder whose files are all ignored is a KitError (exit 2).
  */
-export async function expandInputs(inputs: readonly string[], cwd = process.cwd()): Promise<string[]> {
-  const out: string[] = [];
+export async function collectInputs(inputs: readonly string[], cwd = process.cwd(), options: CollectOptions = {}): Promise<{ files: InputFile[]; skipped: SkippedFile[] }> {
+  const files: InputFile[] = [];
+  const skipped: SkippedFile[] = [];
   const seen = new Set<string>();
-  const push = (f: string) => {
+  const ignored = options.ignored ?? (() => false);
+  /** Adds a file unless ignored; says whether it was added. */
+  const push = (f: string, explicit: boolean): boolean => {
     const key = f === '-' ? '-' : path.resolve(cwd, f);
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(f);
+    if (seen.has(key)) return true;
+    seen.add(key);
+    if (f !== '-' && ignored(key)) {
+      skipped.push({ file: displayPath(f, cwd), reason: 'ignored', explicit });
+      return false;
+    }
+    files.push({ path: f, explicit });
+    return true;
+  };
+  const pushFound = (found: readonly string[], input: string, what: string): void => {
+    let added = 0;
+    for (const f of found) {
+      if (isKnownNonRetellFile(f)) skipped.push({ file: displayPath(f, cwd), reason: 'known-name', explicit: false });
+      else if (push(f, false)) added++;
+    }
+    if (added === 0 && found.length > 0) {
+      throw new KitError('no-match', `every file ${what} is ignored or not a Retell file`, { file: input, hint: 'check ignores in the config and --ignore-pattern' });
     }
   };
   for (const input of inputs) {
     if (input === '-') {
-      push('-');
+      push('-', true);
       continue;
     }
     if (isGlob(input)) {
@@ -155,7 +195,7 @@ export async function expandInputs(inputs: readonly string[], cwd = process.cwd(
       if (flows.length === 0) {
         throw new KitError('no-match', `no .json, .yaml or .yml file matches "${input}"`, { hint: 'check the pattern, and quote it so the shell does not expand it' });
       }
-      flows.forEach(push);
+      pushFound(flows, input, 'it matches');
       continue;
     }
     let info;
@@ -166,14 +206,19 @@ export async function expandInputs(inputs: readonly string[], cwd = process.cwd(
     }
     if (info.isDirectory()) {
       const { glob } = await import('tinyglobby');
-      const matches = (await glob(['**/*.json', '**/*.yaml', '**/*.yml'], { cwd: path.resolve(cwd, input), ignore: ['**/node_modules/**', '**/.*/**', '**/package.json', '**/package-lock.json', '**/tsconfig*.json'] })).sort();
+      const matches = (await glob(['**/*.json', '**/*.yaml', '**/*.yml'], { cwd: path.resolve(cwd, input), ignore: WALK_IGNORES })).sort();
       if (matches.length === 0) throw new KitError('no-match', 'directory holds no .json, .yaml or .yml file', { file: input });
-      for (const m of matches) push(path.join(input, m));
+      pushFound(matches.map((m) => path.join(input, m)), input, 'in it');
       continue;
     }
-    push(input);
+    push(input, true);
   }
-  return out;
+  return { files, skipped };
+}
+
+/** The files `collectInputs` would lint, as paths. */
+export async function expandInputs(inputs: readonly string[], cwd = process.cwd(), options: CollectOptions = {}): Promise<string[]> {
+  return (await collectInputs(inputs, cwd, options)).files.map((f) => f.path);
 }
 
 function isGlob(input: string): boolean {
