@@ -54,6 +54,7 @@ Examples:
 Exit codes: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage, config or I/O trouble.`,
     )
     .action(async (inputs: string[], options) => {
+      exitWhenDone = true;
       const { runLint } = await import('./commands/lint.js');
       process.exitCode = await runLint(inputs, options);
     });
@@ -120,6 +121,12 @@ function integerIn(min: number, max: number): (value: string) => number {
   };
 }
 
+/**
+ * lint ends when its work is done, even if a config module left a timer or a pool open at import
+ * (the handlers' database client, a metrics interval): set by commands that finish, not by serve.
+ */
+let exitWhenDone = false;
+
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
   // `retell-kit lint --list-rules | head` closes the pipe early: that is the reader's choice, not an error.
@@ -132,6 +139,11 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (error) {
     process.exitCode = reportError(error, debug);
+  }
+  if (exitWhenDone) {
+    // Writes to a pipe can be asynchronous (macOS): an empty write's callback runs after the ones before it.
+    await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+    process.exit();
   }
 }
 

@@ -215,7 +215,7 @@ describe('config', () => {
   it('reports a config file that does not parse, exit 2', () => {
     const r = cli(['lint', 'flow.json'], { cwd: project({ 'retell-kit.config.json': '{ "lint": ' }) });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^retell-kit: retell-kit\.config\.json: cannot load config/);
+    expect(r.stderr).toMatch(/^retell-kit: retell-kit\.config\.json: 1:\d+: invalid JSON: /);
   });
 
   it('reports a missing --config file, exit 2', () => {
