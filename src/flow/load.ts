@@ -24,6 +24,8 @@ export type FlowShape = 'flow' | 'agent-export' | 'list-element';
  */
 export type LoaderProblem =
   | { kind: 'syntax'; pointer: ''; message: string; range: Range }
+  /** Bytes that are not UTF-8 text: a UTF-16 file (PowerShell's `>` and Notepad's "Unicode" write these). */
+  | { kind: 'encoding'; pointer: ''; encoding: 'UTF-16LE' | 'UTF-16BE'; range: Range }
   | { kind: 'not-an-object'; pointer: string; found: string }
   /** A Retell object that is not a flow: what the recogniser made of it. */
   | { kind: 'not-a-flow'; pointer: string; what: NotAFlow }
@@ -92,10 +94,36 @@ export function findFlows(value: unknown): { flows: FlowInput[]; problems: Loade
   return { flows, problems };
 }
 
+/** JSON or YAML: the file name's extension when it has one of ours, else the text (JSON starts with { or [). */
+function sniffFormat(text: string, shownPath: string): SourceFormat {
+  const ext = path.extname(shownPath).toLowerCase();
+  if (ext === '.json') return 'json';
+  if (ext === '.yaml' || ext === '.yml') return 'yaml';
+  return /^[\s\uFEFF]*[[{]/.test(text) ? 'json' : 'yaml';
+}
+
+/** UTF-16 by its byte-order mark, or by the zero bytes ASCII leaves in it. */
+export function utf16Of(buf: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | undefined {
+  if (buf[0] === 0xff && buf[1] === 0xfe) return 'UTF-16LE';
+  if (buf[0] === 0xfe && buf[1] === 0xff) return 'UTF-16BE';
+  if (buf.length >= 4 && buf[0] !== 0 && buf[1] === 0 && buf[2] !== 0 && buf[3] === 0) return 'UTF-16LE';
+  if (buf.length >= 4 && buf[0] === 0 && buf[1] !== 0 && buf[2] === 0 && buf[3] !== 0) return 'UTF-16BE';
+  return undefined;
+}
+
+/** Load bytes (a file, stdin): UTF-8 text is parsed; UTF-16 is one problem saying so and how to convert. */
+export function loadBytes(buf: Buffer, options: { path?: string; format?: SourceFormat } = {}): LoadedFile {
+  const encoding = utf16Of(buf);
+  if (!encoding) return loadText(buf.toString('utf8'), options);
+  const shownPath = options.path ?? '<input>';
+  const { source } = parseSource(shownPath, '', 'yaml');
+  return { path: shownPath, source, value: undefined, flows: [], problems: [{ kind: 'encoding', pointer: '', encoding, range: { line: 1, column: 1, endLine: 1, endColumn: 1 } }] };
+}
+
 /** Parse text that is already in memory (stdin, tests, the programmatic API). */
 export function loadText(text: string, options: { path?: string; format?: SourceFormat } = {}): LoadedFile {
   const shownPath = options.path ?? '<input>';
-  const format = options.format ?? (/^\s*[[{]/.test(text) || shownPath.endsWith('.json') ? 'json' : formatOf(shownPath));
+  const format = options.format ?? sniffFormat(text, shownPath);
   const parsed = parseSource(shownPath, text, format);
   if (!parsed.ok) {
     return {
@@ -112,14 +140,14 @@ export function loadText(text: string, options: { path?: string; format?: Source
 
 export async function loadFile(file: string, cwd = process.cwd()): Promise<LoadedFile> {
   const abs = path.resolve(cwd, file);
-  let text: string;
+  let buf: Buffer;
   try {
     // One decode of the whole buffer: readFile(path, 'utf8') decodes chunk by chunk, 4x slower on big flows.
-    text = (await readFile(abs)).toString('utf8');
+    buf = await readFile(abs);
   } catch (error) {
     throw ioError(file, error);
   }
-  return loadText(text, { path: displayPath(file, cwd), format: formatOf(file) });
+  return loadBytes(buf, { path: displayPath(file, cwd), format: formatOf(file) });
 }
 
 function ioError(file: string, error: unknown): KitError {
@@ -225,8 +253,12 @@ function isGlob(input: string): boolean {
   return /[*?[\]{}]/.test(input);
 }
 
-export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
+export async function readStdinBytes(stream: NodeJS.ReadableStream = process.stdin): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
+  return (await readStdinBytes(stream)).toString('utf8');
 }

@@ -69,7 +69,7 @@ export function lintLoaded(file: LoadedFile, options: LintOptions = {}, ruleSet:
 
   for (const problem of file.problems) {
     const { rule, messageId, data } = findingOf(problem);
-    const range = problem.kind === 'syntax' ? problem.range : undefined;
+    const range = problem.kind === 'syntax' || problem.kind === 'encoding' ? problem.range : undefined;
     pending.push({ rule, report: { messageId, data }, pointer: problem.pointer, range, flowId: flowAt(file.flows, problem.pointer)?.flowId });
   }
 

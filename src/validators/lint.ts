@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { collectInputs, displayPath, loadFile, loadText, readStdin, type LoadedFile, type SkippedFile } from '../flow/load.js';
+import { collectInputs, displayPath, loadBytes, loadFile, loadText, readStdinBytes, type LoadedFile, type SkippedFile } from '../flow/load.js';
 import { filesMatcher, ignoreMatcher, type IgnoreGroup } from '../flow/ignore.js';
 import type { SourceFormat } from '../flow/source.js';
 import { isObject } from '../retell/wire.js';
@@ -76,8 +76,8 @@ export async function lintRun(inputs: readonly string[], options: LintFilesOptio
     let loaded: LoadedFile;
     const started = options.timings ? performance.now() : 0;
     if (file.path === '-') {
-      const text = await (options.readStdin ?? readStdin)();
-      loaded = loadText(text, { path: options.stdinFilename ?? '<stdin>' });
+      const where = { path: options.stdinFilename ?? '<stdin>' };
+      loaded = options.readStdin ? loadText(await options.readStdin(), where) : loadBytes(await readStdinBytes(), where);
     } else {
       loaded = await loadFile(file.path, cwd);
     }

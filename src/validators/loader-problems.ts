@@ -30,6 +30,7 @@ const notAFlowFinding: { [K in NotAFlow['kind']]: (what: Extract<NotAFlow, { kin
 /** The one table from loader problems to rules: a new kind of problem fails to compile until it is added here. */
 const loaderFinding: { [K in LoaderProblem['kind']]: (problem: Extract<LoaderProblem, { kind: K }>) => LoaderFinding } = {
   syntax: (p) => finding(parseErrorRule, 'parse', { message: p.message }),
+  encoding: (p) => finding(parseErrorRule, 'utf16', { encoding: p.encoding }),
   'not-an-object': (p) => finding(schemaRule, 'notAnObject', { found: p.found }),
   'not-a-flow': (p) => (notAFlowFinding[p.what.kind] as (what: NotAFlow) => LoaderFinding)(p.what),
   'empty-list': () => finding(notAFlowRule, 'emptyList'),
