@@ -4,7 +4,7 @@ export type Severity = 'error' | 'warning' | 'info';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
-export type DiagnosticData = Record<string, string | number | boolean>;
+export type DiagnosticData = Record<string, string | number | boolean | string[]>;
 
 /** The one finding type. Every rule produces it, every formatter reads it. Positions are 1-based. */
 export interface Diagnostic {

@@ -97,6 +97,8 @@ export function lintLoaded(file: LoadedFile, options: LintOptions = {}, ruleSet:
         settings,
         options: options.ruleOptions?.[rule.id],
         report(report) {
+          const scope = report.node?.scope ?? report.edge?.from.scope;
+          if (scope && scope.kind === 'component' && !rule.meta.structural && !analysis.usedComponents.has(scope)) return;
           const pointer = report.pointer ?? report.edge?.pointer ?? report.node?.pointer ?? flow.pointer;
           pending.push({ rule, report, pointer, flowId: flow.flowId });
         },

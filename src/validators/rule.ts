@@ -13,6 +13,12 @@ export interface RuleMeta<MessageId extends string = string> {
   options?: z.ZodType;
   /** Findings made by the loader, not by check(): parse-error, not-a-flow, parts of schema. */
   reportedByLoader?: boolean;
+  /**
+   * About the file's shape, which Retell's API checks everywhere: reported inside components no call
+   * can run too. Other rules' findings there are dropped: such a component is one component-exit
+   * "unused" warning, not a dead end per stub node.
+   */
+  structural?: boolean;
 }
 
 /** Settings that come from config and flags, visible to every rule. */

@@ -24,6 +24,7 @@ export default defineRule({
   meta: {
     description: 'Node ids and edge ids are unique within the flow and each component; tool ids and names are unique among tools visible together.',
     defaultSeverity: 'error',
+    structural: true,
     messages: {
       node: 'node id "{{id}}" is used again in {{scope}} (first defined at {{first}}): edges and start_node_id always reach the first one (give this node its own id)',
       edge: 'edge id "{{id}}" is used again in {{scope}} (first defined at {{first}}): give this edge of {{node}} its own id',

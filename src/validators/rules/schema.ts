@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     description: "The flow matches Retell's API schema (generated from the official retell-sdk types): required keys, node/tool/condition types, value types and allowed values.",
     defaultSeverity: 'error',
+    structural: true,
     messages: {
       // Reported by the loader for JSON that is not a flow at all.
       notAnObject: `expected a conversation flow, found {{found}}: ${WHAT_A_FLOW_IS}`,

@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     description: "A key that Retell's API (the retell-sdk types) does not know on a flow, node, edge, tool or condition: a typo, or a note Retell will not read.",
     defaultSeverity: 'warning',
+    structural: true,
     messages: {
       unknown: '{{path}}: {{what}} has no property "{{key}}" in Retell\'s API, so Retell does not use it (remove it, or check where it belongs)',
       didYouMean: '{{path}}: {{what}} has no property "{{key}}" in Retell\'s API; did you mean "{{suggestion}}"?',
