@@ -27,8 +27,24 @@ export interface Diagnostic {
   /** The flow/identity.ts key of the edge or node the finding is about (the edge when both). */
   targetKey?: string;
   hint?: string;
+  /** Other places the finding is about: the members of a region (a trap, an unreachable part, a silent loop), capped at RELATED_LIMIT. */
+  related?: RelatedLocation[];
   docsUrl: string;
 }
+
+export interface RelatedLocation {
+  pointer: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** What is there: `conversation node "Confirm"`. */
+  message: string;
+  nodeId?: string;
+}
+
+/** Related locations a finding carries at most (SARIF viewers list them all; data.nodes keeps every id). */
+export const RELATED_LIMIT = 50;
 
 /** The findings of one file, sorted by compareDiagnostics. */
 export interface FileResult {

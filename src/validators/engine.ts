@@ -1,6 +1,6 @@
-import { compareDiagnostics, docsUrl, type Diagnostic, type FileResult, type Severity } from '../diagnostic.js';
+import { compareDiagnostics, docsUrl, RELATED_LIMIT, type Diagnostic, type FileResult, type Severity } from '../diagnostic.js';
 import { FlowAnalysis } from '../flow/analysis.js';
-import { buildGraph } from '../flow/graph.js';
+import { buildGraph, label } from '../flow/graph.js';
 import { edgeKey, flowAt, nodeKey } from '../flow/identity.js';
 import type { LoadedFile } from '../flow/load.js';
 import type { Range } from '../flow/source.js';
@@ -119,7 +119,8 @@ export function lintLoaded(file: LoadedFile, options: LintOptions = {}, ruleSet:
   }
 
   lap();
-  const ranges = file.source.locate(pending.filter((p) => !p.range).map((p) => p.pointer));
+  const relatedOf = (p: Pending) => p.report.related?.slice(0, RELATED_LIMIT) ?? [];
+  const ranges = file.source.locate([...pending.filter((p) => !p.range).map((p) => p.pointer), ...pending.flatMap((p) => relatedOf(p).map((n) => n.pointer))]);
   if (timings) timings.positions += lap();
   const diagnostics: Diagnostic[] = [];
   for (let p of pending) {
@@ -150,6 +151,13 @@ export function lintLoaded(file: LoadedFile, options: LintOptions = {}, ruleSet:
     if (p.report.edge) d.targetKey = edgeKey(p.report.edge);
     else if (p.report.node) d.targetKey = nodeKey(p.report.node);
     if (p.report.hint) d.hint = p.report.hint;
+    const related = relatedOf(p);
+    if (related.length) {
+      d.related = related.map((n) => {
+        const r = ranges.get(n.pointer)!;
+        return { pointer: n.pointer, line: r.line, column: r.column, endLine: r.endLine, endColumn: r.endColumn, message: `${n.type || 'untyped'} node ${label(n)}`, ...(n.id ? { nodeId: n.id } : {}) };
+      });
+    }
     diagnostics.push(d);
   }
   diagnostics.sort(compareDiagnostics);

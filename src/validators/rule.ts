@@ -40,6 +40,8 @@ export interface Report<MessageId extends string = string> {
   /** Overrides the rule's default severity for this finding (a config severity still wins). */
   severity?: Severity;
   hint?: string;
+  /** Members of the region the finding is about: the engine gives each a position (SARIF relatedLocations). */
+  related?: readonly GraphNode[];
 }
 
 export interface RuleContext<MessageId extends string = string> {

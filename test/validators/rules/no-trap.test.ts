@@ -40,7 +40,7 @@ ruleTester('no-trap', {
     {
       name: 'a two-node loop is reported once, at its entry, with the path in',
       flow: loopFlow(),
-      errors: [{ messageId: 'trap', pointer: '/nodes/2', severity: 'error', nodeId: 'ask', data: { type: 'conversation', node: '"ask"', path: '"Greet" -> "ask"', count: 2 } }],
+      errors: [{ messageId: 'trap', pointer: '/nodes/2', severity: 'error', nodeId: 'ask', data: { type: 'conversation', node: '"ask"', path: '"Greet" -> "ask"', count: 2, nodes: ['ask', 'loop'], cycle: '"ask" -> "loop" -> "ask"' } }],
     },
     {
       name: 'a global node that can end the call is named, and it is still an error',
@@ -78,7 +78,7 @@ ruleTester('no-trap', {
       flow: baseFlow({
         nodes: [conv('greet', 'p1', 'bye'), { id: 'bye', type: 'end' }, conv('p1', 'p2', 'bye'), conv('p2', 'p3', 'bye'), conv('p3', 'p4', 'bye'), conv('p4', 'p5', 'bye'), conv('p5', 'p6', 'bye'), conv('p6', 'trap'), conv('trap', 'trap')],
       }),
-      errors: [{ messageId: 'trap', nodeId: 'p6', data: { path: '"greet" -> "p1" -> ... (2 more) -> "p4" -> "p5" -> "p6"', count: 2 } }],
+      errors: [{ messageId: 'trap', nodeId: 'p6', data: { path: '"greet" -> "p1" -> ... (2 more) -> "p4" -> "p5" -> "p6"', count: 2, nodes: ['p6', 'trap'], cycle: '"trap" -> "trap"' } }],
     },
     {
       name: 'a trapped start node',
