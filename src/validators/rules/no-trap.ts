@@ -1,4 +1,5 @@
-import { label, type GraphNode, type Scope } from '../../flow/graph.js';
+import { isTerminal, label, type GraphNode, type Scope } from '../../flow/graph.js';
+import { nodeType } from '../../flow/node-types.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule({
@@ -8,13 +9,22 @@ export default defineRule({
     defaultSeverity: 'error',
     messages: {
       trap: '{{type}} node {{node}} leads into a trap of {{count}} nodes: callers circle {{cycle}} and no path reaches an end, transfer or exit node (add an edge toward an end node)',
+      noEnding: 'the flow has no end, transfer or agent swap node: no call can end or be handed on unless the caller hangs up (add an end node, or an end_call tool)',
       globalOnly: '{{type}} node {{node}} leads into a trap of {{count}} nodes: callers circle {{cycle}}, and only global node {{global}} gets them out, if its condition fires (add an edge toward an end node)',
     },
   },
   check({ graph, analysis, report }) {
+    // No way to end a call anywhere: one finding for the flow, not one trap per region.
+    const endsCalls = graph.nodes.some((n) => isTerminal(n) && (n.scope.kind === 'flow' || !nodeType(n.type).exitsComponent));
+    if (!endsCalls && graph.nodes.length > 0) {
+      report({ messageId: 'noEnding', data: { nodes: graph.nodes.length }, pointer: graph.pointer });
+      return;
+    }
     const { canFinish, reachesDeadEnd } = analysis;
     // Nodes that can reach a dead end are explained by no-dead-end / no-unconnected-edge already.
-    const trapped = (n: GraphNode) => analysis.isReachable(n) && !canFinish[n.index] && !reachesDeadEnd[n.index];
+    // A node with go-back conditions hands the caller back to where they came from: its fate is theirs.
+    const returns = (n: GraphNode) => n.out.some((e) => e.kind === 'go-back');
+    const trapped = (n: GraphNode) => analysis.isReachable(n) && !canFinish[n.index] && !reachesDeadEnd[n.index] && !returns(n);
     const entryPoints = new Set<GraphNode>();
     for (const scope of [graph.root, ...graph.components]) for (const e of analysis.entries(scope)) entryPoints.add(e);
 
