@@ -3,6 +3,11 @@ import { distance, suggest } from '../../util/suggest.js';
 import { defineRule } from '../rule.js';
 import { checkFlowSchema, describe, ownerOf, show } from '../schema/check.js';
 import { sdkVersion } from '../schema/flow-validator.js';
+import { RENAMED_KEYS } from '../../retell/deprecations.js';
+
+function isDeprecatedKey(objectPath: string, key: string): boolean {
+  return RENAMED_KEYS.some((r) => r.from === key && (r.on === 'flow' ? objectPath === '' : objectPath.endsWith('/sms_content')));
+}
 
 const HINT = 'remove it, or check where it belongs';
 
@@ -22,6 +27,9 @@ export default defineRule({
     // The same stray key on 23 function nodes is one finding with a count, not 23 lines.
     const groups = new Map<string, { objectPath: string; key: string; what: string; places: string[] }>();
     for (const { objectPath, key, allowed } of checkFlowSchema(graph.raw).unknown) {
+      // Deprecated and renamed keys are retell-deprecation's, with the date and the new name.
+      if (isDeprecatedKey(objectPath, key)) continue;
+      if ((key === 'tools' || key === 'tool_ids') && describe(graph.raw, objectPath) === 'conversation node') continue;
       const pointer = `${graph.pointer}${objectPath}/${escapeToken(key)}`;
       const what = describe(graph.raw, objectPath);
       // Stricter than suggest() alone: a "did you mean" that names a different setting misleads.
