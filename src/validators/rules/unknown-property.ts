@@ -2,6 +2,7 @@ import { escapeToken } from '../../flow/pointer.js';
 import { distance, suggest } from '../../util/suggest.js';
 import { defineRule } from '../rule.js';
 import { checkFlowSchema, describe, ownerOf, show } from '../schema/check.js';
+import { NEW_MODEL_KEYS } from './schema.js';
 import { sdkVersion } from '../schema/flow-validator.js';
 import { RENAMED_KEYS } from '../../retell/deprecations.js';
 
@@ -30,6 +31,8 @@ export default defineRule({
       // Deprecated and renamed keys are retell-deprecation's, with the date and the new name.
       if (isDeprecatedKey(objectPath, key)) continue;
       if ((key === 'tools' || key === 'tool_ids') && describe(graph.raw, objectPath) === 'conversation node') continue;
+      // Newer model settings ({type, primary, backup, temperature}) are accepted beside model_choice's own keys.
+      if (NEW_MODEL_KEYS.has(key) && /(^|\/)model_choice$/.test(objectPath)) continue;
       const pointer = `${graph.pointer}${objectPath}/${escapeToken(key)}`;
       const what = describe(graph.raw, objectPath);
       // Stricter than suggest() alone: a "did you mean" that names a different setting misleads.

@@ -4,6 +4,7 @@ const [greet, bye] = baseFlow().nodes as Record<string, unknown>[];
 
 ruleTester('unknown-property', {
   valid: [
+    { name: 'the newer model settings keys', flow: baseFlow({ model_choice: { type: 'cascading', model: 'gpt-4.1', primary: 'gpt-4.1', backup: 'gpt-4.1-mini', temperature: 0.2 } }) },
     { name: 'the base flow', flow: baseFlow() },
     {
       name: 'keys Retell itself writes into GET responses and dashboard exports',
