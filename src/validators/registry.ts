@@ -20,6 +20,7 @@ import notAFlow from './rules/not-a-flow.js';
 import parseError from './rules/parse-error.js';
 import promptLimits from './rules/prompt-limits.js';
 import requiredFunctions from './rules/required-functions.js';
+import resultNeedsElse from './rules/result-needs-else.js';
 import retellDeprecation from './rules/retell-deprecation.js';
 import schema from './rules/schema.js';
 import startNode from './rules/start-node.js';
@@ -49,6 +50,7 @@ const all: Rule[] = [
   parseError,
   promptLimits,
   requiredFunctions,
+  resultNeedsElse,
   retellDeprecation,
   schema,
   startNode,
