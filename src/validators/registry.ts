@@ -24,6 +24,7 @@ import resultNeedsElse from './rules/result-needs-else.js';
 import retellDeprecation from './rules/retell-deprecation.js';
 import schema from './rules/schema.js';
 import startNode from './rules/start-node.js';
+import toolNamedBuiltin from './rules/tool-named-builtin.js';
 import unknownProperty from './rules/unknown-property.js';
 import waitForResult from './rules/wait-for-result.js';
 
@@ -54,6 +55,7 @@ const all: Rule[] = [
   retellDeprecation,
   schema,
   startNode,
+  toolNamedBuiltin,
   unknownProperty,
   waitForResult,
 ];
