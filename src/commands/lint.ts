@@ -55,7 +55,7 @@ export async function runLint(inputs: string[], flags: LintFlags): Promise<numbe
     timings: flags.stats ? emptyTimings() : undefined,
   };
   if (flags.printConfig) {
-    process.stdout.write(`${JSON.stringify({ config: filepath ? configName : null, ...effectiveConfig(flags.printConfig, options) }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ config: filepath ? configName : null, ...(await effectiveConfig(flags.printConfig, options)) }, null, 2)}\n`);
     return ExitCode.ok;
   }
   const maxWarnings = flags.maxWarnings ?? config.lint?.maxWarnings ?? -1;

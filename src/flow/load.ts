@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KitError } from '../errors.js';
 import { recognise, type NotAFlow, type Recognised } from '../retell/wire.js';
-import { isKnownNonRetellFile, WALK_IGNORES } from './ignore.js';
+import { isKnownNonRetellFile, WALK_IGNORES } from './non-retell.js';
 import { parseSource, type Range, type SourceFormat, type SourceText } from './source.js';
 
 /** One conversation flow found inside a file, with the pointer to where it sits. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { collectInputs, displayPath, loadBytes, loadFile, loadText, readStdinBytes, type LoadedFile, type SkippedFile } from '../flow/load.js';
-import { filesMatcher, ignoreMatcher, type IgnoreGroup } from '../flow/ignore.js';
+import type { IgnoreGroup } from '../flow/ignore.js';
 import type { SourceFormat } from '../flow/source.js';
 import { isObject } from '../retell/wire.js';
 import { lintLoaded, listRules, type FileResult, type RuleSetting, type LintOptions, type LintTimings } from './engine.js';
@@ -68,9 +68,10 @@ function optionsFor(file: string, cwd: string, options: LintFilesOptions, overri
  */
 export async function lintRun(inputs: readonly string[], options: LintFilesOptions = {}): Promise<LintRun> {
   const cwd = options.cwd ?? process.cwd();
-  const ignored = options.ignores?.length ? ignoreMatcher(options.ignores) : undefined;
+  const matchers = options.ignores?.length || options.overrides?.length ? await import('../flow/ignore.js') : undefined;
+  const ignored = options.ignores?.length ? matchers!.ignoreMatcher(options.ignores) : undefined;
   const { files, skipped } = await collectInputs(inputs, cwd, { ignored });
-  const overrides = (options.overrides ?? []).map((o) => ({ matches: filesMatcher(o.base, o.files), options: o.options }));
+  const overrides = (options.overrides ?? []).map((o) => ({ matches: matchers!.filesMatcher(o.base, o.files), options: o.options }));
   const results: FileResult[] = [];
   for (const file of files) {
     let loaded: LoadedFile;
@@ -117,9 +118,10 @@ export interface EffectiveConfig {
   variables: string[];
 }
 
-export function effectiveConfig(file: string, options: LintFilesOptions = {}): EffectiveConfig {
+export async function effectiveConfig(file: string, options: LintFilesOptions = {}): Promise<EffectiveConfig> {
   const cwd = options.cwd ?? process.cwd();
   const abs = path.resolve(cwd, file);
+  const { filesMatcher, ignoreMatcher } = await import('../flow/ignore.js');
   const ignored = options.ignores?.length ? ignoreMatcher(options.ignores)(abs) : false;
   const overrides = (options.overrides ?? []).map((o) => ({ matches: filesMatcher(o.base, o.files), options: o.options }));
   const merged = optionsFor(file, cwd, options, overrides);
