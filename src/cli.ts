@@ -39,6 +39,8 @@ export function buildProgram(): Command {
     .option('--color', 'force colour in stylish output')
     .option('--no-color', 'disable colour in stylish output')
     .option('--stats', 'print the time each stage and each rule took (stderr)')
+    .option('--fix', 'apply mechanical fixes (renamed keys, = for ==, bare equation names) to JSON files, then report what is left')
+    .option('--fix-dry-run', 'print the changes --fix would make (unified format), and write nothing')
     .addHelpText(
       'after',
       `

@@ -27,6 +27,8 @@ export interface LintFlags {
   /** --color / --no-color; undefined leaves it to NO_COLOR, FORCE_COLOR and the terminal. */
   color?: boolean;
   stats?: boolean;
+  fix?: boolean;
+  fixDryRun?: boolean;
 }
 
 export async function runLint(inputs: string[], flags: LintFlags): Promise<number> {
@@ -60,9 +62,36 @@ export async function runLint(inputs: string[], flags: LintFlags): Promise<numbe
   }
   const maxWarnings = flags.maxWarnings ?? config.lint?.maxWarnings ?? -1;
 
+  if ((flags.fix || flags.fixDryRun) && inputs.includes('-')) {
+    throw new KitError('usage', '--fix cannot write back to stdin', { hint: 'give the file path instead of -' });
+  }
   const run = await lintRun(inputs, options);
   let results: FileResult[] = run.results;
   if (run.skipped.length && !flags.quiet) process.stderr.write(renderSkipped(run.skipped));
+
+  if (flags.fix || flags.fixDryRun) {
+    const { fixFile, unifiedDiff } = await import('../validators/fix.js');
+    const fixed = [];
+    for (const result of results) {
+      const file = await fixFile(result, cwd);
+      if (file?.skipped) process.stderr.write(`retell-kit: ${file.file}: not fixed: ${file.skipped}\n`);
+      else if (file?.applied) fixed.push(file);
+    }
+    const count = fixed.reduce((n, f) => n + f.applied, 0);
+    const summary = `${count} fix${count === 1 ? '' : 'es'} in ${fixed.length} file${fixed.length === 1 ? '' : 's'}`;
+    if (flags.fixDryRun) {
+      for (const f of fixed) process.stdout.write(unifiedDiff(f.file, f.before, f.after));
+      process.stderr.write(`retell-kit: --fix-dry-run: ${summary} (nothing written)\n`);
+      return ExitCode.ok;
+    }
+    const { writeAtomically } = await import('../report/write.js');
+    for (const f of fixed) await writeAtomically(f.absPath, f.after);
+    if (fixed.length) {
+      process.stderr.write(`retell-kit: applied ${summary}\n`);
+      // Report what is left, as ESLint does.
+      results = (await lintRun(inputs, options)).results;
+    }
+  }
 
   const baselineModule = flags.baseline || flags.baselineWrite ? await import('../validators/baseline.js') : undefined;
   if (flags.baselineWrite) {

@@ -151,6 +151,7 @@ export function lintLoaded(file: LoadedFile, options: LintOptions = {}, ruleSet:
     if (p.report.edge) d.targetKey = edgeKey(p.report.edge);
     else if (p.report.node) d.targetKey = nodeKey(p.report.node);
     if (p.report.hint) d.hint = p.report.hint;
+    if (p.report.fix) d.fix = p.report.fix;
     const related = relatedOf(p);
     if (related.length) {
       d.related = related.map((n) => {

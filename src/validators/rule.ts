@@ -19,6 +19,8 @@ export interface RuleMeta<MessageId extends string = string> {
    * "unused" warning, not a dead end per stub node.
    */
   structural?: boolean;
+  /** Some of its findings carry a mechanical fix (--fix, --fix-dry-run); --list-rules and the docs say so. */
+  fixable?: boolean;
 }
 
 /** Settings that come from config and flags, visible to every rule. */
@@ -42,7 +44,12 @@ export interface Report<MessageId extends string = string> {
   hint?: string;
   /** Members of the region the finding is about: the engine gives each a position (SARIF relatedLocations). */
   related?: readonly GraphNode[];
+  /** A mechanical fix at the report's pointer that cannot change what the agent does (--fix). */
+  fix?: Fix;
 }
+
+/** Text edits --fix makes, at a pointer: replace a scalar value, or rename the key that holds it. */
+export type Fix = { action: 'replace-value'; value: string } | { action: 'rename-key'; to: string };
 
 export interface RuleContext<MessageId extends string = string> {
   readonly file: string;
