@@ -14,7 +14,8 @@ export function buildProgram(): Command {
     .description('Lint Retell AI conversation flows and serve their webhooks and custom functions.')
     .version(version(), '-v, --version')
     .option('--debug', 'print stack traces for errors')
-    .showHelpAfterError('(run with --help for usage)')
+    // Usage errors are one line like every other error: `retell-kit: <what> (run ... --help for usage)`.
+    .configureOutput({ outputError: (text, write) => write(`retell-kit: ${text.replace(/^error: /, '').trim()} (run with --help for usage)\n`) })
     .exitOverride();
 
   program
@@ -23,7 +24,7 @@ export function buildProgram(): Command {
     .argument('[inputs...]', 'flow files (.json, .yaml, .yml), directories or globs; - reads stdin')
     .option('-f, --format <name>', `${FORMAT_CHOICES} (repeatable)`, collect, [])
     .option('-o, --output-file <[format=]path>', 'write a format to a file instead of stdout (repeatable: sarif=out.sarif)', collect, [])
-    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', parseInteger)
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', integerIn(-1, Number.MAX_SAFE_INTEGER))
     .option('--quiet', 'report errors only')
     .option('--rule <id:severity>', 'set a rule\'s severity: off | error | warning | info (repeatable)', collect, [])
     .option('-c, --config <path>', 'config file (default: search for retell-kit.config.* from the current folder)')
@@ -31,6 +32,13 @@ export function buildProgram(): Command {
     .option('--baseline <file>', 'report only findings not recorded in this baseline file')
     .option('--baseline-write <file>', 'record the current findings as the baseline and exit 0')
     .option('--stdin-filename <name>', 'name to show for input read from stdin')
+    .option('--ignore-pattern <glob>', 'skip files matching this glob, relative to the current folder (repeatable)', collect, [])
+    .option('--print-config <file>', 'print the rules and settings that apply to this file, as JSON, and exit')
+    .option('--color', 'force colour in stylish output')
+    .option('--no-color', 'disable colour in stylish output')
+    .option('--stats', 'print the time each stage and each rule took (stderr)')
+    .option('--fix', 'apply mechanical fixes (renamed keys, = for ==, bare equation names) to JSON files, then report what is left')
+    .option('--fix-dry-run', 'print the changes --fix would make (unified format), and write nothing')
     .addHelpText(
       'after',
       `
@@ -38,12 +46,15 @@ Examples:
   $ retell-kit lint flows/booking.json
   $ retell-kit lint "flows/**/*.json" --format sarif --output-file lint.sarif
   $ retell-kit lint flows/ --format github --format json -o json=lint.json
-  $ retell-kit lint flows/ --baseline-write .retell-kit/baseline.json
+  $ retell-kit lint flows/ --baseline-write retell-kit.baseline.json
+  $ retell-kit lint . --ignore-pattern 'archive/'
+  $ retell-kit lint --print-config flows/booking.json
   $ cat flow.json | retell-kit lint -
 
 Exit codes: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage, config or I/O trouble.`,
     )
     .action(async (inputs: string[], options) => {
+      exitWhenDone = true;
       const { runLint } = await import('./commands/lint.js');
       process.exitCode = await runLint(inputs, options);
     });
@@ -87,7 +98,7 @@ Exit codes: 0 after SIGTERM/SIGINT once in-flight work is done, 2 config or I/O 
     .option('--ignore <path>', 'leave an answer path out of comparisons: booking_id, **.timestamp, slots[*].id (repeatable)', collect, [])
     .option('--update', 'write the new answers into the recordings (never into Retell call objects)')
     .option('--store <path>', 'one SQLite store for every call (default: a fresh in-memory store per call)')
-    .option('--redeliver <n>', 'deliver every event and function call n times and fail unless side effects ran once and duplicates got the same answer', parseInteger)
+    .option('--redeliver <n>', 'deliver every event and function call n times and fail unless side effects ran once and duplicates got the same answer', integerIn(1, 10_000))
     .option('--target <url>', 'send the requests, freshly signed with RETELL_API_KEY, to a running serve instead')
     .option('--no-relative-dates', 'compare dates literally (by default a recorded "tomorrow" matches tomorrow)')
     .addHelpText(
@@ -172,7 +183,7 @@ I/O trouble (one line naming what and what to do).`,
   program
     .command('emulator')
     .description('run a local emulator of the Retell API (agents, versions, flows, phone numbers, calls, faults, simulated traffic)')
-    .option('-p, --port <n>', `port to listen on (default 8765; 0 picks a free one)`, parseInteger)
+    .option('-p, --port <n>', `port to listen on (default 8765; 0 picks a free one)`, parsePort)
     .option('--host <host>', 'interface to bind (default 127.0.0.1)')
     .option('--data <dir>', 'folder the workspace persists in (default: in memory)')
     .option('--quiet', 'no request log')
@@ -251,13 +262,22 @@ function parseSeconds(value: string): number {
   return n;
 }
 
-function parseInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) {
-    throw new CommanderError(ExitCode.usage, 'retell-kit.invalidArgument', `error: expected an integer, got "${value}"`);
-  }
-  return n;
+/** A flag's whole-number value within [min, max]; commander turns the throw into one usage line, exit 2. */
+function integerIn(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = /^\s*-?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `expected a whole number from ${min} up` : `expected a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
 }
+
+/**
+ * lint ends when its work is done, even if a config module left a timer or a pool open at import
+ * (the handlers' database client, a metrics interval): set by commands that finish, not by serve.
+ */
+let exitWhenDone = false;
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
@@ -271,6 +291,11 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(agentVersionFlag(argv));
   } catch (error) {
     process.exitCode = reportError(error, debug);
+  }
+  if (exitWhenDone) {
+    // Writes to a pipe can be asynchronous (macOS): an empty write's callback runs after the ones before it.
+    await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+    process.exit();
   }
 }
 

@@ -5,7 +5,7 @@ export type Severity = 'error' | 'warning' | 'info';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
-export type DiagnosticData = Record<string, string | number | boolean>;
+export type DiagnosticData = Record<string, string | number | boolean | string[]>;
 
 /** The one finding type. Every rule produces it, every formatter reads it. Positions are 1-based. */
 export interface Diagnostic {
@@ -28,8 +28,26 @@ export interface Diagnostic {
   /** The flow/identity.ts key of the edge or node the finding is about (the edge when both). */
   targetKey?: string;
   hint?: string;
+  /** A mechanical fix at `pointer` (--fix applies it; not part of the JSON report). */
+  fix?: { action: 'replace-value'; value: string } | { action: 'rename-key'; to: string };
+  /** Other places the finding is about: the members of a region (a trap, an unreachable part, a silent loop), capped at RELATED_LIMIT. */
+  related?: RelatedLocation[];
   docsUrl: string;
 }
+
+export interface RelatedLocation {
+  pointer: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** What is there: `conversation node "Confirm"`. */
+  message: string;
+  nodeId?: string;
+}
+
+/** Related locations a finding carries at most (SARIF viewers list them all; data.nodes keeps every id). */
+export const RELATED_LIMIT = 50;
 
 /** The findings of one file, sorted by compareDiagnostics. */
 export interface FileResult {

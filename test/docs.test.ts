@@ -120,3 +120,14 @@ describe('no text promises a command that does not exist yet', () => {
     }
   });
 });
+
+describe('messages stay short (detail goes to the hint)', () => {
+  it('every message template is under 200 characters with 8-character values', () => {
+    const long = listRules().flatMap((rule) =>
+      Object.entries(rule.meta.messages)
+        .map(([id, text]) => [`${rule.id}.${id}`, text.replace(/\{\{\s*[\w.-]+\s*\}\}/g, 'xxxxxxxx').length] as const)
+        .filter(([, length]) => length > 200),
+    );
+    expect(long).toEqual([]);
+  });
+});

@@ -2,12 +2,13 @@ import path from 'node:path';
 import { countBySeverity } from '../diagnostic.js';
 import { KitError, ExitCode } from '../errors.js';
 import { loadConfig } from '../config/load.js';
-import { parseRuleFlags, resolveLintOptions } from '../config/lint-options.js';
+import { parseRuleFlags, resolveLintOptions, resolveOverrides } from '../config/lint-options.js';
 import { planOutputs, writeOutputs } from '../report/outputs.js';
 import { renderRuleList } from '../report/rule-list.js';
+import { renderSkipped, renderStats } from '../report/run-notes.js';
 import { version } from '../cli.js';
-import { listRules } from '../validators/engine.js';
-import { lintFiles, type FileResult } from '../validators/lint.js';
+import { emptyTimings, listRules } from '../validators/engine.js';
+import { effectiveConfig, lintRun, type FileResult, type LintFilesOptions } from '../validators/lint.js';
 import { useColor } from '../util/color.js';
 
 export interface LintFlags {
@@ -21,6 +22,13 @@ export interface LintFlags {
   baseline?: string;
   baselineWrite?: string;
   stdinFilename?: string;
+  ignorePattern: string[];
+  printConfig?: string;
+  /** --color / --no-color; undefined leaves it to NO_COLOR, FORCE_COLOR and the terminal. */
+  color?: boolean;
+  stats?: boolean;
+  fix?: boolean;
+  fixDryRun?: boolean;
 }
 
 export async function runLint(inputs: string[], flags: LintFlags): Promise<number> {
@@ -29,16 +37,61 @@ export async function runLint(inputs: string[], flags: LintFlags): Promise<numbe
     process.stdout.write(renderRuleList(listRules(), flags.format.includes('json') ? 'json' : 'text'));
     return ExitCode.ok;
   }
-  if (inputs.length === 0) {
+  if (inputs.length === 0 && !flags.printConfig) {
     throw new KitError('usage', 'no input: give flow files, directories or globs', { hint: 'e.g. retell-kit lint flows/ (or - to read stdin)' });
   }
   const outputs = planOutputs(flags.format, flags.outputFile);
   const { config, filepath } = await loadConfig({ configPath: flags.config, cwd });
   const configName = filepath ? path.relative(cwd, filepath) || filepath : 'config';
-  const options = resolveLintOptions(config.lint, parseRuleFlags(flags.rule), configName);
+  const configDir = filepath ? path.dirname(filepath) : cwd;
+  const cliRules = parseRuleFlags(flags.rule);
+  const options: LintFilesOptions = {
+    ...resolveLintOptions(config.lint, cliRules, configName),
+    cwd,
+    stdinFilename: flags.stdinFilename,
+    ignores: [
+      ...(config.lint?.ignores?.length ? [{ base: configDir, patterns: config.lint.ignores }] : []),
+      ...(flags.ignorePattern.length ? [{ base: cwd, patterns: flags.ignorePattern }] : []),
+    ],
+    overrides: resolveOverrides(config.lint, cliRules, configName).map((o) => ({ base: configDir, ...o })),
+    timings: flags.stats ? emptyTimings() : undefined,
+  };
+  if (flags.printConfig) {
+    process.stdout.write(`${JSON.stringify({ config: filepath ? configName : null, ...(await effectiveConfig(flags.printConfig, options)) }, null, 2)}\n`);
+    return ExitCode.ok;
+  }
   const maxWarnings = flags.maxWarnings ?? config.lint?.maxWarnings ?? -1;
 
-  let results: FileResult[] = await lintFiles(inputs, { ...options, cwd, stdinFilename: flags.stdinFilename });
+  if ((flags.fix || flags.fixDryRun) && inputs.includes('-')) {
+    throw new KitError('usage', '--fix cannot write back to stdin', { hint: 'give the file path instead of -' });
+  }
+  const run = await lintRun(inputs, options);
+  let results: FileResult[] = run.results;
+  if (run.skipped.length && !flags.quiet) process.stderr.write(renderSkipped(run.skipped));
+
+  if (flags.fix || flags.fixDryRun) {
+    const { fixFile, unifiedDiff } = await import('../validators/fix.js');
+    const fixed = [];
+    for (const result of results) {
+      const file = await fixFile(result, cwd);
+      if (file?.skipped) process.stderr.write(`retell-kit: ${file.file}: not fixed: ${file.skipped}\n`);
+      else if (file?.applied) fixed.push(file);
+    }
+    const count = fixed.reduce((n, f) => n + f.applied, 0);
+    const summary = `${count} fix${count === 1 ? '' : 'es'} in ${fixed.length} file${fixed.length === 1 ? '' : 's'}`;
+    if (flags.fixDryRun) {
+      for (const f of fixed) process.stdout.write(unifiedDiff(f.file, f.before, f.after));
+      process.stderr.write(`retell-kit: --fix-dry-run: ${summary} (nothing written)\n`);
+      return ExitCode.ok;
+    }
+    const { writeAtomically } = await import('../report/write.js');
+    for (const f of fixed) await writeAtomically(f.absPath, f.after);
+    if (fixed.length) {
+      process.stderr.write(`retell-kit: applied ${summary}\n`);
+      // Report what is left, as ESLint does.
+      results = (await lintRun(inputs, options)).results;
+    }
+  }
 
   const baselineModule = flags.baseline || flags.baselineWrite ? await import('../validators/baseline.js') : undefined;
   if (flags.baselineWrite) {
@@ -55,17 +108,20 @@ export async function runLint(inputs: string[], flags: LintFlags): Promise<numbe
     suppressedResults = applied.suppressedResults;
   }
 
-  const counts = countBySeverity(results.flatMap((r) => r.diagnostics));
+  // --quiet hides warnings and infos, and what it hides cannot fail the run (ESLint's behaviour).
   const shown = flags.quiet ? results.map((r) => ({ file: r.file, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') })) : results;
+  const counts = countBySeverity(shown.flatMap((r) => r.diagnostics));
 
+  const color = flags.color ?? useColor(process.stdout);
   await writeOutputs(outputs, shown, {
     cwd,
-    color: (output) => !output.file && output.format === 'stylish' && useColor(process.stdout),
+    color: (output) => !output.file && output.format === 'stylish' && color,
     version: version(),
     rules: listRules(),
     suppressed: suppressedResults,
   });
   if (suppressed > 0) process.stderr.write(`retell-kit: ${suppressed} finding${suppressed === 1 ? '' : 's'} hidden by the baseline ${flags.baseline}\n`);
+  if (options.timings) process.stderr.write(renderStats(options.timings, results.length));
 
   if (counts.errors > 0) return ExitCode.findings;
   if (maxWarnings >= 0 && counts.warnings > maxWarnings) {

@@ -119,11 +119,16 @@ function unknownRule(id: string, where: { file: string; key?: string }): KitErro
  * Turn config rules plus --rule overrides into engine options. Unknown rule ids and bad rule options
  * are config errors worded like every other (`file` names the config in them).
  */
-export function resolveLintOptions(config: LintConfig = {}, overrides: Record<string, RuleSetting> = {}, file = 'config'): LintOptions {
+export function resolveLintOptions(
+  config: Pick<LintConfig, 'rules' | 'requiredFunctions' | 'variables'> = {},
+  overrides: Record<string, RuleSetting> = {},
+  file = 'config',
+  base: KeyPath = ['lint'],
+): LintOptions {
   const rules: Record<string, RuleSetting> = {};
   const ruleOptions: Record<string, unknown> = {};
   for (const [id, setting] of Object.entries(config.rules ?? {})) {
-    const key = keyPath(['lint', 'rules', id]);
+    const key = keyPath([...base, 'rules', id]);
     const rule = getRule(id);
     if (!rule) throw unknownRule(id, { file, key });
     if (Array.isArray(setting)) {
@@ -132,7 +137,7 @@ export function resolveLintOptions(config: LintConfig = {}, overrides: Record<st
       const schema = rule.meta.options;
       if (!schema) throw new KitError('config', `${key}: this rule takes no options`, { file, hint: `write "${severity}" instead of a list` });
       const parsed = schema.safeParse(options);
-      if (!parsed.success) throw configError(file, parsed.error.issues[0]!, options, ['lint', 'rules', id, 1]);
+      if (!parsed.success) throw configError(file, parsed.error.issues[0]!, options, [...base, 'rules', id, 1]);
       ruleOptions[id] = parsed.data;
     } else {
       rules[id] = normaliseSeverity(setting);
@@ -147,6 +152,21 @@ export function resolveLintOptions(config: LintConfig = {}, overrides: Record<st
     ruleOptions,
     settings: { requiredFunctions: config.requiredFunctions ?? [], variables: config.variables ?? [] },
   };
+}
+
+/**
+ * `lint.overrides` as engine options per glob list, checked like `lint.rules` (errors name
+ * `lint.overrides[i].rules.<id>`). Rules set with --rule stay as the command line says.
+ */
+export function resolveOverrides(config: LintConfig = {}, cliRules: Record<string, RuleSetting> = {}, file = 'config'): { files: string[]; options: LintOptions }[] {
+  return (config.overrides ?? []).map((override, i) => {
+    const resolved = resolveLintOptions(override, {}, file, ['lint', 'overrides', i]);
+    for (const id of Object.keys(cliRules)) delete resolved.rules![id];
+    const settings: LintOptions['settings'] = {};
+    if (override.requiredFunctions) settings.requiredFunctions = override.requiredFunctions;
+    if (override.variables) settings.variables = override.variables;
+    return { files: override.files, options: { rules: resolved.rules, ruleOptions: resolved.ruleOptions, settings } };
+  });
 }
 
 /** Parse `--rule id:severity` flags (also `id=severity`), with the severity words config accepts. */

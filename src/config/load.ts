@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { KitError } from '../errors.js';
+import { isKitError, KitError } from '../errors.js';
 import type { RetellKitConfig } from './schema.js';
 
 export const MODULE_NAME = 'retell-kit';
@@ -81,13 +81,15 @@ export function mayHaveConfig(cwd: string): boolean {
 export async function loadConfig(options: { configPath?: string; cwd?: string } = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
   if (!options.configPath && !mayHaveConfig(cwd)) return { config: {} };
-  const { cosmiconfig } = await import('cosmiconfig');
-  const explorer = cosmiconfig(MODULE_NAME, { searchStrategy: 'project', searchPlaces: SEARCH_PLACES });
+  const { cosmiconfig, defaultLoaders } = await import('cosmiconfig');
+  const { configLoaders, rivalConfigs } = await import('./loaders.js');
+  const explorer = cosmiconfig(MODULE_NAME, { searchStrategy: 'project', searchPlaces: SEARCH_PLACES, loaders: configLoaders(cwd, defaultLoaders as never) });
   let found: { filepath: string; config: unknown; isEmpty?: boolean } | null;
   const shown = (p: string) => path.relative(cwd, p) || p;
   try {
     found = options.configPath ? await explorer.load(path.resolve(cwd, options.configPath)) : await explorer.search(cwd);
   } catch (error) {
+    if (isKitError(error)) throw error;
     const err = error as NodeJS.ErrnoException;
     if (options.configPath && err.code === 'ENOENT') {
       throw new KitError('config', 'config file not found', { file: options.configPath, hint: 'check the --config path', cause: error });
@@ -96,8 +98,27 @@ export async function loadConfig(options: { configPath?: string; cwd?: string } 
     throw new KitError('config', `cannot load config: ${err.message.split('\n')[0]}`, { file, cause: error });
   }
   if (!found) return { config: {} };
+  if (!options.configPath) {
+    const rivals = rivalConfigs(found.filepath, SEARCH_PLACES, hasPackageKey);
+    if (rivals.length > 1) {
+      const names = rivals.map((r) => (r === 'package.json' ? `package.json "${MODULE_NAME}"` : r));
+      const dir = path.relative(cwd, path.dirname(found.filepath));
+      throw new KitError('config', `${names.join(' and ')} both configure retell-kit${dir ? ` in ${dir}` : ''}: keep one`, {
+        hint: 'move the settings of one into the other, or pick one with --config',
+      });
+    }
+  }
   const raw = found.config && typeof found.config === 'object' && 'default' in (found.config as object) ? (found.config as { default: unknown }).default : found.config;
   return { filepath: found.filepath, config: await validateConfig(raw, shown(found.filepath)) };
+}
+
+function hasPackageKey(file: string): boolean {
+  try {
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return typeof pkg === 'object' && pkg !== null && MODULE_NAME in pkg;
+  } catch {
+    return false;
+  }
 }
 
 /** Identity helper that gives config files type checking and completion. */

@@ -18,6 +18,19 @@ export const lintConfigSchema = z.strictObject({
   variables: z.array(z.string().min(1)).optional(),
   /** Same as --max-warnings. -1 means no limit. */
   maxWarnings: z.number().int().min(-1).optional(),
+  /** Globs (relative to the config's folder) that lint never reads, as ESLint's `ignores`; `dir/` ignores a folder. */
+  ignores: z.array(z.string().min(1)).optional(),
+  /** Rules and settings for the files some globs match (relative to the config's folder); later entries win. */
+  overrides: z
+    .array(
+      z.strictObject({
+        files: z.array(z.string().min(1)).min(1),
+        rules: z.record(z.string(), ruleSetting).optional(),
+        requiredFunctions: z.array(z.string().min(1)).optional(),
+        variables: z.array(z.string().min(1)).optional(),
+      }),
+    )
+    .optional(),
 });
 
 const isFunction = (value: unknown): value is (...args: any[]) => unknown => typeof value === 'function';

@@ -86,7 +86,8 @@ export class FlowAnalysis {
     const hit = new Uint8Array(this.graph.nodes.length);
     const stack: GraphNode[] = [];
     for (const n of this.graph.nodes) {
-      if (!isTerminal(n) && !n.out.some((e) => e.to && e.kind !== 'go-back')) {
+      // A go-back condition returns the caller to the node they came from: not a dead end.
+      if (!isTerminal(n) && !n.out.some((e) => (e.to && e.kind !== 'go-back') || e.kind === 'go-back')) {
         hit[n.index] = 1;
         stack.push(n);
       }

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KitError } from '../errors.js';
 import { recognise, type NotAFlow, type Recognised } from '../retell/wire.js';
+import { isKnownNonRetellFile, WALK_IGNORES } from './non-retell.js';
 import { parseSource, type Range, type SourceFormat, type SourceText } from './source.js';
 
 /** One conversation flow found inside a file, with the pointer to where it sits. */
@@ -23,6 +24,8 @@ export type FlowShape = 'flow' | 'agent-export' | 'list-element';
  */
 export type LoaderProblem =
   | { kind: 'syntax'; pointer: ''; message: string; range: Range }
+  /** Bytes that are not UTF-8 text: a UTF-16 file (PowerShell's `>` and Notepad's "Unicode" write these). */
+  | { kind: 'encoding'; pointer: ''; encoding: 'UTF-16LE' | 'UTF-16BE'; range: Range }
   | { kind: 'not-an-object'; pointer: string; found: string }
   /** A Retell object that is not a flow: what the recogniser made of it. */
   | { kind: 'not-a-flow'; pointer: string; what: NotAFlow }
@@ -91,10 +94,36 @@ export function findFlows(value: unknown): { flows: FlowInput[]; problems: Loade
   return { flows, problems };
 }
 
+/** JSON or YAML: the file name's extension when it has one of ours, else the text (JSON starts with { or [). */
+function sniffFormat(text: string, shownPath: string): SourceFormat {
+  const ext = path.extname(shownPath).toLowerCase();
+  if (ext === '.json') return 'json';
+  if (ext === '.yaml' || ext === '.yml') return 'yaml';
+  return /^[\s\uFEFF]*[[{]/.test(text) ? 'json' : 'yaml';
+}
+
+/** UTF-16 by its byte-order mark, or by the zero bytes ASCII leaves in it. */
+export function utf16Of(buf: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | undefined {
+  if (buf[0] === 0xff && buf[1] === 0xfe) return 'UTF-16LE';
+  if (buf[0] === 0xfe && buf[1] === 0xff) return 'UTF-16BE';
+  if (buf.length >= 4 && buf[0] !== 0 && buf[1] === 0 && buf[2] !== 0 && buf[3] === 0) return 'UTF-16LE';
+  if (buf.length >= 4 && buf[0] === 0 && buf[1] !== 0 && buf[2] === 0 && buf[3] !== 0) return 'UTF-16BE';
+  return undefined;
+}
+
+/** Load bytes (a file, stdin): UTF-8 text is parsed; UTF-16 is one problem saying so and how to convert. */
+export function loadBytes(buf: Buffer, options: { path?: string; format?: SourceFormat } = {}): LoadedFile {
+  const encoding = utf16Of(buf);
+  if (!encoding) return loadText(buf.toString('utf8'), options);
+  const shownPath = options.path ?? '<input>';
+  const { source } = parseSource(shownPath, '', 'yaml');
+  return { path: shownPath, source, value: undefined, flows: [], problems: [{ kind: 'encoding', pointer: '', encoding, range: { line: 1, column: 1, endLine: 1, endColumn: 1 } }] };
+}
+
 /** Parse text that is already in memory (stdin, tests, the programmatic API). */
 export function loadText(text: string, options: { path?: string; format?: SourceFormat } = {}): LoadedFile {
   const shownPath = options.path ?? '<input>';
-  const format = options.format ?? (/^\s*[[{]/.test(text) || shownPath.endsWith('.json') ? 'json' : formatOf(shownPath));
+  const format = options.format ?? sniffFormat(text, shownPath);
   const parsed = parseSource(shownPath, text, format);
   if (!parsed.ok) {
     return {
@@ -111,14 +140,14 @@ export function loadText(text: string, options: { path?: string; format?: Source
 
 export async function loadFile(file: string, cwd = process.cwd()): Promise<LoadedFile> {
   const abs = path.resolve(cwd, file);
-  let text: string;
+  let buf: Buffer;
   try {
     // One decode of the whole buffer: readFile(path, 'utf8') decodes chunk by chunk, 4x slower on big flows.
-    text = (await readFile(abs)).toString('utf8');
+    buf = await readFile(abs);
   } catch (error) {
     throw ioError(file, error);
   }
-  return loadText(text, { path: displayPath(file, cwd), format: formatOf(file) });
+  return loadBytes(buf, { path: displayPath(file, cwd), format: formatOf(file) });
 }
 
 function ioError(file: string, error: unknown): KitError {
@@ -129,23 +158,62 @@ function ioError(file: string, error: unknown): KitError {
   return new KitError('io', `cannot read: ${(error as Error).message}`, { file, cause: error });
 }
 
+/** A file to lint; `explicit` when the command line named it (not found by a folder or a glob). */
+export interface InputFile {
+  path: string;
+  explicit: boolean;
+}
+
+/** A file a folder or glob found and lint left alone, and why. */
+export interface SkippedFile {
+  file: string;
+  /** ignored: an ignore pattern; known-name: never a Retell file by its name (lock files, compose files), not read; not-retell: read, nothing of Retell in it. */
+  reason: 'ignored' | 'known-name' | 'not-retell';
+  /** Named on the command line (only an ignore pattern skips such a file). */
+  explicit: boolean;
+}
+
+export interface CollectOptions {
+  /** Ignore patterns (config `ignores`, --ignore-pattern) as a predicate over absolute paths. */
+  ignored?: (absPath: string) => boolean;
+}
+
 /**
  * Expand CLI inputs into files: plain paths, directories (recursively, .json/.yaml/.yml, skipping
- * node_modules and dot folders) and globs. A missing path or an empty glob is a KitError (exit 2).
+ * node_modules, dot folders, coverage and files that are never Retell documents such as lock files
+ * and compose files) and globs. Ignore patterns apply to every file, named or found. A missing path,
+ * an empty glob or a folder whose files are all ignored is a KitError (exit 2).
  */
-export async function expandInputs(inputs: readonly string[], cwd = process.cwd()): Promise<string[]> {
-  const out: string[] = [];
+export async function collectInputs(inputs: readonly string[], cwd = process.cwd(), options: CollectOptions = {}): Promise<{ files: InputFile[]; skipped: SkippedFile[] }> {
+  const files: InputFile[] = [];
+  const skipped: SkippedFile[] = [];
   const seen = new Set<string>();
-  const push = (f: string) => {
+  const ignored = options.ignored ?? (() => false);
+  /** Adds a file unless ignored; says whether it was added. */
+  const push = (f: string, explicit: boolean): boolean => {
     const key = f === '-' ? '-' : path.resolve(cwd, f);
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(f);
+    if (seen.has(key)) return true;
+    seen.add(key);
+    if (f !== '-' && ignored(key)) {
+      skipped.push({ file: displayPath(f, cwd), reason: 'ignored', explicit });
+      return false;
+    }
+    files.push({ path: f, explicit });
+    return true;
+  };
+  const pushFound = (found: readonly string[], input: string, what: string): void => {
+    let added = 0;
+    for (const f of found) {
+      if (isKnownNonRetellFile(f)) skipped.push({ file: displayPath(f, cwd), reason: 'known-name', explicit: false });
+      else if (push(f, false)) added++;
+    }
+    if (added === 0 && found.length > 0) {
+      throw new KitError('no-match', `every file ${what} is ignored or not a Retell file`, { file: input, hint: 'check ignores in the config and --ignore-pattern' });
     }
   };
   for (const input of inputs) {
     if (input === '-') {
-      push('-');
+      push('-', true);
       continue;
     }
     if (isGlob(input)) {
@@ -155,7 +223,7 @@ export async function expandInputs(inputs: readonly string[], cwd = process.cwd(
       if (flows.length === 0) {
         throw new KitError('no-match', `no .json, .yaml or .yml file matches "${input}"`, { hint: 'check the pattern, and quote it so the shell does not expand it' });
       }
-      flows.forEach(push);
+      pushFound(flows, input, 'it matches');
       continue;
     }
     let info;
@@ -166,22 +234,31 @@ export async function expandInputs(inputs: readonly string[], cwd = process.cwd(
     }
     if (info.isDirectory()) {
       const { glob } = await import('tinyglobby');
-      const matches = (await glob(['**/*.json', '**/*.yaml', '**/*.yml'], { cwd: path.resolve(cwd, input), ignore: ['**/node_modules/**', '**/.*/**', '**/package.json', '**/package-lock.json', '**/tsconfig*.json'] })).sort();
+      const matches = (await glob(['**/*.json', '**/*.yaml', '**/*.yml'], { cwd: path.resolve(cwd, input), ignore: WALK_IGNORES })).sort();
       if (matches.length === 0) throw new KitError('no-match', 'directory holds no .json, .yaml or .yml file', { file: input });
-      for (const m of matches) push(path.join(input, m));
+      pushFound(matches.map((m) => path.join(input, m)), input, 'in it');
       continue;
     }
-    push(input);
+    push(input, true);
   }
-  return out;
+  return { files, skipped };
+}
+
+/** The files `collectInputs` would lint, as paths. */
+export async function expandInputs(inputs: readonly string[], cwd = process.cwd(), options: CollectOptions = {}): Promise<string[]> {
+  return (await collectInputs(inputs, cwd, options)).files.map((f) => f.path);
 }
 
 function isGlob(input: string): boolean {
   return /[*?[\]{}]/.test(input);
 }
 
-export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
+export async function readStdinBytes(stream: NodeJS.ReadableStream = process.stdin): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
+  return (await readStdinBytes(stream)).toString('utf8');
 }

@@ -11,6 +11,7 @@ const loaders = {
   sarif: () => import('./sarif.js'),
   github: () => import('./github.js'),
   junit: () => import('./junit.js'),
+  gitlab: () => import('./gitlab.js'),
 } as const;
 
 export type FormatName = keyof typeof loaders;

@@ -26,6 +26,7 @@ const json: Formatter = (results) => {
         // Optional keys, added in version 1's lifetime: present only when the finding has them.
         ...(d.hint !== undefined ? { hint: d.hint } : {}),
         ...(d.flowId !== undefined ? { flowId: d.flowId } : {}),
+        ...(d.related?.length ? { related: d.related } : {}),
       })),
     })),
     summary: { errors: counts.errors, warnings: counts.warnings, infos: counts.infos, files: results.length },

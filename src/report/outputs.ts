@@ -20,7 +20,10 @@ export function planOutputs(formats: readonly string[], outputFiles: readonly st
   for (const spec of outputFiles) {
     const eq = spec.indexOf('=');
     const named = eq > 0 ? spec.slice(0, eq) : '';
-    if (isFormatName(named) && eq < spec.length - 1) {
+    // `-o sarf=lint.sarif` is a typo of a format, not a stylish file named "sarf=lint.sarif".
+    if (/^[A-Za-z][\w-]*$/.test(named) && !isFormatName(named)) throw unknownFormat(named);
+    if (isFormatName(named) && eq === spec.length - 1) throw new KitError('usage', `--output-file "${spec}" names no file`, { hint: `e.g. -o ${named}=lint.${named}` });
+    if (isFormatName(named)) {
       if (!formats.length) plan.delete('stylish');
       plan.set(named, spec.slice(eq + 1));
     } else if (plan.size === 1) {

@@ -4,8 +4,9 @@ import type { Rule } from '../validators/rule.js';
 export function renderRuleList(rules: readonly Rule[], format: 'text' | 'json'): string {
   const listed = rules.filter((r) => r.id !== 'internal-error');
   if (format === 'json') {
-    return JSON.stringify(listed.map((r) => ({ id: r.id, defaultSeverity: r.meta.defaultSeverity, description: r.meta.description })), null, 2) + '\n';
+    return JSON.stringify(listed.map((r) => ({ id: r.id, defaultSeverity: r.meta.defaultSeverity, fixable: Boolean(r.meta.fixable), description: r.meta.description })), null, 2) + '\n';
   }
   const width = Math.max(...listed.map((r) => r.id.length));
-  return listed.map((r) => `${r.id.padEnd(width)}  ${r.meta.defaultSeverity.padEnd(7)}  ${r.meta.description}\n`).join('');
+  // "fix" marks rules whose findings --fix can repair mechanically.
+  return listed.map((r) => `${r.id.padEnd(width)}  ${r.meta.defaultSeverity.padEnd(7)}  ${r.meta.fixable ? 'fix' : '   '}  ${r.meta.description}\n`).join('');
 }

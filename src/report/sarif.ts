@@ -95,7 +95,7 @@ function ruleDescriptor(rule: Rule) {
 }
 
 /** SARIF regions need startLine >= 1 and an end that does not precede the start. */
-function region(d: Diagnostic) {
+function region(d: Pick<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>) {
   const startLine = Math.max(1, d.line);
   const startColumn = Math.max(1, d.column);
   const endLine = Math.max(startLine, d.endLine);
@@ -152,6 +152,8 @@ const sarif: Formatter = (results, context) => {
         level: levelOf[d.severity],
         message: { text: d.hint ? `${d.message} (${d.hint})` : d.message },
         locations: [{ physicalLocation: { artifactLocation: artifactLocation(d.file), region: region(d) } }],
+        // The members of a region (trap, unreachable part, silent loop): code scanning lists them under the alert.
+        ...(d.related?.length ? { relatedLocations: d.related.map((r, id) => ({ id, message: { text: r.message }, physicalLocation: { artifactLocation: artifactLocation(d.file), region: region(r) } })) } : {}),
         partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(key, occurrence) },
         ...(hidden.has(d) ? { suppressions: [{ kind: 'external', justification: 'recorded in the retell-kit lint baseline' }] } : {}),
         properties,

@@ -143,10 +143,11 @@ export function parseFunctionCall(body: unknown, source: { nameFromPath?: string
 
 /** A Retell object that is not a conversation flow, with what a message about it needs. */
 export type NotAFlow =
-  | { kind: 'retell-llm-agent'; pointer: string; name?: string }
+  | { kind: 'retell-llm-agent'; pointer: string; name?: string; multiPrompt?: boolean }
   | { kind: 'custom-llm-agent'; pointer: string; name?: string }
   | { kind: 'agent-without-flow'; pointer: string; name?: string; flowId?: string }
-  | { kind: 'llm'; pointer: string; llmId?: string }
+  /** multiPrompt: a multi-prompt LLM (with `states`), which Retell is retiring. */
+  | { kind: 'llm'; pointer: string; llmId?: string; multiPrompt?: boolean }
   | { kind: 'webhook'; pointer: string; event: string }
   | { kind: 'call'; pointer: string; callId: string };
 
@@ -199,10 +200,16 @@ function recogniseAt(v: unknown, pointer: string, topLevel: boolean): Recognised
   return notAFlow(v, pointer, name) ?? { kind: 'unrecognised', pointer, keys: Object.keys(v).slice(0, 5) };
 }
 
+function hasStates(v: Record<string, unknown>): boolean {
+  return Array.isArray(v.states) && v.states.length > 0;
+}
+
 function notAFlow(v: Record<string, unknown>, pointer: string, name: string | undefined): NotAFlow | undefined {
   const named = name !== undefined ? { name } : {};
   const engine = isObject(v.response_engine) ? v.response_engine : undefined;
-  if (v.retellLlmData !== undefined || engine?.type === 'retell-llm') return { kind: 'retell-llm-agent', pointer, ...named };
+  if (v.retellLlmData !== undefined || engine?.type === 'retell-llm') {
+    return { kind: 'retell-llm-agent', pointer, ...named, ...(isObject(v.retellLlmData) && hasStates(v.retellLlmData) && { multiPrompt: true }) };
+  }
   if (engine?.type === 'custom-llm') return { kind: 'custom-llm-agent', pointer, ...named };
   if (engine?.type === 'conversation-flow') {
     const flowId = scalar(engine.conversation_flow_id);
@@ -210,7 +217,7 @@ function notAFlow(v: Record<string, unknown>, pointer: string, name: string | un
   }
   if (typeof v.llm_id === 'string' || (typeof v.general_prompt === 'string' && Array.isArray(v.general_tools))) {
     const llmId = scalar(v.llm_id);
-    return { kind: 'llm', pointer, ...(llmId !== undefined && { llmId }) };
+    return { kind: 'llm', pointer, ...(llmId !== undefined && { llmId }), ...(hasStates(v) && { multiPrompt: true }) };
   }
   if (typeof v.event === 'string' && (isObject(v.call) || isObject(v.chat) || isObject(v.call_inbound))) return { kind: 'webhook', pointer, event: v.event };
   if (typeof v.call_id === 'string' && ('call_status' in v || 'transcript' in v || 'call_type' in v)) return { kind: 'call', pointer, callId: v.call_id };

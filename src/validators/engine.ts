@@ -1,6 +1,6 @@
-import { compareDiagnostics, docsUrl, type Diagnostic, type FileResult, type Severity } from '../diagnostic.js';
+import { compareDiagnostics, docsUrl, RELATED_LIMIT, type Diagnostic, type FileResult, type Severity } from '../diagnostic.js';
 import { FlowAnalysis } from '../flow/analysis.js';
-import { buildGraph } from '../flow/graph.js';
+import { buildGraph, label } from '../flow/graph.js';
 import { edgeKey, flowAt, nodeKey } from '../flow/identity.js';
 import type { LoadedFile } from '../flow/load.js';
 import type { Range } from '../flow/source.js';
@@ -19,6 +19,20 @@ export interface LintOptions {
   /** When set, only these rules run (the rule tester uses it). */
   only?: readonly string[];
   settings?: Partial<LintSettings>;
+  /** When given, the engine adds the milliseconds each stage and each rule takes (--stats, the benchmark). */
+  timings?: LintTimings;
+}
+
+/** Milliseconds spent per stage, summed over files; `rules` per rule id. */
+export interface LintTimings {
+  parse: number;
+  graph: number;
+  rules: Record<string, number>;
+  positions: number;
+}
+
+export function emptyTimings(): LintTimings {
+  return { parse: 0, graph: 0, rules: {}, positions: 0 };
 }
 
 export type { FileResult } from '../diagnostic.js';
@@ -55,14 +69,26 @@ export function lintLoaded(file: LoadedFile, options: LintOptions = {}, ruleSet:
 
   for (const problem of file.problems) {
     const { rule, messageId, data } = findingOf(problem);
-    const range = problem.kind === 'syntax' ? problem.range : undefined;
+    const range = problem.kind === 'syntax' || problem.kind === 'encoding' ? problem.range : undefined;
     pending.push({ rule, report: { messageId, data }, pointer: problem.pointer, range, flowId: flowAt(file.flows, problem.pointer)?.flowId });
   }
 
   const enabled = [...ruleSet].filter((r) => !r.meta.reportedByLoader && severityOf(r, options) !== 'off');
+  const timings = options.timings;
+  let mark = timings ? performance.now() : 0;
+  /** Milliseconds since the last call (0 without timings). */
+  const lap = (): number => {
+    if (!timings) return 0;
+    const now = performance.now();
+    const ms = now - mark;
+    mark = now;
+    return ms;
+  };
   for (const flow of file.flows) {
+    lap();
     const graph = buildGraph(flow, file.path);
     const analysis = new FlowAnalysis(graph);
+    if (timings) timings.graph += lap();
     for (const rule of enabled) {
       const context: RuleContext = {
         file: file.path,
@@ -71,6 +97,8 @@ export function lintLoaded(file: LoadedFile, options: LintOptions = {}, ruleSet:
         settings,
         options: options.ruleOptions?.[rule.id],
         report(report) {
+          const scope = report.node?.scope ?? report.edge?.from.scope;
+          if (scope && scope.kind === 'component' && !rule.meta.structural && !analysis.usedComponents.has(scope)) return;
           const pointer = report.pointer ?? report.edge?.pointer ?? report.node?.pointer ?? flow.pointer;
           pending.push({ rule, report, pointer, flowId: flow.flowId });
         },
@@ -86,10 +114,14 @@ export function lintLoaded(file: LoadedFile, options: LintOptions = {}, ruleSet:
           flowId: flow.flowId,
         });
       }
+      if (timings) timings.rules[rule.id] = (timings.rules[rule.id] ?? 0) + lap();
     }
   }
 
-  const ranges = file.source.locate(pending.filter((p) => !p.range).map((p) => p.pointer));
+  lap();
+  const relatedOf = (p: Pending) => p.report.related?.slice(0, RELATED_LIMIT) ?? [];
+  const ranges = file.source.locate([...pending.filter((p) => !p.range).map((p) => p.pointer), ...pending.flatMap((p) => relatedOf(p).map((n) => n.pointer))]);
+  if (timings) timings.positions += lap();
   const diagnostics: Diagnostic[] = [];
   for (let p of pending) {
     if (!Object.hasOwn(p.rule.meta.messages, p.report.messageId)) p = unknownMessage(p);
@@ -119,6 +151,14 @@ export function lintLoaded(file: LoadedFile, options: LintOptions = {}, ruleSet:
     if (p.report.edge) d.targetKey = edgeKey(p.report.edge);
     else if (p.report.node) d.targetKey = nodeKey(p.report.node);
     if (p.report.hint) d.hint = p.report.hint;
+    if (p.report.fix) d.fix = p.report.fix;
+    const related = relatedOf(p);
+    if (related.length) {
+      d.related = related.map((n) => {
+        const r = ranges.get(n.pointer)!;
+        return { pointer: n.pointer, line: r.line, column: r.column, endLine: r.endLine, endColumn: r.endColumn, message: `${n.type || 'untyped'} node ${label(n)}`, ...(n.id ? { nodeId: n.id } : {}) };
+      });
+    }
     diagnostics.push(d);
   }
   diagnostics.sort(compareDiagnostics);

@@ -20,8 +20,11 @@ import notAFlow from './rules/not-a-flow.js';
 import parseError from './rules/parse-error.js';
 import promptLimits from './rules/prompt-limits.js';
 import requiredFunctions from './rules/required-functions.js';
+import resultNeedsElse from './rules/result-needs-else.js';
+import retellDeprecation from './rules/retell-deprecation.js';
 import schema from './rules/schema.js';
 import startNode from './rules/start-node.js';
+import toolNamedBuiltin from './rules/tool-named-builtin.js';
 import unknownProperty from './rules/unknown-property.js';
 import waitForResult from './rules/wait-for-result.js';
 
@@ -48,8 +51,11 @@ const all: Rule[] = [
   parseError,
   promptLimits,
   requiredFunctions,
+  resultNeedsElse,
+  retellDeprecation,
   schema,
   startNode,
+  toolNamedBuiltin,
   unknownProperty,
   waitForResult,
 ];

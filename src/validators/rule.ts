@@ -13,6 +13,14 @@ export interface RuleMeta<MessageId extends string = string> {
   options?: z.ZodType;
   /** Findings made by the loader, not by check(): parse-error, not-a-flow, parts of schema. */
   reportedByLoader?: boolean;
+  /**
+   * About the file's shape, which Retell's API checks everywhere: reported inside components no call
+   * can run too. Other rules' findings there are dropped: such a component is one component-exit
+   * "unused" warning, not a dead end per stub node.
+   */
+  structural?: boolean;
+  /** Some of its findings carry a mechanical fix (--fix, --fix-dry-run); --list-rules and the docs say so. */
+  fixable?: boolean;
 }
 
 /** Settings that come from config and flags, visible to every rule. */
@@ -34,7 +42,14 @@ export interface Report<MessageId extends string = string> {
   /** Overrides the rule's default severity for this finding (a config severity still wins). */
   severity?: Severity;
   hint?: string;
+  /** Members of the region the finding is about: the engine gives each a position (SARIF relatedLocations). */
+  related?: readonly GraphNode[];
+  /** A mechanical fix at the report's pointer that cannot change what the agent does (--fix). */
+  fix?: Fix;
 }
+
+/** Text edits --fix makes, at a pointer: replace a scalar value, or rename the key that holds it. */
+export type Fix = { action: 'replace-value'; value: string } | { action: 'rename-key'; to: string };
 
 export interface RuleContext<MessageId extends string = string> {
   readonly file: string;

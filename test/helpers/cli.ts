@@ -14,7 +14,7 @@ export interface CliResult {
 }
 
 /** Run the built binary (dist/ comes from `npm ci`'s prepare step or `npm run build`). */
-export function cli(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string | undefined> } = {}): CliResult {
+export function cli(args: string[], options: { cwd?: string; input?: string | Buffer; env?: Record<string, string | undefined>; timeoutMs?: number } = {}): CliResult {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, CI: 'true', ...options.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [BIN, ...args], {
@@ -22,7 +22,7 @@ export function cli(args: string[], options: { cwd?: string; input?: string; env
     input: options.input ?? '',
     env: env as NodeJS.ProcessEnv,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: options.timeoutMs ?? 60_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

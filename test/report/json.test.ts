@@ -44,7 +44,7 @@ describe('json formatter and schemas/lint-report.schema.json', () => {
     expect(Object.keys(report).sort()).toEqual([...schema.required].sort());
     expect(Object.keys(report.summary).sort()).toEqual([...schema.properties.summary.required].sort());
     expect(Object.keys(report.results[0]).sort()).toEqual([...schema.$defs.fileResult.required].sort());
-    const optional = ['flowId', 'hint'];
+    const optional = ['flowId', 'hint', 'related'];
     expect(Object.keys(diagnostic).filter((k) => !optional.includes(k)).sort()).toEqual([...schema.$defs.diagnostic.required].sort());
     expect(Object.keys(schema.$defs.diagnostic.properties).sort()).toEqual([...schema.$defs.diagnostic.required, ...optional].sort());
   });
@@ -86,5 +86,29 @@ describe('json formatter and schemas/lint-report.schema.json', () => {
       mutate(bad);
       expect(errorsOf(bad).length, mutate.toString()).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('regions name their members', () => {
+  it('a trap carries data.nodes, the cycle in its message, related locations in JSON and SARIF, and a compact line in stylish', async () => {
+    const { lintFlow } = await import('../../src/validators/lint.js');
+    const text = readFileSync(new URL('../../fixtures/flows/invalid/trap.json', import.meta.url), 'utf8');
+    const result = lintFlow(text, { path: 'trap.json', only: ['no-trap'] });
+    const [d] = result.diagnostics;
+    expect(d!.data.nodes).toEqual(['no_slot', 'waitlist']);
+    expect(d!.message).toContain('callers circle "No free slot" -> "Waiting list" -> "No free slot"');
+    expect(d!.message.length).toBeLessThan(260);
+    expect(d!.hint).toMatch(/^path in: "Welcome" -> /);
+    expect(d!.related!.map((r) => [r.nodeId, r.line])).toEqual([['no_slot', 239], ['waitlist', 401]]);
+    const report = render([result]);
+    expect(errorsOf(report)).toEqual([]);
+    expect(report.results[0].diagnostics[0].related).toHaveLength(2);
+    const sarif = JSON.parse((await import('../../src/report/sarif.js')).default([result], context));
+    expect(sarif.runs[0].results[0].relatedLocations.map((r: Json) => [r.id, r.message.text, r.physicalLocation.region.startLine])).toEqual([
+      [0, 'conversation node "No free slot"', 239],
+      [1, 'conversation node "Waiting list"', 401],
+    ]);
+    const stylish = (await import('../../src/report/stylish.js')).default([result], context);
+    expect(stylish).toContain('nodes: "No free slot" (239:5), "Waiting list" (401:5)');
   });
 });

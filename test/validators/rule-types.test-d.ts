@@ -22,7 +22,7 @@ describe('defineRule types message ids', () => {
   });
 
   it('reads the ids of the real rules', () => {
-    expectTypeOf<MessageIdOf<typeof noTrap>>().toEqualTypeOf<'trap' | 'globalOnly'>();
+    expectTypeOf<MessageIdOf<typeof noTrap>>().toEqualTypeOf<'trap' | 'noEnding' | 'globalOnly'>();
   });
 
   it('typed rules still go in plain lists (the registry)', () => {

@@ -13,10 +13,11 @@ export default defineRule({
   meta: {
     description: 'Local components are used, have a reachable exit (end) node, contain no component nodes, and component nodes name a local component that exists.',
     defaultSeverity: 'error',
+    structural: true,
     messages: {
       noExit: 'component {{component}} has no exit reachable from its start: calls that enter it never return to {{callers}} (link an end "Exit Component" node)',
       nested: 'component node {{node}} is inside component {{component}}: components cannot contain components (move it to the flow)',
-      unused: 'component {{component}} is never used: no component node enters it (use it, or delete it)',
+      unused: 'component {{component}} is never used: no component node enters it, so its {{count}} nodes are not checked further (use it, or delete it)',
       unknown: 'component node {{node}} enters local component "{{id}}", which this flow does not define',
       noComponentId: 'component node {{node}} has no component_id: it enters nothing (pick the component it should run)',
     },
@@ -40,7 +41,7 @@ export default defineRule({
     for (const scope of graph.components) {
       const users = callers.get(scope);
       if (!users) {
-        report({ messageId: 'unused', data: { component: componentName(scope) }, pointer: scope.pointer, severity: 'warning' });
+        report({ messageId: 'unused', data: { component: componentName(scope), count: scope.nodes.length, nodes: scope.nodes.map((n) => n.id) }, pointer: scope.pointer, severity: 'warning' });
         continue;
       }
       // A component only called from unreachable nodes is no-unreachable-node's finding; no start is start-node's.

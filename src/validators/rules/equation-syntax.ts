@@ -57,6 +57,7 @@ export default defineRule({
   meta: {
     description: 'Equation conditions that Retell cannot evaluate as meant: unknown operators, missing or extra operands, a bare name where {{variable}} is meant, no equations at all.',
     defaultSeverity: 'error',
+    fixable: true,
     messages: {
       noEquations: '{{where}} is an equation condition without equations{{found}}: it can never be true (add at least one {left, operator, right})',
       badCombiner: '{{where}} combines its equations with "{{operator}}", which is not && (ALL) or || (ANY){{didYouMean}}',
@@ -109,7 +110,7 @@ export default defineRule({
           put({ messageId: 'missingLeft', data: { index, where: at, example: '{{appointment_date}}' }, pointer: 'left' in eq ? join(p, 'left') : p });
         } else if (!left.includes('{{')) {
           // Every dashboard export writes {{name}} here, and Retell's docs do too ("{{user_name}} exists").
-          put({ messageId: 'bareName', data: { index, where: at, left, braced: `{{${left}}}` }, pointer: join(p, 'left') });
+          put({ messageId: 'bareName', data: { index, where: at, left, braced: `{{${left}}}` }, pointer: join(p, 'left'), fix: { action: 'replace-value', value: `{{${left}}}` } });
         }
 
         const op = eq.operator;
@@ -119,6 +120,8 @@ export default defineRule({
             messageId: 'badOperator',
             data: { index, where: at, operator: show(op ?? ''), didYouMean: near ? `: did you mean "${near}"?` : '' },
             pointer: 'operator' in eq ? join(p, 'operator') : p,
+            // "=" is always meant as "==": the one operator fix that cannot change what the agent does.
+            ...(op === '=' ? { fix: { action: 'replace-value' as const, value: '==' } } : {}),
           });
           return;
         }

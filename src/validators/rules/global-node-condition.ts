@@ -3,6 +3,17 @@ import { join } from '../../flow/pointer.js';
 import { defineRule } from '../rule.js';
 import { isPlaceholder } from '../text.js';
 
+const normalise = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+
+/** The condition is the node's instruction text (or most of it), pasted into the wrong field. */
+function copiesInstruction(condition: string, instruction: unknown): boolean {
+  if (!isRaw(instruction) || typeof instruction.text !== 'string') return false;
+  const c = normalise(condition);
+  const i = normalise(instruction.text);
+  if (c.length < 12 || i.length < 12) return false;
+  return c === i || (i.startsWith(c) && c.length >= i.length * 0.6) || (c.startsWith(i) && i.length >= c.length * 0.6);
+}
+
 export default defineRule({
   id: 'global-node-condition',
   meta: {
@@ -11,6 +22,8 @@ export default defineRule({
     messages: {
       missingCondition: 'global node {{node}} has no condition: Retell cannot tell when to jump to it (describe when it should take over, e.g. "Caller asks for a human")',
       placeholder: 'global node {{node}} still has the dashboard placeholder "{{text}}" as its condition: the LLM jumps here on a guess (describe when it should take over)',
+      copiesInstruction:
+        'global node {{node}} has its own instruction as its condition: the condition says when to jump here (e.g. "Caller asks about prices"), not what to say once there (rewrite it)',
       goBackDestination:
         'go-back condition {{index}} of global node {{node}} names destination "{{destination}}", but a go-back always returns to the node the caller came from: Retell ignores it (use a normal edge to go elsewhere)',
     },
@@ -25,6 +38,8 @@ export default defineRule({
         report({ messageId: 'missingCondition', data: { node: label(node) }, node, pointer: 'condition' in setting ? join(base, 'condition') : base });
       } else if (isPlaceholder(condition)) {
         report({ messageId: 'placeholder', data: { node: label(node), text: condition.trim() }, node, pointer: join(base, 'condition') });
+      } else if (copiesInstruction(condition, node.raw.instruction)) {
+        report({ messageId: 'copiesInstruction', data: { node: label(node) }, node, pointer: join(base, 'condition'), severity: 'warning' });
       }
     }
     for (const edge of graph.edges) {

@@ -24,10 +24,12 @@ export default defineRule({
   meta: {
     description: 'Node ids and edge ids are unique within the flow and each component; tool ids and names are unique among tools visible together.',
     defaultSeverity: 'error',
+    structural: true,
     messages: {
       node: 'node id "{{id}}" is used again in {{scope}} (first defined at {{first}}): edges and start_node_id always reach the first one (give this node its own id)',
       edge: 'edge id "{{id}}" is used again in {{scope}} (first defined at {{first}}): give this edge of {{node}} its own id',
       toolId: 'tool_id "{{id}}" is used again (first defined at {{first}}): function nodes and tool_ids reach only one of them (give this tool its own tool_id)',
+      componentName: 'component name "{{name}}" is used again (first defined at {{first}}): the dashboard lists both under one name, so whoever picks one for a component node can pick the wrong one (rename one)',
       toolName: 'tool name "{{name}}" is used again (first defined at {{first}}): the LLM sees both tools together and cannot tell them apart (rename one)',
     },
   },
@@ -37,6 +39,15 @@ export default defineRule({
       checkEdges(scope, report);
     }
     checkTools(graph, report);
+    // Two local components with one name: the dashboard and whoever edits the flow cannot tell them apart.
+    const names = new Map<string, Scope>();
+    for (const component of graph.components) {
+      const name = component.name?.trim();
+      if (!name) continue;
+      const first = names.get(name);
+      if (first) report({ messageId: 'componentName', data: { name, first: first.pointer }, pointer: join(component.pointer, 'name'), severity: 'warning' });
+      else names.set(name, component);
+    }
   },
 });
 

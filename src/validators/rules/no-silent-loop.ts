@@ -14,7 +14,7 @@ export default defineRule({
     for (const members of analysis.silentCycles) {
       const path = analysis.cyclePath(members);
       const node = path[0]!;
-      report({ messageId: 'silentLoop', data: { path: path.map(label).join(' -> '), node: label(node), size: members.length }, node });
+      report({ messageId: 'silentLoop', data: { path: path.map(label).join(' -> '), node: label(node), size: members.length, nodes: members.map((m) => m.id) }, node, related: members });
     }
   },
 });

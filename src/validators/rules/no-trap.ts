@@ -1,4 +1,5 @@
-import { label, type GraphNode, type Scope } from '../../flow/graph.js';
+import { isTerminal, label, type GraphNode, type Scope } from '../../flow/graph.js';
+import { nodeType } from '../../flow/node-types.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule({
@@ -7,18 +8,27 @@ export default defineRule({
     description: 'From every reachable node some path of edges leads to an end, transfer or swap node (in a component: to an exit), without relying on a global node.',
     defaultSeverity: 'error',
     messages: {
-      trap: '{{type}} node {{node}} starts a trap of {{count}} nodes: no edge path from it reaches an end, transfer or exit node, and no global node can end the call either (path in: {{path}}; add an edge toward an end node)',
-      globalOnly: '{{type}} node {{node}} starts a trap of {{count}} nodes: no edge path from it reaches an end, transfer or exit node, so only global node {{global}} can get the caller out, and only if its condition fires (path in: {{path}}; add an edge toward an end node)',
+      trap: '{{type}} node {{node}} leads into a trap of {{count}} nodes: callers circle {{cycle}} and no path reaches an end, transfer or exit node (add an edge toward an end node)',
+      noEnding: 'the flow has no end, transfer or agent swap node: no call can end or be handed on unless the caller hangs up (add an end node, or an end_call tool)',
+      globalOnly: '{{type}} node {{node}} leads into a trap of {{count}} nodes: callers circle {{cycle}}, and only global node {{global}} gets them out, if its condition fires (add an edge toward an end node)',
     },
   },
   check({ graph, analysis, report }) {
+    // No way to end a call anywhere: one finding for the flow, not one trap per region.
+    const endsCalls = graph.nodes.some((n) => isTerminal(n) && (n.scope.kind === 'flow' || !nodeType(n.type).exitsComponent));
+    if (!endsCalls && graph.nodes.length > 0) {
+      report({ messageId: 'noEnding', data: { nodes: graph.nodes.length }, pointer: graph.pointer });
+      return;
+    }
     const { canFinish, reachesDeadEnd } = analysis;
     // Nodes that can reach a dead end are explained by no-dead-end / no-unconnected-edge already.
-    const trapped = (n: GraphNode) => analysis.isReachable(n) && !canFinish[n.index] && !reachesDeadEnd[n.index];
+    // A node with go-back conditions hands the caller back to where they came from: its fate is theirs.
+    const returns = (n: GraphNode) => n.out.some((e) => e.kind === 'go-back');
+    const trapped = (n: GraphNode) => analysis.isReachable(n) && !canFinish[n.index] && !reachesDeadEnd[n.index] && !returns(n);
     const entryPoints = new Set<GraphNode>();
     for (const scope of [graph.root, ...graph.components]) for (const e of analysis.entries(scope)) entryPoints.add(e);
 
-    const regionSizes = trappedRegionSizes(graph.nodes, trapped);
+    const regions = trappedRegions(graph.nodes, trapped);
     // Named in the message, but still an error: a global fires only when its condition happens to
     // match (e.g. "caller asks for a person"), which a caller stuck in a loop may never say. Only
     // globals of the same scope count: whether flow globals fire inside a component is not documented.
@@ -31,10 +41,13 @@ export default defineRule({
       const isEntry = entryPoints.has(node) || node.in.some((e) => analysis.isReachable(e.from) && !trapped(e.from));
       if (!isEntry) continue;
       const path = shortPath(analysis.pathTo(node));
-      const data = { type: node.type || 'untyped', node: label(node), path, count: regionSizes.get(node)! };
+      const members = regions.get(node)!;
+      const cycle = cycleFrom(node, trapped);
+      const data = { type: node.type || 'untyped', node: label(node), path, count: members.length, cycle: shortPath(cycle), nodes: members.map((m) => m.id) };
       const escape = globalExit.get(node.scope);
-      if (escape) report({ messageId: 'globalOnly', data: { ...data, global: label(escape) }, node });
-      else report({ messageId: 'trap', data, node });
+      const hint = `path in: ${path}`;
+      if (escape) report({ messageId: 'globalOnly', data: { ...data, global: label(escape) }, node, hint, related: members });
+      else report({ messageId: 'trap', data, node, hint, related: members });
     }
   },
 });
@@ -45,16 +58,33 @@ function shortPath(path: GraphNode[]): string {
   return [...path.slice(0, 2).map(label), `... (${path.length - 5} more)`, ...path.slice(-3).map(label)].join(' -> ');
 }
 
-/** Size of each trapped node's region: trapped nodes joined by edges in either direction, counted once. */
-function trappedRegionSizes(nodes: GraphNode[], trapped: (n: GraphNode) => boolean): Map<GraphNode, number> {
-  const sizes = new Map<GraphNode, number>();
+/**
+ * The loop a caller entering at `start` ends up circling: every trapped node has a connected edge to
+ * another trapped node (it can neither finish nor reach a dead end), so following the first one must
+ * come back to a node already on the walk.
+ */
+function cycleFrom(start: GraphNode, trapped: (n: GraphNode) => boolean): GraphNode[] {
+  const at = new Map<GraphNode, number>();
+  const walk: GraphNode[] = [];
+  let node: GraphNode | undefined = start;
+  while (node && !at.has(node)) {
+    at.set(node, walk.length);
+    walk.push(node);
+    node = node.out.find((e) => e.to && trapped(e.to))?.to;
+  }
+  return node ? [...walk.slice(at.get(node)!), node] : walk;
+}
+
+/** Each trapped node's region: trapped nodes joined by edges in either direction, shared by its members. */
+function trappedRegions(nodes: GraphNode[], trapped: (n: GraphNode) => boolean): Map<GraphNode, GraphNode[]> {
+  const sizes = new Map<GraphNode, GraphNode[]>();
   for (const seed of nodes) {
     if (sizes.has(seed) || !trapped(seed)) continue;
     const region = [seed];
-    sizes.set(seed, 0);
+    sizes.set(seed, region);
     const visit = (n: GraphNode | undefined) => {
       if (n && trapped(n) && !sizes.has(n)) {
-        sizes.set(n, 0);
+        sizes.set(n, region);
         region.push(n);
       }
     };
@@ -63,7 +93,7 @@ function trappedRegionSizes(nodes: GraphNode[], trapped: (n: GraphNode) => boole
       for (const e of n.out) visit(e.to);
       for (const e of n.in) visit(e.from);
     }
-    for (const n of region) sizes.set(n, region.length);
+    region.sort((a, b) => a.index - b.index);
   }
   return sizes;
 }

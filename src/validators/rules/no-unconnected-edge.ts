@@ -1,18 +1,19 @@
-import { isTerminal, label, type EdgeKind } from '../../flow/graph.js';
+import { label, type EdgeKind } from '../../flow/graph.js';
 import { nodeType } from '../../flow/node-types.js';
 import { defineRule } from '../rule.js';
 
 // Failure edges (transfer, swap, sms) belong to failure-path; a branch's else to branch-needs-else.
+// A node these edges leave stuck is no-dead-end's one error: this rule stays a warning an edge, so
+// turning it off never hides a stuck node.
 const KINDS: ReadonlySet<EdgeKind> = new Set(['normal', 'else', 'always', 'skip-response']);
 
 export default defineRule({
   id: 'no-unconnected-edge',
   meta: {
-    description: 'Edges whose destination was never attached (the dashboard leaves these behind); an error when it was the node\'s only way on.',
+    description: 'Edges whose destination was never attached (the dashboard leaves these behind); a node they leave stuck is no-dead-end\'s error.',
     defaultSeverity: 'warning',
     messages: {
       unconnected: '{{kind}} of {{node}} is not connected to any node: when it matches, the call stays where it is',
-      onlyWayOn: '{{kind}} of {{node}} is not connected to any node, and it is the node\'s only way on: callers are stuck here',
     },
   },
   check({ graph, report }) {
@@ -20,15 +21,9 @@ export default defineRule({
       if (!KINDS.has(edge.kind) || edge.destinationId !== undefined) continue;
       const from = edge.from;
       if (edge.kind === 'else' && nodeType(from.type).needsElse) continue;
-      const stuck = !isTerminal(from) && !from.out.some((e) => e.to);
       const condition = edge.condition?.type === 'prompt' && typeof edge.condition.prompt === 'string' ? edge.condition.prompt : '';
       const kind = edge.kind === 'normal' ? `edge${condition ? ` "${condition.slice(0, 60)}"` : ''}` : `${edge.kind} edge`;
-      report({
-        messageId: stuck ? 'onlyWayOn' : 'unconnected',
-        data: { kind, node: label(from) },
-        edge,
-        severity: stuck ? 'error' : 'warning',
-      });
+      report({ messageId: 'unconnected', data: { kind, node: label(from) }, edge });
     }
   },
 });

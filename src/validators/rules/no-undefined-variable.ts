@@ -54,7 +54,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     messages: {
       undefined:
-        '{{ref}} in {{where}} is never set in this flow (no default, extract node or response variable) and is not a Retell system variable: unless every call passes it, the LLM or tool gets the literal text {{ref}}{{didYouMean}}',
+        '{{ref}} in {{where}} is never set in this flow (no default, extract or response variable): unless every call passes it, the LLM or tool reads it as literal text{{didYouMean}}',
       unknownZone: '{{ref}} in {{where}} names the time zone "{{zone}}", which is not an IANA time zone (e.g. America/New_York): Retell cannot fill it',
     },
   },

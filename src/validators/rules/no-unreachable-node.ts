@@ -17,9 +17,9 @@ export default defineRule({
     const scopes = [graph.root, ...graph.components.filter((c) => analysis.usedComponents.has(c))];
     for (const scope of scopes) {
       if (!scope.start) continue;
-      for (const { root, size } of unreachableRegions(scope, analysis)) {
-        const data = { type: root.type || 'untyped', node: label(root), count: size };
-        report({ messageId: size > 1 ? 'unreachableRegion' : 'unreachable', data, node: root });
+      for (const { root, members } of unreachableRegions(scope, analysis)) {
+        const data = { type: root.type || 'untyped', node: label(root), count: members.length, nodes: members.map((m) => m.id) };
+        report({ messageId: members.length > 1 ? 'unreachableRegion' : 'unreachable', data, node: root, ...(members.length > 1 ? { related: members } : {}) });
       }
     }
   },
@@ -30,7 +30,7 @@ export default defineRule({
  * strongly connected set of the unreachable subgraph. Kosaraju's first pass gives the order: the
  * unvisited node that finished last always lies in a source set of what is left.
  */
-function unreachableRegions(scope: Scope, analysis: FlowAnalysis): { root: GraphNode; size: number }[] {
+function unreachableRegions(scope: Scope, analysis: FlowAnalysis): { root: GraphNode; members: GraphNode[] }[] {
   // A node that repeats an earlier id can never be reached by id: no-duplicate-id says so.
   const isOut = (n: GraphNode) => !analysis.isReachable(n) && (!n.id || scope.nodesById.get(n.id) === n);
   const lost = scope.nodes.filter(isOut);
@@ -62,7 +62,7 @@ function unreachableRegions(scope: Scope, analysis: FlowAnalysis): { root: Graph
   }
 
   const covered = new Set<GraphNode>();
-  const regions: { root: GraphNode; size: number }[] = [];
+  const regions: { root: GraphNode; members: GraphNode[] }[] = [];
   for (let i = finishOrder.length - 1; i >= 0; i--) {
     const first = finishOrder[i]!;
     if (covered.has(first)) continue;
@@ -91,7 +91,7 @@ function unreachableRegions(scope: Scope, analysis: FlowAnalysis): { root: Graph
       }
     }
     for (const n of region) covered.add(n);
-    regions.push({ root, size: region.size });
+    regions.push({ root, members: [...region].sort((a, b) => a.index - b.index) });
   }
   return regions.sort((a, b) => a.root.index - b.root.index);
 }

@@ -11,6 +11,8 @@ export default defineRule({
       customLlmAgent: 'agent {{name}} runs on a custom LLM websocket, not a conversation flow: nothing to lint',
       agentWithoutFlow: 'agent {{name}} points at conversation flow {{flow}} but does not include it: lint the flow itself (export the agent with its flow, or fetch the flow)',
       retellLlm: 'Retell LLM {{id}} (single/multi prompt), not a conversation flow: nothing to lint',
+      multiPromptLlm: 'Retell LLM {{id}} is a multi-prompt agent (states): Retell creates none from {{noNew}} and converts them into conversation flows from {{converted}}',
+      multiPromptAgent: 'agent {{name}} runs a multi-prompt Retell LLM (states): Retell creates none from {{noNew}} and converts them into conversation flows from {{converted}}',
       webhookEvent: 'a Retell "{{event}}" webhook payload, not a conversation flow: nothing to lint',
       callObject: 'Retell call {{id}}, not a conversation flow: nothing to lint',
       emptyList: 'a list response with no conversation flows in it',

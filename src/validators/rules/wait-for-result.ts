@@ -12,9 +12,9 @@ export default defineRule({
     defaultSeverity: 'warning',
     messages: {
       promptReadsResult:
-        '{{type}} node {{node}} does not wait for its result (wait_for_result: false), yet its condition "{{text}}" speaks of it ("{{word}}"): the transition is judged right after the call starts, before any result exists (set wait_for_result: true)',
+        '{{type}} node {{node}} has wait_for_result: false, yet its condition "{{text}}" speaks of the result ("{{word}}"): it is judged before any result exists (set wait_for_result: true)',
       equationReadsResult:
-        '{{type}} node {{node}} does not wait for its result (wait_for_result: false), yet its condition tests {{variable}}, which the result sets: the transition is decided before the value arrives (set wait_for_result: true)',
+        '{{type}} node {{node}} has wait_for_result: false, yet its condition tests {{variable}}, which the result sets: it is decided before the value arrives (set wait_for_result: true)',
     },
   },
   check({ graph, report }) {

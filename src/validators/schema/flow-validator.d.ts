@@ -11,6 +11,8 @@ export interface FlowValidator {
 }
 declare const validate: FlowValidator;
 export default validate;
+/** The retell-sdk version these types come from (messages quote it). */
+export declare const sdkVersion: string;
 /** Discriminator schemaPath -> the tag values that union accepts. */
 export declare const unionTags: Record<string, string[]>;
 /** additionalProperties schemaPath -> the keys that object accepts. */

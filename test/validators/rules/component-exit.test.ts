@@ -73,3 +73,26 @@ describe('component-exit hints', () => {
     expect(hints(flowUsing([withExit('comp', 'Intake')], [componentNode('lost', 'Intake')]))).toEqual(['"Intake" is the name of a component; component_id takes its id "comp"']);
   });
 });
+
+describe('an unused component is one finding', () => {
+  it('no error fires inside it (stub dead ends, missing tools), and the warning lists its nodes', () => {
+    const flow = baseFlow({
+      components: [
+        {
+          conversation_flow_component_id: 'stub',
+          name: 'Stub',
+          start_node_id: 'a',
+          nodes: [
+            { id: 'a', type: 'conversation', instruction: { type: 'prompt', text: 'TODO' } },
+            { id: 'b', type: 'function', tool_id: 'nope', tool_type: 'local', wait_for_result: true },
+            { id: 'c', type: 'conversation', instruction: { type: 'prompt', text: 'TODO' }, edges: [{ id: 'u', transition_condition: { type: 'prompt', prompt: 'Caller is done' } }] },
+          ],
+        },
+      ],
+    });
+    const { diagnostics } = lintLoaded(loadText(JSON.stringify(flow, null, 2), { path: 'flow.json' }));
+    expect(diagnostics.map((d) => `${d.ruleId}:${d.severity}`)).toEqual(['component-exit:warning']);
+    expect(diagnostics[0]!.data).toMatchObject({ count: 3, nodes: ['a', 'b', 'c'] });
+    expect(diagnostics[0]!.message).toBe('component "Stub" is never used: no component node enters it, so its 3 nodes are not checked further (use it, or delete it)');
+  });
+});

@@ -19,6 +19,7 @@ const SETTING = '/nodes/2/global_node_setting';
 ruleTester('global-node-condition', {
   valid: [
     { name: 'no global nodes', flow: baseFlow() },
+    { name: 'a condition that shares a few words with the instruction', flow: withGlobal({ condition: 'Caller wants a transfer to a person' }) },
     { name: 'a real condition', flow: withGlobal({ condition: 'Caller asks to speak with a person' }) },
     {
       name: 'go-back conditions without a destination',
@@ -27,6 +28,15 @@ ruleTester('global-node-condition', {
     { name: 'an empty destination string is no destination', flow: withGlobal({ condition: 'Caller asks a billing question', go_back_conditions: [{ id: 'gb', transition_condition: { type: 'prompt', prompt: 'Question answered' }, destination_node_id: '' }] }) },
   ],
   invalid: [
+    {
+      name: 'a condition that copies the node\'s own instruction is a warning',
+      flow: (() => {
+        const flow = withGlobal({ condition: 'Offer a transfer to a person, then wait' });
+        (flow.nodes as Record<string, unknown>[])[2]!.instruction = { type: 'prompt', text: 'Offer a transfer to a person, then wait.' };
+        return flow;
+      })(),
+      errors: [{ messageId: 'copiesInstruction', pointer: `${SETTING}/condition`, severity: 'warning', nodeId: 'human' }],
+    },
     {
       name: 'no condition at all',
       flow: withGlobal({ cool_down: 3 }),

@@ -31,6 +31,16 @@ ruleTester('no-duplicate-id', {
   ],
   invalid: [
     {
+      name: 'two components with one name',
+      flow: baseFlow({
+        components: [
+          { conversation_flow_component_id: 'c1', name: 'Verify identity', start_node_id: 'a', nodes: [{ id: 'a', type: 'end' }] },
+          { conversation_flow_component_id: 'c2', name: 'Verify identity', start_node_id: 'a', nodes: [{ id: 'a', type: 'end' }] },
+        ],
+      }),
+      errors: [{ messageId: 'componentName', severity: 'warning', pointer: '/components/1/name', data: { name: 'Verify identity', first: '/components/0' } }],
+    },
+    {
       name: 'a repeated node id in the flow',
       flow: baseFlow({ nodes: [...base(), conv('greet', 'bye', 'e-other')] }),
       errors: [{ messageId: 'node', pointer: '/nodes/2/id', severity: 'error', data: { id: 'greet', scope: 'the flow', first: '/nodes/0' } }],

@@ -19,6 +19,10 @@ const tools = [tool('tool_lookup', 'lookup_customer'), tool('tool_book', 'book_a
 
 ruleTester('no-missing-tool', {
   valid: [
+    {
+      name: 'inside a component nothing uses: no finding (component-exit reports the component once)',
+      flow: baseFlow({ components: [{ conversation_flow_component_id: 'c', name: 'Booking', start_node_id: 'f1', nodes: [fn('f1', 'nope'), { id: 'bye', type: 'end' }] }] }),
+    },
     { name: 'function node and subagent name existing tools', flow: baseFlow({ tools, nodes: [...base(), fn('f', 'tool_lookup'), subagent('s', ['tool_lookup', 'tool_book'])] }) },
     { name: 'a shared tool cannot be checked', flow: baseFlow({ nodes: [...base(), fn('f', 'tool_elsewhere', { tool_type: 'shared' })] }) },
     {
@@ -60,7 +64,11 @@ ruleTester('no-missing-tool', {
     },
     {
       name: 'inside a component the message names the component',
-      flow: baseFlow({ components: [{ conversation_flow_component_id: 'c', name: 'Booking', start_node_id: 'f1', nodes: [fn('f1', 'nope'), { id: 'bye', type: 'end' }] }] }),
+      flow: baseFlow({
+        start_node_id: 'enter',
+        nodes: [{ id: 'enter', type: 'component', component_type: 'local', component_id: 'c', else_edge: { id: 'x', destination_node_id: 'bye' } }, { id: 'bye', type: 'end' }],
+        components: [{ conversation_flow_component_id: 'c', name: 'Booking', start_node_id: 'f1', nodes: [fn('f1', 'nope'), { id: 'bye', type: 'end' }] }],
+      }),
       errors: [{ messageId: 'missing', pointer: '/components/0/nodes/0/tool_id', data: { scope: 'component "Booking" (nor the flow)' } }],
     },
   ],

@@ -38,9 +38,27 @@ ruleTester('no-trap', {
   ],
   invalid: [
     {
+      name: 'an edge into a global node that only goes back does not hide the trap it returns to',
+      flow: baseFlow({
+        nodes: [
+          conv('greet', 'ask', 'bye'),
+          { id: 'bye', type: 'end' },
+          conv('ask', 'loop', 'faq'),
+          conv('loop', 'ask'),
+          { ...conv('faq'), global_node_setting: { condition: 'Caller asks about prices', go_back_conditions: [{ id: 'gb', transition_condition: { type: 'prompt', prompt: 'Answered' } }] } },
+        ],
+      }),
+      errors: [{ messageId: 'trap', nodeId: 'ask', data: { nodes: ['ask', 'loop'] } }],
+    },
+    {
+      name: 'a flow with no end, transfer or swap node at all is one flow-level finding',
+      flow: baseFlow({ nodes: [conv('greet', 'ask'), conv('ask', 'greet'), conv('x', 'greet')] }),
+      errors: [{ messageId: 'noEnding', pointer: '', severity: 'error', data: { nodes: 3 } }],
+    },
+    {
       name: 'a two-node loop is reported once, at its entry, with the path in',
       flow: loopFlow(),
-      errors: [{ messageId: 'trap', pointer: '/nodes/2', severity: 'error', nodeId: 'ask', data: { type: 'conversation', node: '"ask"', path: '"Greet" -> "ask"', count: 2 } }],
+      errors: [{ messageId: 'trap', pointer: '/nodes/2', severity: 'error', nodeId: 'ask', data: { type: 'conversation', node: '"ask"', path: '"Greet" -> "ask"', count: 2, nodes: ['ask', 'loop'], cycle: '"ask" -> "loop" -> "ask"' } }],
     },
     {
       name: 'a global node that can end the call is named, and it is still an error',
@@ -78,7 +96,7 @@ ruleTester('no-trap', {
       flow: baseFlow({
         nodes: [conv('greet', 'p1', 'bye'), { id: 'bye', type: 'end' }, conv('p1', 'p2', 'bye'), conv('p2', 'p3', 'bye'), conv('p3', 'p4', 'bye'), conv('p4', 'p5', 'bye'), conv('p5', 'p6', 'bye'), conv('p6', 'trap'), conv('trap', 'trap')],
       }),
-      errors: [{ messageId: 'trap', nodeId: 'p6', data: { path: '"greet" -> "p1" -> ... (2 more) -> "p4" -> "p5" -> "p6"', count: 2 } }],
+      errors: [{ messageId: 'trap', nodeId: 'p6', data: { path: '"greet" -> "p1" -> ... (2 more) -> "p4" -> "p5" -> "p6"', count: 2, nodes: ['p6', 'trap'], cycle: '"trap" -> "trap"' } }],
     },
     {
       name: 'a trapped start node',

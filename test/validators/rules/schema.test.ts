@@ -6,6 +6,10 @@ const NODE_TYPES = 'conversation, subagent, end, function, code, transfer_call, 
 ruleTester('schema', {
   valid: [
     {
+      name: 'the newer {type, primary, backup, temperature} model settings',
+      flow: baseFlow({ model_choice: { type: 'cascading', primary: 'gpt-4.1', backup: 'gpt-4.1-mini', temperature: 0.2 } }),
+    },
+    {
       name: 'defects a dedicated rule explains are left to it (equation-syntax, branch-needs-else, failure-path, no-missing-tool)',
       flow: baseFlow({
         nodes: nodes(
@@ -59,14 +63,19 @@ ruleTester('schema', {
   ],
   invalid: [
     {
+      name: 'a node type newer than the SDK (escalate) is a warning, and the rest is linted',
+      flow: baseFlow({ nodes: nodes({ id: 'esc', type: 'escalate', instruction: { type: 'prompt', text: 'Hand off' } }) }),
+      errors: [{ messageId: 'unknownNodeType', pointer: '/nodes/2/type', severity: 'warning', data: { value: '"escalate"', version: '5.66.1' } }],
+    },
+    {
       name: 'a model the SDK does not list is a warning, not an error',
       flow: baseFlow({ model_choice: { type: 'cascading', model: 'gpt-4o-mini-legacy' } }),
       errors: [{ messageId: 'unknownModel', severity: 'warning', pointer: '/model_choice/model' }],
     },
     {
-      name: 'an unknown node type names the node types',
-      flow: baseFlow({ nodes: nodes({ id: 'x', type: 'convo', instruction: { type: 'prompt', text: 'Hi' } }) }),
-      errors: [{ messageId: 'badTag', pointer: '/nodes/2/type', nodeId: 'x', data: { path: 'nodes/2/type', value: '"convo"', what: 'node type', expected: NODE_TYPES } }],
+      name: 'a misspelt node type is an error naming the node types',
+      flow: baseFlow({ nodes: nodes({ id: 'x', type: 'conversaton', instruction: { type: 'prompt', text: 'Hi' } }) }),
+      errors: [{ messageId: 'badTag', pointer: '/nodes/2/type', nodeId: 'x', severity: 'error', data: { path: 'nodes/2/type', value: '"conversaton"', what: 'node type', expected: NODE_TYPES } }],
     },
     {
       name: 'a node without a type',

@@ -4,6 +4,7 @@ const [greet, bye] = baseFlow().nodes as Record<string, unknown>[];
 
 ruleTester('unknown-property', {
   valid: [
+    { name: 'the newer model settings keys', flow: baseFlow({ model_choice: { type: 'cascading', model: 'gpt-4.1', primary: 'gpt-4.1', backup: 'gpt-4.1-mini', temperature: 0.2 } }) },
     { name: 'the base flow', flow: baseFlow() },
     {
       name: 'keys Retell itself writes into GET responses and dashboard exports',
@@ -37,6 +38,21 @@ ruleTester('unknown-property', {
     },
   ],
   invalid: [
+    {
+      name: 'the same key on several objects of one kind is one finding with a count and the places',
+      flow: baseFlow({
+        nodes: [
+          { ...greet, parameter_mapping: {} },
+          { ...bye, parameter_mapping: {} },
+          { id: 'bye2', type: 'end', parameter_mapping: {}, _note: 'x' },
+        ],
+      }),
+      errors: [
+        { messageId: 'unknown', pointer: '/nodes/0/parameter_mapping', data: { what: 'conversation node', key: 'parameter_mapping', count: 1, version: '5.66.1' } },
+        { messageId: 'unknownMany', pointer: '/nodes/1/parameter_mapping', data: { what: 'end node', key: 'parameter_mapping', count: 2, places: ['nodes/1', 'nodes/2'] } },
+        { messageId: 'unknown', pointer: '/nodes/2/_note', data: { key: '_note' } },
+      ],
+    },
     {
       name: 'a typo gets a did-you-mean over the keys of that object',
       flow: baseFlow({ nodes: [{ ...greet, edges: [{ id: 'e', destination_node_Id: 'bye', transition_condition: { type: 'prompt', prompt: 'Done' } }] }, bye] }),

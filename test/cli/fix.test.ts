@@ -1,0 +1,73 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempDir } from '../helpers/cli.js';
+
+// CRLF line endings, 4-space and inline formatting, keys in a dashboard's order: --fix keeps all of it.
+const FLOW = [
+  '{',
+  '    "start_speaker": "agent",',
+  '    "model_choice": { "type": "cascading", "model": "gpt-4.1" },',
+  '    "is_transfer_llm": false,',
+  '    "start_node_id": "greet",',
+  '    "nodes": [',
+  '        { "id": "greet", "type": "branch",',
+  '          "edges": [{ "id": "e1", "transition_condition": { "type": "equation", "operator": "&&", "equations": [{ "left": "plan", "operator": "=", "right": "gold" }] }, "destination_node_id": "bye" }],',
+  '          "else_edge": { "id": "x", "transition_condition": { "type": "prompt", "prompt": "Else" }, "destination_node_id": "bye" } },',
+  '        { "id": "bye", "type": "end" }',
+  '    ]',
+  '}',
+  '',
+].join('\r\n');
+
+function project(text = FLOW, name = 'flow.json'): string {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+describe('--fix and --fix-dry-run (mechanical fixes only)', () => {
+  it('--fix-dry-run prints a unified diff and writes nothing', () => {
+    const dir = project();
+    const r = cli(['lint', 'flow.json', '--fix-dry-run'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(readFileSync(path.join(dir, 'flow.json'), 'utf8')).toBe(FLOW);
+    const diff = r.stdout.replace(/\r/g, '');
+    expect(diff).toContain('--- a/flow.json\n+++ b/flow.json\n@@ -1,11 +1,11 @@\n');
+    expect(diff).toContain('-    "is_transfer_llm": false,\n+    "is_transfer_cf": false,\n');
+    expect(diff).toContain('+          "edges": [{ "id": "e1", "transition_condition": { "type": "equation", "operator": "&&", "equations": [{ "left": "{{plan}}", "operator": "==", "right": "gold" }] }, "destination_node_id": "bye" }],');
+    expect(r.stderr).toBe('retell-kit: --fix-dry-run: 3 fixes in 1 file (nothing written)\n');
+  });
+
+  it('--fix changes only those bytes: line endings, indentation and key order stay; then reports what is left', () => {
+    const dir = project();
+    const r = cli(['lint', 'flow.json', '--fix', '-f', 'json'], { cwd: dir });
+    const after = readFileSync(path.join(dir, 'flow.json'), 'utf8');
+    const expected = FLOW.replace('"is_transfer_llm"', '"is_transfer_cf"').replace('"left": "plan", "operator": "="', '"left": "{{plan}}", "operator": "=="');
+    expect(after).toBe(expected);
+    expect(r.stderr).toContain('retell-kit: applied 3 fixes in 1 file');
+    const left = JSON.parse(r.stdout).results[0].diagnostics.map((d: { ruleId: string }) => d.ruleId);
+    expect(left).not.toContain('equation-syntax');
+    expect(left).not.toContain('retell-deprecation');
+    // A second run has nothing left to fix.
+    expect(cli(['lint', 'flow.json', '--fix-dry-run'], { cwd: dir }).stdout).toBe('');
+  });
+
+  it('never touches a file with parse errors, nor a YAML file', () => {
+    const broken = `${FLOW.slice(0, -3)},\r\n}\r\n`;
+    const dir = project(broken);
+    const r = cli(['lint', 'flow.json', '--fix'], { cwd: dir });
+    expect(readFileSync(path.join(dir, 'flow.json'), 'utf8')).toBe(broken);
+    expect(r.status).toBe(1);
+    const yamlDir = project('start_speaker: agent\nmodel_choice: { type: cascading, model: gpt-4.1 }\nis_transfer_llm: false\nstart_node_id: bye\nnodes:\n  - { id: bye, type: end }\n', 'flow.yaml');
+    const y = cli(['lint', 'flow.yaml', '--fix'], { cwd: yamlDir });
+    expect(y.stderr).toContain('flow.yaml: not fixed: --fix edits JSON files only');
+  });
+
+  it('refuses stdin, and --list-rules marks the fixable rules', () => {
+    expect(cli(['lint', '-', '--fix'], { input: FLOW }).status).toBe(2);
+    const rules = JSON.parse(cli(['lint', '--list-rules', '-f', 'json']).stdout) as { id: string; fixable: boolean }[];
+    expect(rules.filter((r) => r.fixable).map((r) => r.id)).toEqual(['equation-syntax', 'retell-deprecation']);
+    expect(cli(['lint', '--list-rules']).stdout).toMatch(/^equation-syntax +error +fix +Equation/m);
+  });
+});
