@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
-import { loadSqliteDriver } from './sqlite-driver.js';
+import { driverError, loadSqliteDriver } from './sqlite-driver.js';
 import { KitError } from '../errors.js';
 
 // One process owns a SQLite store. The lock is an OS-level file lock that SQLite itself takes: a
@@ -91,9 +91,14 @@ export class StoreLock {
 
 /** A StoreLock, or the current holder (undefined when it could not be read) when someone has it. */
 function tryAcquire(storeFile: string, command: string): StoreLock | LockHolder | undefined {
+  // A missing or unbuilt driver is its own one line (the lock file is not the problem).
+  const Driver = loadSqliteDriver();
   try {
-    return tryAcquireOrThrow(storeFile, command);
+    return tryAcquireOrThrow(Driver, storeFile, command);
   } catch (error) {
+    // The native module loads on the first `new Database`: an unbuilt one fails here, not at require.
+    const unusable = driverError(error);
+    if (unusable) throw unusable;
     throw new KitError('store', `cannot open the store's lock file ${lockFileFor(storeFile)}: ${(error as Error).message}`, {
       file: storeFile,
       hint: 'the folder must be writable by this user; if the lock file is damaged, delete it: it holds no data',
@@ -102,9 +107,8 @@ function tryAcquire(storeFile: string, command: string): StoreLock | LockHolder 
   }
 }
 
-function tryAcquireOrThrow(storeFile: string, command: string): StoreLock | LockHolder | undefined {
+function tryAcquireOrThrow(Driver: ReturnType<typeof loadSqliteDriver>, storeFile: string, command: string): StoreLock | LockHolder | undefined {
   const file = lockFileFor(storeFile);
-  const Driver = loadSqliteDriver();
   const db = new Driver(file);
   keepAlive.push(db);
   try {

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
+import { FORMAT_NAMES } from '../../src/report/index.js';
 import { cli, ROOT, tempDir } from '../helpers/cli.js';
 
 const hasZsh = spawnSync('zsh', ['--version'], { encoding: 'utf8' }).status === 0;
@@ -54,7 +55,7 @@ describe('retell-kit completion', () => {
       expect(text, command).toContain(`\n        ${command})\n`);
       for (const flag of flagsOf[command]!) expect(text, `${command} ${flag}`).toMatch(new RegExp(`[{,'*]${flag}[\\[,}]`));
     }
-    expect(text).toContain(':value:(stylish json sarif github junit)');
+    expect(text).toContain(`:value:(${FORMAT_NAMES.join(' ')})`);
     // Every line's single quotes pair up (an unescaped quote in a description would break the script).
     for (const line of text.split('\n')) expect(line.replace(/'\\''/g, '').split("'").length % 2, line).toBe(1);
   });

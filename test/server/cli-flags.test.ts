@@ -21,7 +21,7 @@ describe('serve flags', () => {
 
   it('--wait-for-lock takes seconds', () => {
     const r = cli(['serve', '--wait-for-lock', 'soon'], { env: { RETELL_API_KEY: 'key_flags_test' } });
-    expect([r.status, r.stderr.split('\n')[0]]).toEqual([2, "error: option '--wait-for-lock <seconds>' argument 'soon' is invalid. expected a number of seconds from 0 to 3600"]);
+    expect([r.status, r.stderr.split('\n')[0]]).toEqual([2, "retell-kit: option '--wait-for-lock <seconds>' argument 'soon' is invalid. expected a number of seconds from 0 to 3600 (run with --help for usage)"]);
   });
 
   it('--store on an unusable path fails fast in one line', () => {
