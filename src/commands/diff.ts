@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { resolveLintOptions } from '../config/lint-options.js';
+import { formatJson } from '../diff/format/json.js';
+import { formatMarkdown } from '../diff/format/markdown.js';
+import { formatText } from '../diff/format/text.js';
+import { diffSides, fails, gitSide, KIND_TABLE, loadSide, type DiffSide, type FailOn } from '../diff/index.js';
+import { ExitCode, KitError } from '../errors.js';
+
+export interface DiffFlags {
+  format?: string;
+  failOn?: string;
+  git?: string;
+  config?: string;
+  lint?: boolean;
+  listChanges?: boolean;
+}
+
+const FORMATS = ['text', 'json', 'markdown'] as const;
+const FAIL_ON = ['breaking', 'warning', 'any'] as const;
+
+/** Flags -> two sides -> diffSides -> print -> 0 nothing at or above --fail-on, 1 something, 2 trouble. */
+export async function runDiff(inputs: string[], flags: DiffFlags): Promise<number> {
+  if (flags.listChanges) {
+    const width = Math.max(...KIND_TABLE.map((k) => k.id.length));
+    for (const k of KIND_TABLE) process.stdout.write(`${k.id.padEnd(width)}  ${k.severity.padEnd(8)}  ${k.summary}\n`);
+    return ExitCode.ok;
+  }
+  const format = flags.format ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new KitError('usage', `unknown format "${format}"`, { hint: `use ${FORMATS.join(', ')}` });
+  const cwd = process.cwd();
+  const { config, filepath } = await loadConfig({ configPath: flags.config, cwd });
+  const failOn = (flags.failOn ?? config.diff?.failOn ?? 'any') as FailOn;
+  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new KitError('usage', `--fail-on "${flags.failOn}" is not a level`, { hint: `use ${FAIL_ON.join(', ')}` });
+
+  let a: DiffSide;
+  let b: DiffSide;
+  if (flags.git !== undefined) {
+    if (inputs.length !== 1) throw new KitError('usage', `--git compares one path with itself at a revision: give one path, not ${inputs.length}`, { hint: 'e.g. retell-kit diff --git origin/main agents/support' });
+    a = gitSide(flags.git, inputs[0]!, { cwd });
+    b = await loadSide(inputs[0]!, { cwd });
+  } else {
+    if (inputs.length !== 2) throw new KitError('usage', `diff takes two versions, got ${inputs.length}`, { hint: 'e.g. retell-kit diff flows/v1.json flows/v2.json, or --git origin/main flows/booking.json' });
+    a = await loadSide(inputs[0]!, { cwd });
+    b = await loadSide(inputs[1]!, { cwd });
+  }
+
+  const configName = filepath ? path.relative(cwd, filepath) || filepath : 'config';
+  const result = diffSides(a, b, {
+    ...(config.diff?.severity && { severity: config.diff.severity }),
+    lint: flags.lint !== false,
+    lintOptions: resolveLintOptions(config.lint, {}, configName),
+    handlers: Object.keys(config.functions ?? {}),
+  });
+  process.stdout.write(format === 'json' ? formatJson(result) : format === 'markdown' ? formatMarkdown(result) : formatText(result));
+  return fails(result, failOn) ? ExitCode.findings : ExitCode.ok;
+}
