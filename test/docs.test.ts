@@ -89,12 +89,12 @@ describe('docs cannot drift from rules', () => {
 });
 
 describe('no text promises a command that does not exist yet', () => {
-  const PLANNED = /\b(replay|deploy|diff|pull|canary|emulator|trigger)\b/i;
+  const PLANNED = /\b(deploy|canary)\b/i;
 
   it('--help lists only the real commands and promises nothing else', () => {
     const help = cli(['--help']).stdout;
     const commands = [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}(\w[\w-]*)/gm)].map((m) => m[1]);
-    expect(commands).toEqual(['lint', 'serve', 'help']);
+    expect(commands).toEqual(['lint', 'serve', 'replay', 'trigger', 'diff', 'pull', 'emulator', 'help']);
     for (const args of [['--help'], ['lint', '--help'], ['serve', '--help']]) expect(cli(args).stdout).not.toMatch(PLANNED);
   });
 
@@ -105,7 +105,7 @@ describe('no text promises a command that does not exist yet', () => {
   it('the README and docs name planned commands only as planned', () => {
     for (const file of ['README.md', 'docs/serve.md', 'docs/recording.md']) {
       const text = readFileSync(path.join(ROOT, file), 'utf8');
-      expect(text, file).not.toMatch(/retell-kit (replay|deploy|diff|pull|canary|emulator)\b/);
+      expect(text, file).not.toMatch(/retell-kit (deploy|canary)\b/);
     }
   });
 });

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { diffAgents, diffFlows } from '../../src/diff/index.js';
+import { condense, wordDiff } from '../../src/diff/words.js';
+import { fixture } from '../helpers/cli.js';
+
+const read = (name: string, side: 'a' | 'b') => JSON.parse(readFileSync(fixture('diff', name, `${side}.json`), 'utf8'));
+
+describe('diff API', () => {
+  it('diffFlows takes objects; a list response pairs flows by conversation_flow_id', () => {
+    const a = read('edges', 'a');
+    const other = { ...read('edges', 'a'), conversation_flow_id: 'conversation_flow_other' };
+    const result = diffFlows({ items: [other, a] }, { items: [read('edges', 'b')] });
+    expect(result.changes.filter((c) => c.kind === 'flow-removed').map((c) => c.message)).toEqual(['flow conversation_flow_other removed']);
+    // The salon flow paired by id although it moved in the list: its edits are there, each naming the flow.
+    const rewired = result.changes.filter((c) => c.kind === 'edge-rewired');
+    expect(rewired.length).toBe(2);
+    expect(rewired.every((c) => c.flow === 'conversation_flow_salon')).toBe(true);
+    const added = diffFlows([a], [a, other]);
+    expect(added.changes.map((c) => c.kind)).toEqual(['flow-added']);
+  });
+
+  it('a tool change names the handler from the config', () => {
+    const result = diffFlows(read('tools', 'a'), read('tools', 'b'), { handlers: ['book_appointment'], lint: false });
+    const removed = result.changes.find((c) => c.kind === 'tool-parameter-removed')!;
+    expect(removed.notes).toEqual(['handler book_appointment']);
+    expect(diffFlows(read('tools', 'a'), read('tools', 'b'), { lint: false }).changes.some((c) => c.notes)).toBe(false);
+  });
+
+  it('changes in unreachable nodes drop to info but keep their default severity', () => {
+    const result = diffFlows(read('unreachable', 'a'), read('unreachable', 'b'));
+    const rewired = result.changes.find((c) => c.kind === 'edge-rewired')!;
+    expect(rewired).toMatchObject({ severity: 'info', defaultSeverity: 'breaking' });
+  });
+
+  it('a config override applies before the unreachable rule and off drops a kind', () => {
+    const result = diffFlows(read('edges', 'a'), read('edges', 'b'), { severity: { 'condition-changed': 'off', 'edge-added': 'breaking' } });
+    expect(result.changes.some((c) => c.kind === 'condition-changed')).toBe(false);
+    expect(result.changes.find((c) => c.kind === 'edge-added')!.severity).toBe('breaking');
+  });
+
+  it('diffAgents compares settings and the flow inside the export; ids alone never differ', () => {
+    const result = diffAgents(read('agent', 'a'), read('agent', 'b'), { lint: false });
+    expect(result.changes.map((c) => c.field ?? c.kind)).not.toContain('version');
+    expect(result.summary.total).toBe(10);
+    expect(diffAgents(read('agent', 'a'), read('agent', 'a')).changes).toEqual([]);
+  });
+
+  it('a rename of an edge id on a one-of-a-kind edge is not a change (the dashboard regenerates them)', () => {
+    const a = read('edges', 'a');
+    const b = structuredClone(a);
+    b.nodes.find((n: { id: string }) => n.id === 'check_vip').else_edge.id = 'else-new';
+    expect(diffFlows(a, b).changes).toEqual([]);
+  });
+
+  it('word diffs keep both texts and condense long unchanged runs', () => {
+    const before = `${'word '.repeat(100)}old ending`;
+    const after = `${'word '.repeat(100)}new ending`;
+    const parts = wordDiff(before, after);
+    expect(parts.filter((p) => p.op !== '+').map((p) => p.text).join('')).toBe(before);
+    expect(parts.filter((p) => p.op !== '-').map((p) => p.text).join('')).toBe(after);
+    const short = condense(parts).map((p) => p.text).join('');
+    expect(short.length).toBeLessThan(120);
+    expect(short.startsWith('… ')).toBe(true);
+  });
+});

@@ -1,0 +1,125 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, fixture, tempDir } from '../helpers/cli.js';
+
+// The real binary (dist/ from npm run build) on the fixture pairs: exit codes, formats, config, --git.
+const pair = (name: string) => [fixture('diff', name, 'a.json'), fixture('diff', name, 'b.json')];
+
+describe('retell-kit diff (binary)', () => {
+  it('a canvas move and node reorder exits 0 with "No changes."', () => {
+    const r = cli(['diff', ...pair('canvas-noise')]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('No changes.');
+  });
+
+  it('--fail-on sets the threshold: any (default) fails on info, warning and breaking do not', () => {
+    expect(cli(['diff', ...pair('unreachable')]).status).toBe(1);
+    expect(cli(['diff', ...pair('unreachable'), '--fail-on', 'warning']).status).toBe(0);
+    const r = cli(['diff', ...pair('edges'), '--fail-on', 'breaking']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/breaking edge-rewired +transition "Caller wants to book an appointment" now goes to "VIP\?" \(was "Ask for a date"\)/);
+  });
+
+  it('--format json and markdown', () => {
+    const json = JSON.parse(cli(['diff', ...pair('tools'), '--format', 'json']).stdout);
+    expect(json.version).toBe(1);
+    expect(json.summary).toMatchObject({ breaking: 7, total: json.changes.length });
+    expect(json.changes.map((c: { kind: string }) => c.kind)).toContain('tool-parameter-removed');
+    const md = cli(['diff', ...pair('nodes'), '--format', 'markdown']).stdout;
+    expect(md).toContain('<details open><summary>node "Book" (book): 1 breaking</summary>');
+  });
+
+  it('trouble is one line and exit 2, never "no changes"', () => {
+    const missing = cli(['diff', fixture('diff', 'nodes', 'a.json'), 'nope.json']);
+    expect(missing.status).toBe(2);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toBe('retell-kit: nope.json: no such file or folder (diff takes a flow file, an agent export or a pull folder)\n');
+
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'broken.json'), '{"nodes": [');
+    const broken = cli(['diff', 'broken.json', fixture('diff', 'nodes', 'a.json')], { cwd: dir });
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toMatch(/^retell-kit: broken\.json: not valid JSON at line 1: .*\n$/);
+    expect(broken.stderr).not.toMatch(/\n\s+at /);
+
+    expect(cli(['diff', fixture('diff', 'nodes', 'a.json')]).status).toBe(2);
+    const level = cli(['diff', ...pair('nodes'), '--fail-on', 'error']);
+    expect(level.status).toBe(2);
+    expect(level.stderr).toContain('--fail-on "error" is not a level (use breaking, warning, any)');
+  });
+
+  it('diff.severity in the config moves a kind, off drops it, and an unknown kind is refused', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'retell-kit.config.json'), JSON.stringify({ diff: { severity: { 'edge-rewired': 'info', 'edge-removed': 'off' }, failOn: 'breaking' } }));
+    const r = cli(['diff', ...pair('edges')], { cwd: dir });
+    expect(r.stdout).toMatch(/info +edge-rewired/);
+    expect(r.stdout).not.toContain('edge-removed');
+    expect(r.status).toBe(0); // failOn breaking from the config, and nothing breaking is left
+    writeFileSync(path.join(dir, 'retell-kit.config.json'), JSON.stringify({ diff: { severity: { 'edge-moved': 'info' } } }));
+    const bad = cli(['diff', ...pair('edges')], { cwd: dir });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('edge-moved');
+    expect(bad.stderr).toContain('not a change kind');
+  });
+
+  it('a pull folder (agent.json + conversation-flow.json) is one side: agent settings and flow', () => {
+    const dir = tempDir();
+    for (const [side, file] of [['a', 'a.json'], ['b', 'b.json']] as const) {
+      const exported = JSON.parse(readFileSync(fixture('diff', 'agent', file), 'utf8'));
+      const { conversationFlow, ...agent } = exported;
+      mkdirSync(path.join(dir, side));
+      writeFileSync(path.join(dir, side, 'agent.json'), JSON.stringify(agent, null, 2));
+      writeFileSync(path.join(dir, side, 'conversation-flow.json'), JSON.stringify(conversationFlow, null, 2));
+    }
+    const r = cli(['diff', 'a', 'b'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/breaking agent-webhook-changed/);
+    expect(r.stdout).toMatch(/warning +global-prompt-changed/);
+    const empty = cli(['diff', 'a', tempDir()], { cwd: dir });
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toContain('is a folder without agent.json or conversation-flow.json');
+  });
+
+  it('--git <rev> compares a file and a pull folder with themselves at a revision', () => {
+    const repo = tempDir();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+    git('init', '-q');
+    mkdirSync(path.join(repo, 'flows'));
+    copyFileSync(fixture('diff', 'edges', 'a.json'), path.join(repo, 'flows', 'booking.json'));
+    git('add', '.');
+    git('commit', '-q', '-m', 'v1');
+    copyFileSync(fixture('diff', 'edges', 'b.json'), path.join(repo, 'flows', 'booking.json'));
+    const r = cli(['diff', '--git', 'HEAD', 'flows/booking.json'], { cwd: repo });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('a: flows/booking.json@HEAD');
+    expect(r.stdout).toMatch(/edge-rewired/);
+    // From a subfolder the path is still found at the revision.
+    expect(cli(['diff', '--git', 'HEAD', 'booking.json'], { cwd: path.join(repo, 'flows') }).status).toBe(1);
+    const unknown = cli(['diff', '--git', 'no-such-rev', 'flows/booking.json'], { cwd: repo });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('did not exist at no-such-rev');
+    git('add', '.');
+    git('commit', '-q', '-m', 'v2');
+    expect(cli(['diff', '--git', 'HEAD', 'flows/booking.json'], { cwd: repo }).status).toBe(0);
+
+    const folder = path.join(repo, 'agents', 'salon');
+    mkdirSync(folder, { recursive: true });
+    const write = (file: string) => {
+      const { conversationFlow, ...agent } = JSON.parse(readFileSync(fixture('diff', 'agent', file), 'utf8'));
+      writeFileSync(path.join(folder, 'agent.json'), JSON.stringify(agent, null, 2));
+      writeFileSync(path.join(folder, 'conversation-flow.json'), JSON.stringify(conversationFlow, null, 2));
+    };
+    write('a.json');
+    git('add', '.');
+    git('commit', '-q', '-m', 'agent v1');
+    write('b.json');
+    const agent = cli(['diff', '--git', 'HEAD', 'agents/salon', '--format', 'json'], { cwd: repo });
+    expect(agent.status).toBe(1);
+    const kinds = JSON.parse(agent.stdout).changes.map((c: { kind: string }) => c.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['agent-language-changed', 'global-prompt-changed', 'agent-analysis-field-removed']));
+  });
+});
