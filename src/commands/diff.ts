@@ -6,6 +6,7 @@ import { formatMarkdown } from '../diff/format/markdown.js';
 import { formatText } from '../diff/format/text.js';
 import { diffSides, fails, gitSide, KIND_TABLE, loadSide, type DiffSide, type FailOn } from '../diff/index.js';
 import { ExitCode, KitError } from '../errors.js';
+import { createRetellClient, type RetellClient } from '../retell/client.js';
 
 export interface DiffFlags {
   format?: string;
@@ -33,16 +34,19 @@ export async function runDiff(inputs: string[], flags: DiffFlags): Promise<numbe
   const failOn = (flags.failOn ?? config.diff?.failOn ?? 'any') as FailOn;
   if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new KitError('usage', `--fail-on "${flags.failOn}" is not a level`, { hint: `use ${FAIL_ON.join(', ')}` });
 
+  // The client is made on first use: local diffs need no API key.
+  let client: RetellClient | undefined;
+  const sideOptions = { cwd, client: () => (client ??= createRetellClient(config)) };
   let a: DiffSide;
   let b: DiffSide;
   if (flags.git !== undefined) {
     if (inputs.length !== 1) throw new KitError('usage', `--git compares one path with itself at a revision: give one path, not ${inputs.length}`, { hint: 'e.g. retell-kit diff --git origin/main agents/support' });
     a = gitSide(flags.git, inputs[0]!, { cwd });
-    b = await loadSide(inputs[0]!, { cwd });
+    b = await loadSide(inputs[0]!, sideOptions);
   } else {
     if (inputs.length !== 2) throw new KitError('usage', `diff takes two versions, got ${inputs.length}`, { hint: 'e.g. retell-kit diff flows/v1.json flows/v2.json, or --git origin/main flows/booking.json' });
-    a = await loadSide(inputs[0]!, { cwd });
-    b = await loadSide(inputs[1]!, { cwd });
+    a = await loadSide(inputs[0]!, sideOptions);
+    b = await loadSide(inputs[1]!, sideOptions);
   }
 
   const configName = filepath ? path.relative(cwd, filepath) || filepath : 'config';

@@ -48,8 +48,13 @@ export function diffAgentSettings(a: Raw, b: Raw, out: Changes): void {
     const after = b[field];
     if (kind === 'agent-engine-changed' && isObject(before) && isObject(after)) {
       // A pull folder and an export pin the same flow at different versions: say which part moved.
-      const parts = unionKeys(before, after).filter((k) => !same(before[k], after[k])).map((k) => `${k} ${brief(before[k])} → ${brief(after[k])}`);
-      out.add(kind, { target, field, message: `response engine: ${parts.join(', ')}`, before, after });
+      const moved = unionKeys(before, after).filter((k) => !same(before[k], after[k]));
+      // Each agent version pins its own flow version: the pin moving is bookkeeping, the flow's changes are listed with the flow.
+      if (moved.length === 1 && moved[0] === 'version') {
+        out.add('agent-setting-changed', { target, field: 'response_engine.version', message: `response engine pins flow version ${brief(before.version)} → ${brief(after.version)} (the flow's changes are listed under it)`, before: before.version, after: after.version });
+        continue;
+      }
+      out.add(kind, { target, field, message: `response engine: ${moved.map((k) => `${k} ${brief(before[k])} → ${brief(after[k])}`).join(', ')}`, before, after });
       continue;
     }
     const words = typeof before === 'string' && typeof after === 'string' && (before.length > 80 || after.length > 80) ? { words: wordDiff(before, after) } : {};

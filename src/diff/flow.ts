@@ -280,7 +280,7 @@ function equationClauses(c: Raw): string[] {
 }
 
 function equationText(c: Raw): string {
-  const joiner = c.operator === 'any' ? ' OR ' : ' AND ';
+  const joiner = c.operator === '||' || c.operator === 'any' ? ' || ' : ' && ';
   return equationClauses(c).join(joiner);
 }
 
@@ -299,7 +299,7 @@ function diffCondition(a: GraphEdge, b: GraphEdge, key: string, out: Changes, ba
     const removed = qa.filter((q) => !qb.includes(q));
     const added = qb.filter((q) => !qa.includes(q));
     const parts = [...removed.map((q) => `- ${q}`), ...added.map((q) => `+ ${q}`)];
-    if (!same(ca.operator ?? 'all', cb.operator ?? 'all')) parts.push(`match ${ca.operator ?? 'all'} → ${cb.operator ?? 'all'}`);
+    if (!same(ca.operator ?? '&&', cb.operator ?? '&&')) parts.push(`clauses joined by ${String(ca.operator ?? '&&')} → ${String(cb.operator ?? '&&')}`);
     if (parts.length > 0) add(`${EDGE_NAMES[b.kind]} equation: ${parts.join('; ')}`, { field: 'transition_condition.equations', before: equationText(ca), after: equationText(cb) });
   } else if (!same(ca?.type, cb?.type)) {
     add(`${what}: condition type ${brief(ca?.type)} → ${brief(cb?.type)}`, { before: ca, after: cb });

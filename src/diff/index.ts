@@ -21,7 +21,7 @@ import { isObject } from './values.js';
 export type { Change } from './change.js';
 export { CHANGE_KINDS, CHANGE_KIND_IDS, DIFF_SEVERITIES, isChangeKind, meetsThreshold, type ChangeKindId, type DiffSeverity, type FailOn } from './kinds.js';
 export type { WordPart } from './words.js';
-export { loadSide, gitSide, type LoadSideOptions } from './inputs.js';
+export { loadSide, gitSide, remoteSide, isRemoteRef, type LoadSideOptions } from './inputs.js';
 
 type Raw = Record<string, unknown>;
 

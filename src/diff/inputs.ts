@@ -2,12 +2,42 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KitError } from '../errors.js';
-import { displayPath, loadFile, loadText, type LoadedFile } from '../flow/load.js';
+import { displayPath, findFlows, loadFile, loadText, type LoadedFile } from '../flow/load.js';
+import { resolveAgent, type PullVersion } from '../pull/index.js';
+import type { RetellClient } from '../retell/client.js';
 import type { DiffSide } from './index.js';
 import { isObject } from './values.js';
 
 export interface LoadSideOptions {
   cwd?: string;
+  /** Makes the API client for remote references (agent_xxx@3); made only when one is used. */
+  client?: () => RetellClient;
+}
+
+/** `agent_xxx@3`, `agent_xxx@latest`, `agent_xxx@published`. */
+const REMOTE_REF = /^(agent_[A-Za-z0-9_-]+)@(\d+|latest|published)$/;
+
+export function isRemoteRef(input: string): boolean {
+  return REMOTE_REF.test(input);
+}
+
+/**
+ * A remote side: the agent at that version from Retell's API (or the emulator), and the flow version
+ * its response_engine pins (not the flow's latest: an agent version runs the flow version it pins).
+ */
+export async function remoteSide(client: RetellClient, ref: string): Promise<DiffSide> {
+  const match = REMOTE_REF.exec(ref);
+  if (!match) throw new KitError('usage', `"${ref}" is not a remote reference`, { hint: 'use agent_xxx@3, agent_xxx@latest or agent_xxx@published' });
+  const [, agentId, which] = match;
+  const version: PullVersion = which === 'latest' || which === 'published' ? which : Number(which);
+  const agent = await resolveAgent(client, agentId!, version);
+  const engine = (agent.response_engine ?? {}) as unknown as Record<string, unknown>;
+  const side: DiffSide = { label: `${agentId}@${agent.version ?? which}`, agent: agent as unknown as Record<string, unknown>, flows: [] };
+  if (engine.type === 'conversation-flow' && typeof engine.conversation_flow_id === 'string') {
+    const flow = await client.getConversationFlow(engine.conversation_flow_id, typeof engine.version === 'number' ? engine.version : undefined);
+    side.flows = findFlows(flow).flows;
+  }
+  return side;
 }
 
 /** The files of a pull folder, in the order looked for. */
@@ -22,6 +52,11 @@ const FLOW_FILES = ['conversation-flow.json', 'conversation-flow.yaml', 'convers
 export async function loadSide(input: string, options: LoadSideOptions = {}): Promise<DiffSide> {
   const cwd = options.cwd ?? process.cwd();
   const abs = path.resolve(cwd, input);
+  // A file that happens to be named like a reference wins: what is on disk is never shadowed.
+  if (isRemoteRef(input) && !existsSync(abs)) {
+    if (!options.client) throw new KitError('usage', `${input} names a remote agent version, and no API client is configured`);
+    return remoteSide(options.client(), input);
+  }
   if (!existsSync(abs)) throw new KitError('not-found', 'no such file or folder', { file: displayPath(input, cwd), hint: 'diff takes a flow file, an agent export or a pull folder' });
   if (statSync(abs).isDirectory()) {
     const agentFile = AGENT_FILES.find((f) => existsSync(path.join(abs, f)));

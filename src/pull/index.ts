@@ -198,7 +198,8 @@ async function pullInto(client: RetellClient, agentId: string, options: PullOpti
   };
 }
 
-async function resolveAgent(client: RetellClient, agentId: string, version: PullVersion): Promise<AgentResponse> {
+/** An agent at a version number, its latest version, or its highest published one. */
+export async function resolveAgent(client: RetellClient, agentId: string, version: PullVersion): Promise<AgentResponse> {
   if (typeof version === 'number') return client.getAgent(agentId, version);
   if (version === 'latest') return client.getAgent(agentId);
   const published = (await client.listAgentVersions(agentId)).filter((v) => v.is_published);
