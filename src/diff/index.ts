@@ -153,14 +153,35 @@ function lintDelta(a: DiffSide, b: DiffSide, labelOf: Map<FlowInput, string>, la
     return { key, id: d.nodeId, label: labels.get(`${d.flowId ?? ''}\u0000${key}`) ?? `"${d.nodeId}"` };
   };
   const flowOf = (d: Diagnostic) => (several && d.flowId ? { flow: d.flowId } : {});
-  for (const [key, d] of after) {
-    if (before.has(key)) continue;
+  // A finding with the same rule and the same words on both sides is the same complaint even when its
+  // target moved; so is one about the same id (no-duplicate-id reports whichever holder comes second
+  // in the file, so a node reorder moves it from one holder to the other).
+  const words = (d: Diagnostic) => `${d.ruleId}\u0000${d.flowId ?? ''}\u0000${d.messageId}\u0000${typeof d.data.id === 'string' ? `id=${d.data.id}` : d.message}`;
+  const introduced = [...after].filter(([key]) => !before.has(key));
+  const fixed = [...before].filter(([key]) => !after.has(key));
+  const fixedWords = new Map<string, number>();
+  for (const [, d] of fixed) fixedWords.set(words(d), (fixedWords.get(words(d)) ?? 0) + 1);
+  const moved = new Map<string, number>();
+  for (const [, d] of introduced) {
+    const w = words(d);
+    if ((fixedWords.get(w) ?? 0) > (moved.get(w) ?? 0)) moved.set(w, (moved.get(w) ?? 0) + 1);
+  }
+  const take = (d: Diagnostic, counts: Map<string, number>) => {
+    const n = counts.get(words(d)) ?? 0;
+    if (n === 0) return false;
+    counts.set(words(d), n - 1);
+    return true;
+  };
+  const movedIn = new Map(moved);
+  const movedOut = new Map(moved);
+  for (const [, d] of introduced) {
+    if (take(d, movedIn)) continue;
     const n = node(d);
     const change = out.add('lint-finding-introduced', { target: d.targetKey ?? 'flow', ...(n && { node: n }), ...flowOf(d), message: `new ${d.severity} ${d.ruleId}: ${d.message}`, field: d.ruleId });
     change.severity = change.defaultSeverity = LINT_SEVERITY[d.severity];
   }
-  for (const [key, d] of before) {
-    if (after.has(key)) continue;
+  for (const [, d] of fixed) {
+    if (take(d, movedOut)) continue;
     const n = node(d);
     out.add('lint-finding-fixed', { target: d.targetKey ?? 'flow', ...(n && { node: n }), ...flowOf(d), message: `fixed ${d.severity} ${d.ruleId}: ${d.message}`, field: d.ruleId });
   }

@@ -53,6 +53,19 @@ describe('diff API', () => {
     expect(diffFlows(a, b).changes).toEqual([]);
   });
 
+  it('a node reorder is no change even when lint reports a duplicate id on whichever holder comes second', () => {
+    // Found on the real askproai v124 flow: the finding moved from one node to the other and showed as introduced + fixed.
+    const a = read('edges', 'a');
+    a.nodes.find((n: { id: string }) => n.id === 'book').edges[0].id = 'e-date';
+    const b = structuredClone(a);
+    b.nodes.reverse();
+    expect(diffFlows(a, b).changes).toEqual([]);
+    const fixed = structuredClone(a);
+    fixed.nodes.find((n: { id: string }) => n.id === 'book').edges[0].id = 'e-booked';
+    // A new id is a new edge (ids are the identity), and the duplicate is fixed.
+    expect(diffFlows(a, fixed).changes.map((c) => `${c.kind} ${c.field ?? ''}`.trim())).toEqual(['edge-added', 'edge-removed', 'lint-finding-fixed no-duplicate-id']);
+  });
+
   it('word diffs keep both texts and condense long unchanged runs', () => {
     const before = `${'word '.repeat(100)}old ending`;
     const after = `${'word '.repeat(100)}new ending`;
