@@ -5,7 +5,7 @@ import type { Change } from './change.js';
 import type { Changes } from './collect.js';
 import type { ChangeKindId } from './kinds.js';
 import { diffTool, toolLabel, unionKeys, withNotes } from './tools.js';
-import { brief, isObject, same } from './values.js';
+import { brief, isObject, same, sameExcept } from './values.js';
 import { wordDiff } from './words.js';
 
 type Raw = Record<string, unknown>;
@@ -14,6 +14,7 @@ type Raw = Record<string, unknown>;
 const NODE_NOISE = new Set(['display_position', 'notes', 'note']);
 const FLOW_NOISE = new Set(['conversation_flow_id', 'version', 'is_published', 'last_modification_timestamp', 'user_modified_timestamp', 'begin_tag_display_position', 'notes']);
 const isNoise = (set: ReadonlySet<string>, key: string) => set.has(key) || key.startsWith('_');
+const isNodeNoise = (key: string) => isNoise(NODE_NOISE, key);
 
 /** Node fields compared on their own. */
 const NODE_OWN = new Set(['id', 'type', 'name', 'instruction', 'edges', 'else_edge', 'always_edge', 'skip_response_edge', 'edge', 'success_edge', 'failed_edge', 'global_node_setting', 'tool_id', 'tool_ids', 'tools', 'model_choice']);
@@ -155,6 +156,8 @@ interface NodeContext extends FlowDiffContext {
 function diffNode(na: GraphNode, nb: GraphNode, out: Changes, ctx: NodeContext): void {
   const a = na.raw;
   const b = nb.raw;
+  // Most nodes of two versions are the same but for where they sit on the canvas: one walk settles them.
+  if (sameExcept(a, b, isNodeNoise)) return;
   const target = ctx.node!.key;
   const base = { target, node: ctx.node, ...withNotes(ctx.notes) };
   const add = (kind: ChangeKindId, field: string, message: string, extra: Partial<Change> = {}) => out.add(kind, { ...base, field, message, ...extra });

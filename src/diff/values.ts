@@ -1,21 +1,34 @@
-/** Deep equality of JSON values, key order ignored. */
+/** Deep equality of JSON values, key order ignored, undefined members ignored. Allocates nothing: it runs on every node of two 10k-node flows. */
 export function same(a: unknown, b: unknown): boolean {
+  return sameExcept(a, b, undefined);
+}
+
+/** Deep equality, leaving out the top-level keys `skip` says are noise (canvas positions). */
+export function sameExcept(a: unknown, b: unknown, skip: ((key: string) => boolean) | undefined): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
+  const arrayA = Array.isArray(a);
+  if (arrayA !== Array.isArray(b)) return false;
+  if (arrayA) {
+    const aa = a as unknown[];
     const bb = b as unknown[];
-    if (a.length !== bb.length) return false;
-    for (let i = 0; i < a.length; i++) if (!same(a[i], bb[i])) return false;
+    if (aa.length !== bb.length) return false;
+    for (let i = 0; i < aa.length; i++) if (!sameExcept(aa[i], bb[i], undefined)) return false;
     return true;
   }
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  if (ak.length !== bk.length) return false;
-  for (const k of ak) if (!Object.hasOwn(bo, k) || !same(ao[k], bo[k])) return false;
-  return true;
+  let count = 0;
+  for (const k in ao) {
+    if (ao[k] === undefined || (skip && skip(k))) continue;
+    count++;
+    if (!sameExcept(ao[k], bo[k], undefined)) return false;
+  }
+  for (const k in bo) {
+    if (bo[k] === undefined || (skip && skip(k))) continue;
+    count--;
+  }
+  return count === 0;
 }
 
 /** A value on one line for a report, cut at `max` characters. */

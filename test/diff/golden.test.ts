@@ -54,3 +54,12 @@ describe('diff fixture pairs', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('docs/diff.md', () => {
+  it('lists every change kind with its default severity, and nothing else', async () => {
+    const { KIND_TABLE } = await import('../../src/diff/index.js');
+    const doc = readFileSync(path.join(ROOT, 'docs/diff.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| `([a-z-]+)` \| (breaking|warning|info) \|/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(rows).toEqual(KIND_TABLE.map((k) => `${k.id} ${k.severity}`));
+  });
+});
