@@ -144,6 +144,7 @@ Exit codes: 0 a 2xx answer (or a signature that verifies), 1 any other answer (o
     .option('--fail-on <level>', 'exit 1 on changes at or above: breaking | warning | any (default any, or diff.failOn in the config)')
     .option('--git <rev>', 'compare the path with itself at this git revision (e.g. origin/main)')
     .option('--no-lint', 'leave out the lint delta (findings b introduces and fixes)')
+    .option('--usage <path>', 'recordings or call objects (files, folders, globs; repeatable): changes on nodes and tools no call used drop a level, used ones are marked hot', collect, [])
     .option('--list-changes', 'list every change kind with its default severity and exit')
     .option('-c, --config <path>', 'config file (default: search for retell-kit.config.* from the current folder)')
     .addHelpText(
@@ -157,6 +158,7 @@ Examples:
   $ retell-kit diff flows/booking.v1.json flows/booking.json
   $ retell-kit diff --git origin/main agents/support --format markdown > diff.md
   $ retell-kit diff old-export.json new-export.json --fail-on breaking
+  $ retell-kit diff agent_0123@published agents/salon --usage recordings/
 
 Exit codes: 0 no change at or above --fail-on, 1 such changes, 2 usage, config or I/O trouble (a side
 that cannot be read is never "no changes").`,

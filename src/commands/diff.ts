@@ -4,7 +4,7 @@ import { resolveLintOptions } from '../config/lint-options.js';
 import { formatJson } from '../diff/format/json.js';
 import { formatMarkdown } from '../diff/format/markdown.js';
 import { formatText } from '../diff/format/text.js';
-import { diffSides, fails, gitSide, KIND_TABLE, loadSide, type DiffSide, type FailOn } from '../diff/index.js';
+import { diffSides, fails, gitSide, KIND_TABLE, loadSide, loadUsage, type DiffSide, type FailOn } from '../diff/index.js';
 import { ExitCode, KitError } from '../errors.js';
 import { createRetellClient, type RetellClient } from '../retell/client.js';
 
@@ -15,6 +15,7 @@ export interface DiffFlags {
   config?: string;
   lint?: boolean;
   listChanges?: boolean;
+  usage?: string[];
 }
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
@@ -49,12 +50,14 @@ export async function runDiff(inputs: string[], flags: DiffFlags): Promise<numbe
     b = await loadSide(inputs[1]!, sideOptions);
   }
 
+  const usage = flags.usage?.length ? await loadUsage(flags.usage, cwd) : undefined;
   const configName = filepath ? path.relative(cwd, filepath) || filepath : 'config';
   const result = diffSides(a, b, {
     ...(config.diff?.severity && { severity: config.diff.severity }),
     lint: flags.lint !== false,
     lintOptions: resolveLintOptions(config.lint, {}, configName),
     handlers: Object.keys(config.functions ?? {}),
+    ...(usage && { usage }),
   });
   process.stdout.write(format === 'json' ? formatJson(result) : format === 'markdown' ? formatMarkdown(result) : formatText(result));
   return fails(result, failOn) ? ExitCode.findings : ExitCode.ok;

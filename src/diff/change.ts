@@ -24,6 +24,8 @@ export interface Change {
   words?: WordPart[];
   /** Why the severity moved, and other facts: `unreachable in b`, `handler book_appointment`. */
   notes?: string[];
+  /** The tool's name, for changes to a tool (what recorded function calls name). */
+  tool?: string;
   /** Set by --usage: recorded calls went through this node or called this tool. */
   hot?: boolean;
 }

@@ -132,14 +132,18 @@ function diffScopeTools(sa: Scope, sb: Scope, key: string, out: Changes, ctx: Fl
       b = found;
       pairedB.add(idB);
       target = `${prefix}tool:${idB}`;
-      out.add('tool-setting-changed', { target, field: 'tool_id', message: `${toolLabel(b)}: tool_id ${brief(a.tool_id)} → ${brief(b.tool_id)}`, before: a.tool_id, after: b.tool_id });
+      out.add('tool-setting-changed', { target, ...toolName(b), field: 'tool_id', message: `${toolLabel(b)}: tool_id ${brief(a.tool_id)} → ${brief(b.tool_id)}`, before: a.tool_id, after: b.tool_id });
     }
-    if (!b) out.add('tool-removed', { target, message: `${toolLabel(a)} removed`, ...withNotes(handlerNote(a, ctx)) });
+    if (!b) out.add('tool-removed', { target, ...toolName(a), message: `${toolLabel(a)} removed`, ...withNotes(handlerNote(a, ctx)) });
     else diffTool(a, b, out, { target, handlers: ctx.handlers });
   }
   for (const [id, b] of tb) {
-    if (!ta.has(id) && !pairedB.has(id)) out.add('tool-added', { target: `${prefix}tool:${id}`, message: `${toolLabel(b)} added${typeof b.type === 'string' ? ` (${b.type})` : ''}` });
+    if (!ta.has(id) && !pairedB.has(id)) out.add('tool-added', { target: `${prefix}tool:${id}`, ...toolName(b), message: `${toolLabel(b)} added${typeof b.type === 'string' ? ` (${b.type})` : ''}` });
   }
+}
+
+function toolName(tool: Raw): { tool?: string } {
+  return typeof tool.name === 'string' ? { tool: tool.name } : {};
 }
 
 function handlerNote(tool: Raw, ctx: FlowDiffContext): string[] {
@@ -201,10 +205,10 @@ function diffNode(na: GraphNode, nb: GraphNode, out: Changes, ctx: NodeContext):
   const inB = inline(b);
   for (const [name, t] of inA) {
     const u = inB.get(name);
-    if (!u) add('tool-removed', `tools.${name}`, `inline ${toolLabel(t)} removed`, { target: `${target}/tool:${name}` });
+    if (!u) add('tool-removed', `tools.${name}`, `inline ${toolLabel(t)} removed`, { target: `${target}/tool:${name}`, ...toolName(t) });
     else diffTool(t, u, out, { target: `${target}/tool:${name}`, node: ctx.node, handlers: ctx.handlers, notes: ctx.notes });
   }
-  for (const [name, u] of inB) if (!inA.has(name)) add('tool-added', `tools.${name}`, `inline ${toolLabel(u)} added`, { target: `${target}/tool:${name}` });
+  for (const [name, u] of inB) if (!inA.has(name)) add('tool-added', `tools.${name}`, `inline ${toolLabel(u)} added`, { target: `${target}/tool:${name}`, ...toolName(u) });
 
   const ga = isObject(a.global_node_setting) ? a.global_node_setting : undefined;
   const gb = isObject(b.global_node_setting) ? b.global_node_setting : undefined;

@@ -16,11 +16,13 @@ import type { Change } from './change.js';
 import { Changes } from './collect.js';
 import { diffGraphs } from './flow.js';
 import { CHANGE_KIND_IDS, CHANGE_KINDS, isChangeKind, meetsThreshold, severityRank, type ChangeKindId, type DiffSeverity, type FailOn } from './kinds.js';
+import { applyUsage, type Usage } from './usage.js';
 import { isObject } from './values.js';
 
 export type { Change } from './change.js';
 export { CHANGE_KINDS, CHANGE_KIND_IDS, DIFF_SEVERITIES, isChangeKind, meetsThreshold, type ChangeKindId, type DiffSeverity, type FailOn } from './kinds.js';
 export type { WordPart } from './words.js';
+export { loadUsage, applyUsage, type Usage } from './usage.js';
 export { loadSide, gitSide, remoteSide, isRemoteRef, type LoadSideOptions } from './inputs.js';
 
 type Raw = Record<string, unknown>;
@@ -43,6 +45,8 @@ export interface DiffOptions {
   lintOptions?: LintOptions;
   /** Function names with a handler in the project's config: tool changes name the handler they affect. */
   handlers?: Iterable<string>;
+  /** What recorded calls used (loadUsage): changes nothing used drop a level, used ones are marked hot. */
+  usage?: Usage;
 }
 
 export interface DiffSummary {
@@ -57,6 +61,8 @@ export interface DiffResult {
   b: string;
   changes: Change[];
   summary: DiffSummary;
+  /** With --usage: how many calls, and how many nodes and tools they used. */
+  usage?: { calls: number; callsWithNodes: number; nodes: number; tools: number };
 }
 
 /** Diff two flows given as objects (or as any shape lint loads: an agent export, a list response). */
@@ -109,8 +115,8 @@ export function diffSides(a: DiffSide, b: DiffSide, options: DiffOptions = {}): 
   out.flow = undefined;
   if (options.lint !== false && a.flows.length > 0 && b.flows.length > 0) lintDelta(a, b, labelOf, labels, out, options.lintOptions ?? {}, several);
 
-  const changes = adjust(out.list, options.severity ?? {});
-  return { a: a.label, b: b.label, changes, summary: summarise(changes) };
+  const changes = adjust(out.list, options.severity ?? {}, options.usage);
+  return { a: a.label, b: b.label, changes, summary: summarise(changes), ...(options.usage && { usage: { calls: options.usage.calls, callsWithNodes: options.usage.callsWithNodes, nodes: options.usage.nodes.size, tools: options.usage.tools.size } }) };
 }
 
 /** Flows are matched by conversation_flow_id, then by their place in the file; one flow each side always pairs. */
@@ -190,7 +196,7 @@ function lintDelta(a: DiffSide, b: DiffSide, labelOf: Map<FlowInput, string>, la
 const KIND_ORDER = new Map<string, number>(CHANGE_KIND_IDS.map((id, i) => [id, i]));
 
 /** Config overrides, then parts nothing reaches drop to info; sorted for stable reports. */
-function adjust(changes: Change[], overrides: Partial<Record<string, DiffSeverity | 'off'>>): Change[] {
+function adjust(changes: Change[], overrides: Partial<Record<string, DiffSeverity | 'off'>>, usage: Usage | undefined): Change[] {
   const kept: Change[] = [];
   for (const change of changes) {
     const override = overrides[change.kind];
@@ -202,6 +208,7 @@ function adjust(changes: Change[], overrides: Partial<Record<string, DiffSeverit
     }
     kept.push(change);
   }
+  if (usage) applyUsage(kept, usage);
   return kept.sort(compareChanges);
 }
 

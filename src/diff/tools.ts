@@ -33,7 +33,7 @@ export function diffTool(a: Raw, b: Raw, out: Changes, ctx: ToolContext): void {
   const name = typeof b.name === 'string' ? b.name : typeof a.name === 'string' ? a.name : undefined;
   const handlerNote = name && ctx.handlers?.has(name) ? [`handler ${name}`] : [];
   const add = (kind: ChangeKindId, field: string, message: string, extra: Partial<Change> = {}) =>
-    out.add(kind, { target: ctx.target, ...(ctx.node && { node: ctx.node }), field, message, ...withNotes([...(ctx.notes ?? []), ...handlerNote]), ...extra });
+    out.add(kind, { target: ctx.target, ...(ctx.node && { node: ctx.node }), ...(name !== undefined && { tool: name }), field, message, ...withNotes([...(ctx.notes ?? []), ...handlerNote]), ...extra });
 
   for (const field of ENDPOINT) {
     const before = field === 'method' ? (a.method ?? (a.url !== undefined ? 'POST' : undefined)) : a[field];

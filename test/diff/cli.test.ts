@@ -83,6 +83,37 @@ describe('retell-kit diff (binary)', () => {
     expect(empty.stderr).toContain('is a folder without agent.json or conversation-flow.json');
   });
 
+  it('--usage: changes on nodes and tools no recorded call used drop a level, used ones are hot', () => {
+    const dir = tempDir();
+    const call = {
+      call_id: 'call_usage_1',
+      call_status: 'ended',
+      agent_id: 'agent_salon',
+      transcript_with_tool_calls: [
+        { role: 'node_transition', former_node_id: 'welcome', new_node_id: 'ask_date' },
+        { role: 'node_transition', former_node_id: 'ask_date', new_node_id: 'check_vip' },
+        { role: 'node_transition', former_node_id: 'check_vip', new_node_id: 'book' },
+        { role: 'tool_call_invocation', tool_call_id: 't1', name: 'book_appointment', arguments: '{"service":"haircut","date":"2026-12-01"}' },
+        { role: 'tool_call_result', tool_call_id: 't1', content: '{"booked":true}' },
+      ],
+    };
+    mkdirSync(path.join(dir, 'calls'));
+    writeFileSync(path.join(dir, 'calls', 'call_usage_1.json'), JSON.stringify(call));
+    const tools = JSON.parse(cli(['diff', ...pair('tools'), '--usage', 'calls', '--format', 'json'], { cwd: dir }).stdout);
+    expect(tools.usage).toEqual({ calls: 1, callsWithNodes: 1, nodes: 4, tools: 1 });
+    const removed = tools.changes.find((c: { kind: string }) => c.kind === 'tool-removed');
+    expect(removed).toMatchObject({ tool: 'lookup_customer', severity: 'warning', defaultSeverity: 'breaking' });
+    const argument = tools.changes.find((c: { kind: string }) => c.kind === 'tool-parameter-removed');
+    expect(argument).toMatchObject({ tool: 'book_appointment', severity: 'breaking', hot: true });
+    // Nodes: the edited FAQ node no call went through drops to info; the rewired Book node is hot.
+    const nodes = cli(['diff', ...pair('nodes'), '--usage', 'calls'], { cwd: dir }).stdout;
+    expect(nodes).toContain('usage: 1 recorded calls (1 with node transitions) used 4 nodes and 1 tools');
+    expect(nodes).toMatch(/^\* breaking edge-rewired .*\(hot: 1 recorded call used it\)$/m);
+    expect(nodes).toMatch(/^ {2}info +node-instruction-changed .*no recorded call used it: warning lowered to info/m);
+    const bad = cli(['diff', ...pair('nodes'), '--usage', 'nope/'], { cwd: dir });
+    expect(bad.status).toBe(2);
+  });
+
   it('--git <rev> compares a file and a pull folder with themselves at a revision', () => {
     const repo = tempDir();
     const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });

@@ -33,6 +33,7 @@ function mdWords(parts: readonly WordPart[]): string {
 export function formatMarkdown(result: DiffResult): string {
   const s = result.summary;
   const out: string[] = [`### retell-kit diff`, '', `\`${result.a.replace(/`/g, "'")}\` → \`${result.b.replace(/`/g, "'")}\``, ''];
+  if (result.usage) out.push(`Usage: ${result.usage.calls} recorded calls used ${result.usage.nodes} nodes and ${result.usage.tools} tools; 🔥 marks changes on what they used.`, '');
   if (s.total === 0) return [...out, 'No changes.', ''].join('\n');
   out.push('| breaking | warning | info |', '|---:|---:|---:|', `| ${s.breaking} | ${s.warning} | ${s.info} |`, '');
   for (const group of groupChanges(result.changes)) {
@@ -40,7 +41,7 @@ export function formatMarkdown(result: DiffResult): string {
     const open = group.changes.some((c) => c.severity === 'breaking') ? ' open' : '';
     out.push(`<details${open}><summary>${md(group.title)}${group.flow ? ` (flow ${md(group.flow)})` : ''}: ${counts.join(', ')}</summary>`, '');
     for (const c of group.changes) {
-      out.push(`- ${ICON[c.severity]} \`${c.kind}\` ${md(c.message)}${c.notes ? ` _(${md(c.notes.join('; '))})_` : ''}`);
+      out.push(`- ${c.hot ? '🔥 ' : ''}${ICON[c.severity]} \`${c.kind}\` ${md(c.message)}${c.notes ? ` _(${md(c.notes.join('; '))})_` : ''}`);
       if (c.words) out.push(`  > ${mdWords(c.words)}`);
     }
     out.push('', '</details>', '');
