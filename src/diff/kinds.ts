@@ -43,7 +43,7 @@ export const CHANGE_KINDS = {
   // Tools
   'tool-added': { severity: 'info', summary: 'A tool was added.' },
   'tool-removed': { severity: 'breaking', summary: 'A tool was removed.' },
-  'tool-endpoint-changed': { severity: 'breaking', summary: 'A tool\'s URL or HTTP method changed: Retell calls somewhere else.' },
+  'tool-endpoint-changed': { severity: 'breaking', summary: 'A tool\'s URL, HTTP method, a header or a query parameter changed: Retell calls somewhere else, or otherwise (header values are never shown).' },
   'tool-timeout-changed': { severity: 'warning', summary: 'A tool\'s timeout_ms or max_retry changed.' },
   'tool-parameter-removed': { severity: 'breaking', summary: 'A tool argument was removed: a handler that reads it gets nothing.' },
   'tool-parameter-required': { severity: 'breaking', summary: 'A tool argument became required (or a required one was added): the handler\'s contract changed.' },

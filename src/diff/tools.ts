@@ -16,7 +16,7 @@ export function toolLabel(tool: Raw): string {
 /** Fields compared on their own; the rest of a tool is one tool-setting-changed per field. */
 const ENDPOINT = ['url', 'method'];
 const TIMING = ['timeout_ms', 'max_retry'];
-const OWN = new Set(['tool_id', 'parameters', 'sms_content', ...ENDPOINT, ...TIMING]);
+const OWN = new Set(['tool_id', 'parameters', 'sms_content', 'headers', 'query_params', ...ENDPOINT, ...TIMING]);
 
 export interface ToolContext {
   target: string;
@@ -53,6 +53,17 @@ export function diffTool(a: Raw, b: Raw, out: Changes, ctx: ToolContext): void {
     const ta = text(sa);
     const tb = text(sb);
     add('tool-setting-changed', 'sms_content', `${label}: SMS content changed`, { before: sa, after: sb, ...(ta !== undefined && tb !== undefined && ta !== tb && { words: wordDiff(ta, tb) }) });
+  }
+  // Headers and query parameters by name; values are never shown (they hold credentials).
+  for (const bag of ['headers', 'query_params']) {
+    const ha = isObject(a[bag]) ? a[bag] : {};
+    const hb = isObject(b[bag]) ? b[bag] : {};
+    const what = bag === 'headers' ? 'header' : 'query parameter';
+    for (const key of unionKeys(ha, hb)) {
+      if (same(ha[key], hb[key])) continue;
+      const change = ha[key] === undefined ? 'added' : hb[key] === undefined ? 'removed' : 'changed (values hidden)';
+      add('tool-endpoint-changed', `${bag}.${key}`, `${label}: ${what} "${key}" ${change}`);
+    }
   }
   diffParameters(isObject(a.parameters) ? a.parameters : undefined, isObject(b.parameters) ? b.parameters : undefined, '', add, label);
   for (const field of unionKeys(a, b)) {

@@ -1,3 +1,5 @@
+import { SECRET_NAME } from '../pull/index.js';
+
 /** Deep equality of JSON values, key order ignored, undefined members ignored. Allocates nothing: it runs on every node of two 10k-node flows. */
 export function same(a: unknown, b: unknown): boolean {
   return sameExcept(a, b, undefined);
@@ -31,13 +33,33 @@ export function sameExcept(a: unknown, b: unknown, skip: ((key: string) => boole
   return count === 0;
 }
 
-/** A value on one line for a report, cut at `max` characters. */
+/** A value on one line for a report, cut at `max` characters; secrets hidden. */
 export function brief(value: unknown, max = 80): string {
   if (value === undefined) return '(none)';
+  value = hideSecrets(value);
   const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const PLACEHOLDER = /^\$\{[A-Z0-9_]+\}$/;
+export const HIDDEN = '<hidden>';
+
+/**
+ * The value with secrets replaced by <hidden>: every header value, and any string under a
+ * secret-looking name (authorization, token, api_key...), except ${ENV} placeholders. Reports and
+ * PR comments must never carry a tool's credentials.
+ */
+export function hideSecrets(value: unknown, inHeaders = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => hideSecrets(v));
+  if (!isObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string' && !PLACEHOLDER.test(v) && (inHeaders || SECRET_NAME.test(key))) out[key] = HIDDEN;
+    else out[key] = hideSecrets(v, key === 'headers');
+  }
+  return out;
 }

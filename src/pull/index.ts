@@ -60,7 +60,8 @@ export const SERVER_FLOW_KEYS = ['conversation_flow_id', 'version', 'is_publishe
 /** Keys the dashboard and API write inside flows that are bookkeeping, not behaviour. */
 const FLOW_NOISE_KEYS = new Set(['user_modified_timestamp', 'created_timestamp', 'org_id', 'linked_conversation_flow_ids']);
 
-const SECRET_NAME = /(authorization|auth|token|secret|api[-_]?key|apikey|password|passwd|signature|cookie|credential|session|private)/i;
+/** Header and query parameter names that hold secrets (diff hides their values too). */
+export const SECRET_NAME = /(authorization|auth|token|secret|api[-_]?key|apikey|password|passwd|signature|cookie|credential|session|private)/i;
 const SECRET_VALUE = /^(bearer|basic|token)\s+\S+|^(sk|pk|rk|key|xox[abp])[-_][A-Za-z0-9_-]{8,}/i;
 const PLACEHOLDER = /^\$\{[A-Z_][A-Z0-9_]*\}$/;
 

@@ -66,6 +66,24 @@ describe('diff API', () => {
     expect(diffFlows(a, fixed).changes.map((c) => `${c.kind} ${c.field ?? ''}`.trim())).toEqual(['edge-added', 'edge-removed', 'lint-finding-fixed no-duplicate-id']);
   });
 
+  it('never shows a secret: header values, secret-named fields and MCP settings are hidden in every format', async () => {
+    const { formatJson } = await import('../../src/diff/format/json.js');
+    const { formatMarkdown } = await import('../../src/diff/format/markdown.js');
+    const { formatText } = await import('../../src/diff/format/text.js');
+    const a = read('tools', 'a');
+    a.tools[0].headers = { Authorization: 'Bearer sk_live_old_0123456789', 'X-Env': 'prod' };
+    a.mcps = [{ name: 'crm', url: 'https://mcp.example.com', headers: { 'X-Api-Key': 'mcp_secret_old_123' } }];
+    const b = structuredClone(a);
+    b.tools[0].headers = { Authorization: 'Bearer sk_live_new_9876543210', 'X-Env': 'prod', 'X-Tenant': 'salon' };
+    b.mcps[0].headers['X-Api-Key'] = 'mcp_secret_new_456';
+    b.tools[0].api_token = 'tok_new_secret';
+    const result = diffFlows(a, b, { lint: false });
+    for (const text of [formatText(result), formatJson(result), formatMarkdown(result)]) {
+      for (const secret of ['sk_live_old', 'sk_live_new', 'mcp_secret_old', 'mcp_secret_new', 'tok_new_secret']) expect(text).not.toContain(secret);
+    }
+    expect(result.changes.map((c) => c.message)).toEqual(expect.arrayContaining(['tool "book_appointment": header "Authorization" changed (values hidden)', 'tool "book_appointment": header "X-Tenant" added']));
+  });
+
   it('word diffs keep both texts and condense long unchanged runs', () => {
     const before = `${'word '.repeat(100)}old ending`;
     const after = `${'word '.repeat(100)}new ending`;
