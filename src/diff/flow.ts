@@ -261,10 +261,11 @@ function edgeLabel(e: GraphEdge): string {
 function diffEdges(na: GraphNode, nb: GraphNode, out: Changes, ctx: NodeContext, base: Partial<Change>): void {
   const ea = byKey(na.out, edgeKey);
   const eb = byKey(nb.out, edgeKey);
+  const removed: [string, GraphEdge][] = [];
   for (const [key, a] of ea) {
     const b = eb.get(key);
     if (!b) {
-      out.add('edge-removed', { ...base, target: key, message: `${edgeLabel(a)} to ${ctx.labelA(na.scope, a.destinationId)} removed` });
+      removed.push([key, a]);
       continue;
     }
     if (a.kind !== 'go-back' && !same(a.destinationId, b.destinationId)) {
@@ -276,9 +277,19 @@ function diffEdges(na: GraphNode, nb: GraphNode, out: Changes, ctx: NodeContext,
       out.add('condition-changed', { ...base, target: key, field, message: `${edgeLabel(b)}: ${field} ${brief(a.raw[field])} → ${brief(b.raw[field])}`, before: a.raw[field], after: b.raw[field] });
     }
   }
-  for (const [key, b] of eb) {
-    if (!ea.has(key)) out.add('edge-added', { ...base, target: key, message: `${edgeLabel(b)} to ${ctx.labelB(nb.scope, b.destinationId)} added` });
+  const added = [...eb].filter(([key]) => !ea.has(key));
+  // An edge without an id is known by its destination, so rewiring it changes its key: the same
+  // condition on the same node, one edge gone and one new, is one rewire.
+  for (const [key, a] of removed) {
+    const i = a.id ? -1 : added.findIndex(([, b]) => !b.id && b.kind === a.kind && a.kind === 'normal' && same(a.condition, b.condition));
+    if (i >= 0) {
+      const [keyB, b] = added.splice(i, 1)[0]!;
+      out.add('edge-rewired', { ...base, target: keyB, field: 'destination_node_id', message: `${edgeLabel(b)} now goes to ${ctx.labelB(nb.scope, b.destinationId)} (was ${ctx.labelA(na.scope, a.destinationId)})`, before: a.destinationId, after: b.destinationId });
+      continue;
+    }
+    out.add('edge-removed', { ...base, target: key, message: `${edgeLabel(a)} to ${ctx.labelA(na.scope, a.destinationId)} removed` });
   }
+  for (const [key, b] of added) out.add('edge-added', { ...base, target: key, message: `${edgeLabel(b)} to ${ctx.labelB(nb.scope, b.destinationId)} added` });
 }
 
 function equationClauses(c: Raw): string[] {

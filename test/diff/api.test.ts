@@ -84,6 +84,15 @@ describe('diff API', () => {
     expect(result.changes.map((c) => c.message)).toEqual(expect.arrayContaining(['tool "book_appointment": header "Authorization" changed (values hidden)', 'tool "book_appointment": header "X-Tenant" added']));
   });
 
+  it('an edge without an id that only changed destination is one rewire, not a remove and an add', () => {
+    const a = read('edges', 'a');
+    for (const n of a.nodes) for (const e of n.edges ?? []) delete e.id;
+    const b = structuredClone(a);
+    b.nodes.find((n: { id: string }) => n.id === 'welcome').edges[0].destination_node_id = 'check_vip';
+    const changes = diffFlows(a, b, { lint: false }).changes;
+    expect(changes.map((c) => `${c.kind} ${c.message}`)).toEqual(['edge-rewired transition "Caller wants to book an appointment" now goes to "VIP?" (was "Ask for a date")']);
+  });
+
   it('word diffs keep both texts and condense long unchanged runs', () => {
     const before = `${'word '.repeat(100)}old ending`;
     const after = `${'word '.repeat(100)}new ending`;
