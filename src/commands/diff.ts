@@ -4,7 +4,7 @@ import { resolveLintOptions } from '../config/lint-options.js';
 import { formatJson } from '../diff/format/json.js';
 import { formatMarkdown } from '../diff/format/markdown.js';
 import { formatText } from '../diff/format/text.js';
-import { diffSides, fails, gitSide, KIND_TABLE, loadSide, loadUsage, type DiffSide, type FailOn } from '../diff/index.js';
+import { diffSides, diffTrees, fails, gitSide, gitTree, isTreeFolder, KIND_TABLE, loadSide, loadTree, loadUsage, type DiffOptions, type DiffResult, type FailOn } from '../diff/index.js';
 import { ExitCode, KitError } from '../errors.js';
 import { createRetellClient, type RetellClient } from '../retell/client.js';
 
@@ -38,27 +38,32 @@ export async function runDiff(inputs: string[], flags: DiffFlags): Promise<numbe
   // The client is made on first use: local diffs need no API key.
   let client: RetellClient | undefined;
   const sideOptions = { cwd, client: () => (client ??= createRetellClient(config)) };
-  let a: DiffSide;
-  let b: DiffSide;
-  if (flags.git !== undefined) {
-    if (inputs.length !== 1) throw new KitError('usage', `--git compares one path with itself at a revision: give one path, not ${inputs.length}`, { hint: 'e.g. retell-kit diff --git origin/main agents/support' });
-    a = gitSide(flags.git, inputs[0]!, { cwd });
-    b = await loadSide(inputs[0]!, sideOptions);
-  } else {
-    if (inputs.length !== 2) throw new KitError('usage', `diff takes two versions, got ${inputs.length}`, { hint: 'e.g. retell-kit diff flows/v1.json flows/v2.json, or --git origin/main flows/booking.json' });
-    a = await loadSide(inputs[0]!, sideOptions);
-    b = await loadSide(inputs[1]!, sideOptions);
-  }
-
   const usage = flags.usage?.length ? await loadUsage(flags.usage, cwd) : undefined;
   const configName = filepath ? path.relative(cwd, filepath) || filepath : 'config';
-  const result = diffSides(a, b, {
+  const options: DiffOptions = {
     ...(config.diff?.severity && { severity: config.diff.severity }),
     lint: flags.lint !== false,
     lintOptions: resolveLintOptions(config.lint, {}, configName),
     handlers: Object.keys(config.functions ?? {}),
     ...(usage && { usage }),
-  });
+  };
+
+  let result: DiffResult;
+  if (flags.git !== undefined) {
+    if (inputs.length !== 1) throw new KitError('usage', `--git compares one path with itself at a revision: give one path, not ${inputs.length}`, { hint: 'e.g. retell-kit diff --git origin/main agents/support' });
+    const input = inputs[0]!;
+    if (isTreeFolder(input, cwd)) {
+      // A folder of flows or pull folders (flows/, agents/): each file or pull folder with its old self.
+      result = diffTrees(gitTree(flags.git, input, { cwd }), await loadTree(input, sideOptions), { a: `${input.replace(/\/+$/, '')}@${flags.git}`, b: input }, options);
+    } else {
+      result = diffSides(gitSide(flags.git, input, { cwd }), await loadSide(input, sideOptions), options);
+    }
+  } else {
+    if (inputs.length !== 2) throw new KitError('usage', `diff takes two versions, got ${inputs.length}`, { hint: 'e.g. retell-kit diff flows/v1.json flows/v2.json, or --git origin/main flows/booking.json' });
+    const [ia, ib] = inputs as [string, string];
+    if (isTreeFolder(ia, cwd) && isTreeFolder(ib, cwd)) result = diffTrees(await loadTree(ia, sideOptions), await loadTree(ib, sideOptions), { a: ia, b: ib }, options);
+    else result = diffSides(await loadSide(ia, sideOptions), await loadSide(ib, sideOptions), options);
+  }
   process.stdout.write(format === 'json' ? formatJson(result) : format === 'markdown' ? formatMarkdown(result) : formatText(result));
   return fails(result, failOn) ? ExitCode.findings : ExitCode.ok;
 }

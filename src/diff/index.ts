@@ -23,7 +23,7 @@ export type { Change } from './change.js';
 export { CHANGE_KINDS, CHANGE_KIND_IDS, DIFF_SEVERITIES, isChangeKind, meetsThreshold, type ChangeKindId, type DiffSeverity, type FailOn } from './kinds.js';
 export type { WordPart } from './words.js';
 export { loadUsage, applyUsage, type Usage } from './usage.js';
-export { loadSide, gitSide, remoteSide, isRemoteRef, type LoadSideOptions } from './inputs.js';
+export { loadSide, gitSide, remoteSide, isRemoteRef, loadTree, gitTree, isTreeFolder, type LoadSideOptions } from './inputs.js';
 
 type Raw = Record<string, unknown>;
 
@@ -258,3 +258,27 @@ export function worst(changes: readonly Change[]): DiffSeverity | undefined {
 }
 
 export const KIND_TABLE: readonly { id: ChangeKindId; severity: DiffSeverity; summary: string }[] = CHANGE_KIND_IDS.map((id) => ({ id, ...CHANGE_KINDS[id] }));
+
+/**
+ * Two folders of flows and pull folders (`flows/`, `agents/`), matched by relative path: each pair is
+ * diffed, its changes named by that path; a path on one side only is flow-added or flow-removed.
+ */
+export function diffTrees(a: Map<string, DiffSide>, b: Map<string, DiffSide>, labels: { a: string; b: string }, options: DiffOptions = {}): DiffResult {
+  const changes: Change[] = [];
+  const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
+  for (const key of keys) {
+    const sa = a.get(key);
+    const sb = b.get(key);
+    if (sa && sb) {
+      for (const c of diffSides(sa, sb, options).changes) changes.push({ ...c, flow: c.flow ? `${key} ${c.flow}` : key });
+      continue;
+    }
+    const kind: ChangeKindId = sa ? 'flow-removed' : 'flow-added';
+    const severity = options.severity?.[kind];
+    if (severity === 'off') continue;
+    const base = CHANGE_KINDS[kind].severity;
+    changes.push({ kind, severity: severity ?? base, defaultSeverity: base, target: `file:${key}`, flow: key, message: `${key} ${sa ? 'removed' : 'added'}` });
+  }
+  changes.sort(compareChanges);
+  return { a: labels.a, b: labels.b, changes, summary: summarise(changes) };
+}

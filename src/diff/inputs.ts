@@ -125,3 +125,67 @@ function git(args: string[], cwd: string, what: string): string {
     throw new KitError('io', code === 'ENOENT' ? 'git is not installed or not on PATH' : `git ${args[0]} failed: ${stderr || (error as Error).message}`, { file: what });
   }
 }
+
+/** Files of a folder as a tree's keys: pull folders (agent.json / conversation-flow.json) by their folder, other flow files by path. */
+export function treeKeys(files: readonly string[]): Map<string, string[]> {
+  const keys = new Map<string, string[]>();
+  for (const file of files) {
+    const base = path.posix.basename(file);
+    const key = AGENT_FILES.includes(base) || FLOW_FILES.includes(base) ? path.posix.dirname(file) : file;
+    keys.set(key, [...(keys.get(key) ?? []), file]);
+  }
+  return keys;
+}
+
+const FLOW_FILE = /\.(json|ya?ml)$/i;
+const SKIPPED = /(^|\/)(node_modules|\.[^/]+)\/|(^|\/)(package(-lock)?|tsconfig[^/]*)\.json$/;
+
+/**
+ * A folder that is not a pull folder: every flow file and pull folder below it, by relative path
+ * (`flows/`, or the `agents/` that pull --all writes). Empty when it holds none.
+ */
+export async function loadTree(input: string, options: LoadSideOptions = {}): Promise<Map<string, DiffSide>> {
+  const cwd = options.cwd ?? process.cwd();
+  const abs = path.resolve(cwd, input);
+  const { glob } = await import('tinyglobby');
+  const files = (await glob(['**/*.json', '**/*.yaml', '**/*.yml'], { cwd: abs })).filter((f) => !SKIPPED.test(f)).sort();
+  if (files.length === 0) throw new KitError('no-match', 'holds no flow file (.json, .yaml, .yml) or pull folder', { file: displayPath(input, cwd), hint: 'diff takes two flow files, two pull folders or two folders of them' });
+  const tree = new Map<string, DiffSide>();
+  for (const key of treeKeys(files).keys()) tree.set(key, await loadSide(path.join(input, key === '.' ? '' : key), options));
+  return tree;
+}
+
+/** The same folder at a git revision. */
+export function gitTree(rev: string, input: string, options: LoadSideOptions = {}): Map<string, DiffSide> {
+  const cwd = options.cwd ?? process.cwd();
+  const abs = path.resolve(cwd, input);
+  const top = git(['rev-parse', '--show-toplevel'], abs, input).trim();
+  const rel = path.relative(top, abs).split(path.sep).join('/');
+  const listed = git(['ls-tree', '-r', '--name-only', rev, '--', rel === '' ? '.' : `${rel}/`], top, `${input}@${rev}`)
+    .split('\n')
+    .filter(Boolean)
+    .map((f) => (rel === '' ? f : f.slice(rel.length + 1)))
+    .filter((f) => FLOW_FILE.test(f) && !SKIPPED.test(f));
+  const tree = new Map<string, DiffSide>();
+  for (const [key, files] of treeKeys(listed)) {
+    const inside = (f: string) => (rel === '' ? f : `${rel}/${f}`);
+    const show = (f: string) => loadText(git(['show', `${rev}:${inside(f)}`], top, `${inside(f)}@${rev}`), { path: `${inside(f)}@${rev}`, format: /\.ya?ml$/i.test(f) ? 'yaml' : 'json' });
+    if (key !== files[0]) {
+      const agentFile = files.find((f) => AGENT_FILES.includes(path.posix.basename(f)));
+      const flowFile = files.find((f) => FLOW_FILES.includes(path.posix.basename(f)));
+      const agent = agentFile ? fromLoaded(show(agentFile), true) : undefined;
+      const flow = flowFile ? fromLoaded(show(flowFile), false) : undefined;
+      tree.set(key, { label: `${inside(key)}@${rev}`, ...(agent?.agent && { agent: agent.agent }), flows: flow?.flows ?? agent?.flows ?? [], ...((flow?.file ?? agent?.file) && { file: flow?.file ?? agent?.file }) });
+    } else {
+      tree.set(key, { ...fromLoaded(show(key), false), label: `${inside(key)}@${rev}` });
+    }
+  }
+  return tree;
+}
+
+/** A folder that is neither a pull folder nor empty of flows: diff compares it as a tree. */
+export function isTreeFolder(input: string, cwd = process.cwd()): boolean {
+  const abs = path.resolve(cwd, input);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) return false;
+  return ![...AGENT_FILES, ...FLOW_FILES].some((f) => existsSync(path.join(abs, f)));
+}

@@ -114,6 +114,37 @@ describe('retell-kit diff (binary)', () => {
     expect(bad.status).toBe(2);
   });
 
+  it('folders of flows and pull folders: each path with its other version; --git on a folder', () => {
+    const repo = tempDir();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+    git('init', '-q');
+    mkdirSync(path.join(repo, 'flows', 'salon'), { recursive: true });
+    copyFileSync(fixture('diff', 'edges', 'a.json'), path.join(repo, 'flows', 'booking.json'));
+    copyFileSync(fixture('diff', 'tools', 'a.json'), path.join(repo, 'flows', 'old.json'));
+    const { conversationFlow, ...agent } = JSON.parse(readFileSync(fixture('diff', 'agent', 'a.json'), 'utf8'));
+    writeFileSync(path.join(repo, 'flows', 'salon', 'agent.json'), JSON.stringify(agent));
+    writeFileSync(path.join(repo, 'flows', 'salon', 'conversation-flow.json'), JSON.stringify(conversationFlow));
+    git('add', '.');
+    git('commit', '-q', '-m', 'v1');
+    expect(cli(['diff', '--git', 'HEAD', 'flows'], { cwd: repo }).status).toBe(0);
+    copyFileSync(fixture('diff', 'edges', 'b.json'), path.join(repo, 'flows', 'booking.json'));
+    execFileSync('git', ['rm', '-q', 'flows/old.json'], { cwd: repo });
+    copyFileSync(fixture('diff', 'tools', 'b.json'), path.join(repo, 'flows', 'new.json'));
+    writeFileSync(path.join(repo, 'flows', 'salon', 'agent.json'), JSON.stringify({ ...agent, language: 'de-DE' }));
+    const r = cli(['diff', '--git', 'HEAD', 'flows/', '--format', 'json', '--no-lint'], { cwd: repo });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    const changes = JSON.parse(r.stdout).changes.map((c: { flow: string; kind: string }) => `${c.flow} ${c.kind}`);
+    expect(changes).toEqual(expect.arrayContaining(['booking.json edge-rewired', 'new.json flow-added', 'old.json flow-removed', 'salon agent-language-changed']));
+    expect(changes.filter((c: string) => c.startsWith('salon')).length).toBe(1);
+    // Two folders on disk work the same way; an empty folder is trouble, not "no changes".
+    expect(cli(['diff', 'flows', 'flows'], { cwd: repo }).status).toBe(0);
+    mkdirSync(path.join(repo, 'empty'));
+    const empty = cli(['diff', 'flows', 'empty'], { cwd: repo });
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toContain('empty: holds no flow file');
+  });
+
   it('--git <rev> compares a file and a pull folder with themselves at a revision', () => {
     const repo = tempDir();
     const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });

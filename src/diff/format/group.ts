@@ -35,6 +35,7 @@ function titleOf(change: Change): string {
   const tool = /(?:^|\/)tool:(.*)$/.exec(t);
   if (tool) return t.startsWith('component') ? `${t.slice(0, t.indexOf('/'))} tool ${tool[1]}` : `tool ${tool[1]}`;
   if (t === 'flow') return 'flow';
+  if (t.startsWith('file:')) return `file ${t.slice('file:'.length)}`;
   if (t.startsWith('component:')) return `component ${t.slice('component:'.length)}`;
   return t;
 }

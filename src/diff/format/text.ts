@@ -18,8 +18,11 @@ export function formatText(result: DiffResult): string {
   if (result.usage) lines.push(`usage: ${result.usage.calls} recorded calls (${result.usage.callsWithNodes} with node transitions) used ${result.usage.nodes} nodes and ${result.usage.tools} tools`);
   lines.push('');
   if (result.changes.length === 0) return [...lines, 'No changes.', ''].join('\n');
+  let flow: string | undefined;
   for (const group of groupChanges(result.changes)) {
-    lines.push(group.flow ? `${group.title}  [flow ${group.flow}]` : group.title);
+    if (group.flow !== flow && group.flow !== undefined) lines.push(`=== ${group.flow}`, '');
+    flow = group.flow;
+    lines.push(group.title);
     for (const c of group.changes) {
       lines.push(`${c.hot ? '* ' : '  '}${c.severity.padEnd(8)} ${c.kind.padEnd(28)} ${c.message}${c.notes ? ` (${c.notes.join('; ')})` : ''}`);
       if (c.words) lines.push(`           ${plainWords(c.words)}`);
