@@ -23,6 +23,9 @@ export type { Change } from './change.js';
 export { CHANGE_KINDS, CHANGE_KIND_IDS, DIFF_SEVERITIES, isChangeKind, meetsThreshold, type ChangeKindId, type DiffSeverity, type FailOn } from './kinds.js';
 export type { WordPart } from './words.js';
 export { loadUsage, applyUsage, type Usage } from './usage.js';
+export { formatText } from './format/text.js';
+export { formatJson } from './format/json.js';
+export { formatMarkdown } from './format/markdown.js';
 export { loadSide, gitSide, remoteSide, isRemoteRef, loadTree, gitTree, isTreeFolder, type LoadSideOptions } from './inputs.js';
 
 type Raw = Record<string, unknown>;
