@@ -93,6 +93,16 @@ describe('diff API', () => {
     expect(changes.map((c) => `${c.kind} ${c.message}`)).toEqual(['edge-rewired transition "Caller wants to book an appointment" now goes to "VIP?" (was "Ask for a date")']);
   });
 
+  it('markdown stays under GitHub\'s comment limit and says what it left out', async () => {
+    const { formatMarkdown } = await import('../../src/diff/format/markdown.js');
+    const a = read('nodes', 'a');
+    const b = structuredClone(a);
+    for (let i = 0; i < 3000; i++) b.nodes.push({ id: `n${i}`, name: `Step ${i} of a very long generated flow`, type: 'conversation', instruction: { type: 'prompt', text: 'Ask.' } });
+    const md = formatMarkdown(diffFlows(a, b, { lint: false }));
+    expect(md.length).toBeLessThan(65_536);
+    expect(md).toMatch(/_…and \d+ more changes in \d+ more sections: the full list is in `--format json` or `--format text`._/);
+  });
+
   it('word diffs keep both texts and condense long unchanged runs', () => {
     const before = `${'word '.repeat(100)}old ending`;
     const after = `${'word '.repeat(100)}new ending`;
