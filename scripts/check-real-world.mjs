@@ -4,7 +4,7 @@
 // transcript parser; replay the real call with `retell-kit replay`. The files are never copied into this repo.
 // Usage: npm run check:real-world   (RETELL_KIT_REAL_WORLD=/path overrides the folder)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -243,6 +243,104 @@ for (const { pattern } of CALLS) {
   console.log(`${problems.length ? 'FAIL' : 'ok  '} ${line}`);
   for (const p of problems) console.log(`       - ${p}`);
   if (problems.length) failed++;
+}
+
+// Diff: the real versions of one business must give a report a reviewer can act on, bounded in size;
+// the same version after a canvas move and a node reorder must be no change. The Newtown Gastro agent
+// and its flow become one pull folder (in a temp dir) and are diffed with an edited copy.
+{
+  const diffRun = (args, cwd) => spawnSync(process.execPath, [cli, 'diff', ...args], { encoding: 'utf8', cwd, maxBuffer: 64 * 1024 * 1024 });
+  const report = (name, problems, line) => {
+    console.log(`${problems.length ? 'FAIL' : 'ok  '} ${line}`);
+    for (const p of problems) console.log(`       - ${p}`);
+    if (problems.length) failed++;
+  };
+  const v43 = files.find((f) => /friseur1_flow_v43/.test(f));
+  const v124 = files.find((f) => /conversation_flow_v124/.test(f));
+  if (v43 && v124) {
+    const problems = [];
+    const a = path.join(folder, v43);
+    const b = path.join(folder, v124);
+    const text = diffRun([a, b]);
+    const json = diffRun([a, b, '--format', 'json']);
+    const md = diffRun([a, b, '--format', 'markdown']);
+    let result = { changes: [], summary: {} };
+    try {
+      result = JSON.parse(json.stdout);
+    } catch {
+      problems.push(`--format json is not JSON: ${json.stderr.trim()}`);
+    }
+    const lines = text.stdout.split('\n');
+    if (text.status !== 1) problems.push(`expected exit 1, got ${text.status}: ${text.stderr.trim()}`);
+    if (lines.length > 500 || text.stdout.length > 80_000) problems.push(`text report too long: ${lines.length} lines, ${text.stdout.length} bytes`);
+    const longest = Math.max(...lines.map((l) => l.length));
+    if (longest > 1200) problems.push(`a line of ${longest} characters`);
+    if (md.stdout.length > 65_536) problems.push(`markdown ${md.stdout.length} bytes: over GitHub's comment limit`);
+    const kinds = new Set(result.changes.map((c) => c.kind));
+    for (const k of ['start-node-changed', 'global-prompt-changed', 'node-removed', 'node-added', 'edge-removed', 'edge-added', 'node-instruction-changed', 'tool-parameter-removed', 'tool-endpoint-changed', 'lint-finding-introduced']) if (!kinds.has(k)) problems.push(`no ${k} change`);
+    if (result.changes.some((c) => !c.message || /(^|\s)undefined(\s|$)|\[object Object\]/.test(c.message))) problems.push('a change without a readable message');
+    const s = result.summary;
+    report('diff askproai', problems, `diff ${v43} -> ${v124}: exit ${text.status}, ${s.total} changes (${s.breaking} breaking, ${s.warning} warning, ${s.info} info), ${lines.length} lines of text, ${md.stdout.length} bytes of markdown`);
+
+    // The same version with every node moved on the canvas and the nodes and tools in reverse order.
+    const dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-real-world-diff-'));
+    try {
+      const flow = JSON.parse(readFileSync(b, 'utf8'));
+      flow.nodes.reverse();
+      flow.tools?.reverse();
+      for (const n of flow.nodes) if (n.display_position) n.display_position = { x: n.display_position.x + 500, y: n.display_position.y + 300 };
+      const moved = path.join(dir, 'moved.json');
+      writeFileSync(moved, JSON.stringify(flow, null, 4));
+      const same = diffRun([b, moved]);
+      report('diff noise', same.status === 0 && same.stdout.includes('No changes.') ? [] : [`expected exit 0 and "No changes.", got ${same.status}: ${same.stdout.slice(0, 300)}${same.stderr}`], `diff ${v124} with itself after a canvas move and node reorder: exit ${same.status}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } else {
+    report('diff askproai', ['the askproai v43 and v124 flows are missing'], 'diff askproai');
+  }
+
+  const gastroAgent = files.find((f) => /Newtown_Gastro_Base_Agent_e6cf0d7c/.test(f));
+  const gastroFlow = files.find((f) => /Newtown_Gastro_Base_Agent_conversation_flow/.test(f));
+  if (gastroAgent && gastroFlow) {
+    const problems = [];
+    const agentFile = path.join(folder, gastroAgent);
+    const flowFile = path.join(folder, gastroFlow);
+    const apart = diffRun([agentFile, flowFile]);
+    if (apart.status !== 2 || !apart.stderr.includes('is an agent without its flow')) problems.push(`agent file vs flow file: expected exit 2 saying so, got ${apart.status}: ${apart.stderr.trim()}`);
+    const dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-real-world-diff-'));
+    let line = 'diff Newtown Gastro';
+    try {
+      const agent = JSON.parse(readFileSync(agentFile, 'utf8'));
+      const flow = JSON.parse(readFileSync(flowFile, 'utf8'));
+      const folderOf = (name, a, f) => {
+        mkdirSync(path.join(dir, name));
+        writeFileSync(path.join(dir, name, 'agent.json'), JSON.stringify(a, null, 2));
+        writeFileSync(path.join(dir, name, 'conversation-flow.json'), JSON.stringify(f, null, 2));
+      };
+      folderOf('v5', agent, flow);
+      const noisy = structuredClone(flow);
+      noisy.nodes.reverse();
+      for (const c of noisy.components ?? []) c.nodes?.reverse();
+      for (const n of noisy.nodes) if (n.display_position) n.display_position = { x: n.display_position.x - 100, y: n.display_position.y };
+      folderOf('v5-moved', { ...agent, last_modification_timestamp: agent.last_modification_timestamp + 1 }, noisy);
+      const same = diffRun(['v5', 'v5-moved'], dir);
+      if (same.status !== 0) problems.push(`pull folder vs itself moved: expected exit 0, got ${same.status}: ${same.stdout.slice(0, 300)}${same.stderr}`);
+      // One agent edit and one flow edit: exactly those two changes (and what lint says about them).
+      const edited = structuredClone(flow);
+      const node = edited.nodes.find((n) => Array.isArray(n.edges) && n.edges.length > 1);
+      const [first, second] = node.edges;
+      first.destination_node_id = second.destination_node_id;
+      folderOf('v6', { ...agent, webhook_url: 'https://example.com/new-webhook' }, edited);
+      const changed = diffRun(['v5', 'v6', '--format', 'json', '--no-lint'], dir);
+      const kinds = JSON.parse(changed.stdout || '{"changes":[]}').changes.map((c) => c.kind).sort();
+      line = `diff Newtown Gastro as a pull folder: with itself moved exit ${same.status}; one webhook and one edge edit: exit ${changed.status}, ${kinds.join(', ')}`;
+      if (changed.status !== 1 || kinds.join() !== 'agent-webhook-changed,edge-rewired') problems.push(`expected exit 1 with agent-webhook-changed and edge-rewired, got ${changed.status}: ${kinds.join(', ')} ${changed.stderr}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    report('diff gastro', problems, line);
+  }
 }
 
 if (failed) {

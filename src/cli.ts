@@ -147,6 +147,38 @@ Exit codes: 0 a 2xx answer (or a signature that verifies), 1 any other answer (o
     });
 
   program
+    .command('diff')
+    .description('what changed between two versions of an agent or flow, with severities CI can gate on')
+    .argument('[inputs...]', 'a and b: flow files (any shape lint loads) or pull folders; with --git, one path')
+    .option('-f, --format <name>', 'text | json | markdown (markdown fits a PR comment)', 'text')
+    .option('--fail-on <level>', 'exit 1 on changes at or above: breaking | warning | any (default any, or diff.failOn in the config)')
+    .option('--git <rev>', 'compare the path with itself at this git revision (e.g. origin/main)')
+    .option('--no-lint', 'leave out the lint delta (findings b introduces and fixes)')
+    .option('--usage <path>', 'recordings or call objects (files, folders, globs; repeatable): changes on nodes and tools no call used drop a level, used ones are marked hot', collect, [])
+    .option('--list-changes', 'list every change kind with its default severity and exit')
+    .option('-c, --config <path>', 'config file (default: search for retell-kit.config.* from the current folder)')
+    .addHelpText(
+      'after',
+      `
+Nodes and edges are matched by id (never by position): canvas moves and node order are no change.
+Severities come from the change kind (--list-changes) and diff.severity in the config; changes on
+nodes nothing reaches drop to info.
+
+Examples:
+  $ retell-kit diff flows/booking.v1.json flows/booking.json
+  $ retell-kit diff --git origin/main agents/support --format markdown > diff.md
+  $ retell-kit diff old-export.json new-export.json --fail-on breaking
+  $ retell-kit diff agent_0123@published agents/salon --usage recordings/
+
+Exit codes: 0 no change at or above --fail-on, 1 such changes, 2 usage, config or I/O trouble (a side
+that cannot be read is never "no changes").`,
+    )
+    .action(async (inputs: string[], options) => {
+      const { runDiff } = await import('./commands/diff.js');
+      process.exitCode = await runDiff(inputs, options);
+    });
+
+  program
     .command('pull')
     .description('write a live agent (settings and conversation flow) as files: agents as code')
     .argument('[agent_id]', 'the agent to pull (or --all)')

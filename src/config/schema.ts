@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SEVERITY_WORDS } from './severity.js';
 import type { ArgsSchema } from '../handlers/define.js';
+import { isChangeKind } from '../diff/kinds.js';
 import { WEBHOOK_EVENTS, type WebhookEventName } from '../retell/wire.js';
 
 /** off | error | warning | warn | info: the words --rule accepts too (config/severity.ts). */
@@ -115,6 +116,19 @@ export const replayConfigSchema = z.strictObject({
   ignore: z.array(z.string().min(1)).optional(),
 });
 
+/** `retell-kit diff` settings: per change kind another severity (or off), and the default --fail-on. */
+export const diffConfigSchema = z.strictObject({
+  severity: z
+    .record(z.string(), z.enum(['breaking', 'warning', 'info', 'off']))
+    .superRefine((kinds, ctx) => {
+      for (const kind of Object.keys(kinds)) {
+        if (!isChangeKind(kind)) ctx.addIssue({ code: 'custom', path: [kind], message: 'not a change kind (retell-kit diff --list-changes lists them)' });
+      }
+    })
+    .optional(),
+  failOn: z.enum(['breaking', 'warning', 'any']).optional(),
+});
+
 /** How retell-kit reaches Retell's API (pull, diff, deploy). The key belongs in RETELL_API_KEY, not here. */
 export const retellConfigSchema = z.strictObject({
   /** API base URL (default https://api.retellai.com; the emulator: http://127.0.0.1:8765). RETELL_BASE_URL wins. */
@@ -150,6 +164,7 @@ export const configSchema = z.strictObject({
   /** `retell-kit replay` settings. */
   replay: replayConfigSchema.optional(),
   retell: retellConfigSchema.optional(),
+  diff: diffConfigSchema.optional(),
 });
 
 export type LintConfig = z.infer<typeof lintConfigSchema>;

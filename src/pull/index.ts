@@ -60,7 +60,8 @@ export const SERVER_FLOW_KEYS = ['conversation_flow_id', 'version', 'is_publishe
 /** Keys the dashboard and API write inside flows that are bookkeeping, not behaviour. */
 const FLOW_NOISE_KEYS = new Set(['user_modified_timestamp', 'created_timestamp', 'org_id', 'linked_conversation_flow_ids']);
 
-const SECRET_NAME = /(authorization|auth|token|secret|api[-_]?key|apikey|password|passwd|signature|cookie|credential|session|private)/i;
+/** Header and query parameter names that hold secrets (diff hides their values too). */
+export const SECRET_NAME = /(authorization|auth|token|secret|api[-_]?key|apikey|password|passwd|signature|cookie|credential|session|private)/i;
 const SECRET_VALUE = /^(bearer|basic|token)\s+\S+|^(sk|pk|rk|key|xox[abp])[-_][A-Za-z0-9_-]{8,}/i;
 const PLACEHOLDER = /^\$\{[A-Z_][A-Z0-9_]*\}$/;
 
@@ -198,7 +199,8 @@ async function pullInto(client: RetellClient, agentId: string, options: PullOpti
   };
 }
 
-async function resolveAgent(client: RetellClient, agentId: string, version: PullVersion): Promise<AgentResponse> {
+/** An agent at a version number, its latest version, or its highest published one. */
+export async function resolveAgent(client: RetellClient, agentId: string, version: PullVersion): Promise<AgentResponse> {
   if (typeof version === 'number') return client.getAgent(agentId, version);
   if (version === 'latest') return client.getAgent(agentId);
   const published = (await client.listAgentVersions(agentId)).filter((v) => v.is_published);
