@@ -93,6 +93,28 @@ export const serverConfigSchema = z.strictObject({
       transcriptUpdates: z.enum(['latest', 'all']).optional(),
     })
     .optional(),
+  /** ctx.fetch: retries within the caller's deadline, idempotency keys and per-host circuit breakers (docs/fetch.md). */
+  fetch: z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).max(10).optional(),
+      retryBudgetPerCall: z.number().int().min(0).optional(),
+      marginMs: z.number().int().min(0).max(60_000).optional(),
+      attemptTimeoutMs: z.number().int().min(1).max(600_000).optional(),
+      backoff: z.strictObject({ baseMs: z.number().int().min(0).optional(), capMs: z.number().int().min(0).optional() }).optional(),
+      idempotencyHeader: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected an HTTP header name such as Idempotency-Key').optional(),
+      breaker: z
+        .union([
+          z.literal(false),
+          z.strictObject({
+            consecutiveFailures: z.number().int().min(1).optional(),
+            window: z.union([z.literal(false), z.strictObject({ size: z.number().int().min(1), threshold: z.number().gt(0).max(1) })]).optional(),
+            slowCallMs: z.union([z.literal(false), z.number().int().min(1)]).optional(),
+            halfOpenAfterMs: z.number().int().min(0).optional(),
+          }),
+        ])
+        .optional(),
+    })
+    .optional(),
   /** How long SIGTERM waits for running handlers before exiting 0 and leaving them to the next start (default 25000). */
   shutdownTimeoutMs: z.number().int().min(0).max(600_000).optional(),
 });
