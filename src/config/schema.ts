@@ -32,6 +32,10 @@ export const functionDefinitionSchema = z.strictObject({
   args: argsSchema,
   handler: handlerFunction,
   timeoutMs: z.number().int().min(1).max(600_000).optional(),
+  /** The answer when ctx.fetch gives up or the handler misses its timeout: a value or a function of the error. */
+  fallback: z.unknown().optional(),
+  /** Running it twice for the same call and args does no harm (lint's max_retry check reads this). */
+  idempotent: z.boolean().optional(),
 });
 
 export const webhooksConfigSchema = z.strictObject(Object.fromEntries(WEBHOOK_EVENTS.map((event) => [event, handlerFunction.optional()])) as Record<WebhookEventName, z.ZodOptional<typeof handlerFunction>>);
