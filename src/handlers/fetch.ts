@@ -262,9 +262,13 @@ function bodyText(body: KitFetchInit['body']): string | undefined {
   return Buffer.from(body).toString('utf8');
 }
 
+/** Network failures worth another attempt (undici's RetryHandler list, plus its own socket errors). */
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'ENETDOWN', 'ENETUNREACH', 'EHOSTDOWN', 'EHOSTUNREACH', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** The code of a failed fetch (ECONNREFUSED), else its cause's words (`bad port`: fetch refuses some ports). */
 function errorCode(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } })?.cause;
-  return cause?.code ?? (error as { code?: string })?.code ?? 'connection';
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.code ?? (error as { code?: string })?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 export class Fetcher {
@@ -272,8 +276,7 @@ export class Fetcher {
   readonly mode: 'live' | 'record' | 'lockdown';
   private readonly breakers = new Map<string, Breaker>();
   private readonly budgets = new Map<string, number>();
-  private readonly dispatcher: Dispatcher;
-  private readonly ownDispatcher: boolean;
+  private ownDispatcher: Dispatcher | undefined;
   private readonly exchanges: (DownstreamExchange & { used?: boolean })[];
   private readonly now: () => number;
 
@@ -281,8 +284,6 @@ export class Fetcher {
     this.policy = resolvePolicy(options.policy);
     this.mode = options.mode ?? 'live';
     this.exchanges = (options.exchanges ?? []).map((e) => ({ ...e }));
-    this.ownDispatcher = !options.dispatcher;
-    this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connections: 64 });
     this.now = options.now ?? Date.now;
   }
 
@@ -317,8 +318,13 @@ export class Fetcher {
     return { fetch, log };
   }
 
+  /** Built on first use: a lockdown Fetcher never opens a socket. */
+  private get dispatcher(): Dispatcher {
+    return this.options.dispatcher ?? (this.ownDispatcher ??= new Agent({ keepAliveTimeout: 10_000, connections: 64 }));
+  }
+
   async close(): Promise<void> {
-    if (this.ownDispatcher) await this.dispatcher.close();
+    await this.ownDispatcher?.close();
   }
 
   private async request(scope: CallScope, log: CallFetchLog, ordinal: number, input: string | URL, init: KitFetchInit): Promise<Response> {
@@ -388,7 +394,7 @@ export class Fetcher {
       }
       const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
       const status = response?.status;
-      const retryable = failure ? failure !== 'aborted' : retryableStatus(status!);
+      const retryable = failure ? failure === 'timeout' || RETRYABLE_CODES.has(failure) : retryableStatus(status!);
       // 429 is the host pacing us, not failing: it does not count against its breaker.
       breaker?.record(failure ? failure === 'aborted' : status! < 500 && status !== 408, durationMs);
       const reason: RetryReason | undefined = failure === 'timeout' ? 'timeout' : failure ? 'connection' : retryable ? `status ${status!}` : undefined;
@@ -396,6 +402,11 @@ export class Fetcher {
       if (failure === 'aborted') {
         this.note(log, { ...entry, error: 'deadline' });
         throw new FetchError('deadline', `${method} ${host}${path}: the function's deadline passed`, { host, method, url: url.href, attempts: attempt }, { cause: caught });
+      }
+      if (!retryable && failure) {
+        // Not a network failure another attempt can fix (a refused port, a bad URL): say what it was.
+        this.note(log, entry);
+        throw new FetchError('unavailable', `${method} ${host}${path} could not be reached (${failure})`, { host, method, url: url.href, attempts: attempt }, { cause: caught });
       }
       if (!retryable) {
         this.note(log, entry);
@@ -444,7 +455,9 @@ export class Fetcher {
   private answerFromRecording(log: CallFetchLog, host: string, method: string, url: URL, path: string, requestBody: string | undefined): Response {
     const match =
       this.exchanges.find((e) => !e.used && e.method === method && e.url === url.href && (e.requestBody === undefined || e.requestBody === requestBody)) ??
-      this.exchanges.find((e) => !e.used && e.method === method && e.url === url.href);
+      this.exchanges.find((e) => !e.used && e.method === method && e.url === url.href) ??
+      // Every recorded answer used (a redelivery asks again): the last one for that request answers.
+      this.exchanges.findLast((e) => e.method === method && e.url === url.href);
     const base = { host, method, path, attempt: 1, breaker: 'closed' as const, startedAt: this.now(), durationMs: 0 };
     if (!match) {
       this.note(log, { ...base, error: 'lockdown' });

@@ -54,6 +54,12 @@ describe('retries', () => {
     expect(log.attempts[0]).toMatchObject({ retryReason: 'connection' });
   });
 
+  it('a failure no attempt can fix (a port fetch refuses) is not retried, and says what it was', async () => {
+    const { fetch, log } = setup();
+    await expect(fetch('http://127.0.0.1:9/slots')).rejects.toThrow('GET 127.0.0.1:9/slots could not be reached (bad port)');
+    expect(log.attempts).toHaveLength(1);
+  });
+
   it('a 429 waits for its Retry-After', async () => {
     down.script('/slots', [{ status: 429, headers: { 'retry-after': '1' } }, { status: 200 }]);
     const { fetch } = setup();
