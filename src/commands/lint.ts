@@ -36,6 +36,9 @@ export async function runLint(inputs: string[], flags: LintFlags): Promise<numbe
   const { config, filepath } = await loadConfig({ configPath: flags.config, cwd });
   const configName = filepath ? path.relative(cwd, filepath) || filepath : 'config';
   const options = resolveLintOptions(config.lint, parseRuleFlags(flags.rule), configName);
+  // Functions the config declares idempotent count as safe for Retell's max_retry (max-retry-idempotent).
+  const declared = Object.entries(config.functions ?? {}).filter(([, fn]) => (fn as { idempotent?: boolean }).idempotent).map(([name]) => name);
+  if (declared.length) options.settings = { ...options.settings, idempotentFunctions: [...(options.settings?.idempotentFunctions ?? []), ...declared] };
   const maxWarnings = flags.maxWarnings ?? config.lint?.maxWarnings ?? -1;
 
   let results: FileResult[] = await lintFiles(inputs, { ...options, cwd, stdinFilename: flags.stdinFilename });

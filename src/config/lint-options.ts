@@ -145,7 +145,7 @@ export function resolveLintOptions(config: LintConfig = {}, overrides: Record<st
   return {
     rules,
     ruleOptions,
-    settings: { requiredFunctions: config.requiredFunctions ?? [], variables: config.variables ?? [] },
+    settings: { requiredFunctions: config.requiredFunctions ?? [], variables: config.variables ?? [], idempotentFunctions: config.idempotentFunctions ?? [] },
   };
 }
 

@@ -16,6 +16,8 @@ export const lintConfigSchema = z.strictObject({
   requiredFunctions: z.array(z.string().min(1)).optional(),
   /** Dynamic variables your calls always carry (from create-phone-call or the inbound webhook). */
   variables: z.array(z.string().min(1)).optional(),
+  /** Tools whose handlers are safe to run twice, beyond functions declared with idempotent: true (max-retry-idempotent). */
+  idempotentFunctions: z.array(z.string().min(1)).optional(),
   /** Same as --max-warnings. -1 means no limit. */
   maxWarnings: z.number().int().min(-1).optional(),
 });

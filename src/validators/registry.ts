@@ -20,6 +20,7 @@ import notAFlow from './rules/not-a-flow.js';
 import parseError from './rules/parse-error.js';
 import promptLimits from './rules/prompt-limits.js';
 import requiredFunctions from './rules/required-functions.js';
+import maxRetryIdempotent from './rules/max-retry-idempotent.js';
 import schema from './rules/schema.js';
 import startNode from './rules/start-node.js';
 import unknownProperty from './rules/unknown-property.js';
@@ -48,6 +49,7 @@ const all: Rule[] = [
   parseError,
   promptLimits,
   requiredFunctions,
+  maxRetryIdempotent,
   schema,
   startNode,
   unknownProperty,

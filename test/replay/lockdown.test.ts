@@ -47,7 +47,7 @@ beforeAll(async () => {
     if (!existsSync(path.join(dir, 'recordings'))) return undefined;
     const files = readdirSync(path.join(dir, 'recordings'), { withFileTypes: true }).filter((f) => f.isFile());
     return files[0] ? path.join(dir, 'recordings', files[0].name) : undefined;
-  }, 5000, 'the recording');
+  }, 5000, 'the recording') as string;
   await down.close();
 });
 afterAll(async () => {
