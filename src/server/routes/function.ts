@@ -112,6 +112,8 @@ export function functionRoute(deps: RouteDeps, nameFrom: 'path' | 'body'): Route
       outcome,
       duration_ms: trace.durationMs,
       duplicate,
+      fallback: !duplicate && ran?.fallback ? true : undefined,
+      fetch_attempts: !duplicate && ran?.downstream?.attempts.length ? ran.downstream.attempts.length : undefined,
     });
     const size = JSON.stringify(response.body ?? null).length;
     if (size > RESULT_LIMIT_CHARS) logger.warn('function result is longer than Retell keeps', { function: handler, chars: size, limit: RESULT_LIMIT_CHARS });
