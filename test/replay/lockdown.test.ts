@@ -45,11 +45,11 @@ beforeAll(async () => {
   await signedPost(s.url, '/webhook', { event: 'call_ended', call: { ...call, call_status: 'ended' } });
   recording = await until(() => {
     if (!existsSync(path.join(dir, 'recordings'))) return undefined;
-    const files = readdirSync(path.join(dir, 'recordings'), { withFileTypes: true }).filter((f) => f.isFile());
+    const files = readdirSync(path.join(dir, 'recordings'), { withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith('.json'));
     return files[0] ? path.join(dir, 'recordings', files[0].name) : undefined;
-  }, 5000, 'the recording') as string;
+  }, 20_000, 'the recording') as string;
   await down.close();
-});
+}, 30_000);
 afterAll(async () => {
   await s.stop();
   rmSync(dir, { recursive: true, force: true });
