@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { flakyDownstream, type Flaky } from '../helpers/flaky.js';
 import { killChildren, serveChild, type Child } from './child.js';
-import { callObject, request, signedPost } from './helpers.js';
+import { callObject, request, signedPost, start } from './helpers.js';
 
 // ctx.fetch through a real `retell-kit serve` child against a scripted flaky downstream on 127.0.0.1.
 
@@ -126,5 +126,41 @@ describe('ctx.fetch through serve', () => {
     expect(crm.hits).toHaveLength(6);
     metrics = (await request(s.url, { method: 'GET', path: '/metrics' })).text;
     expect(metrics).toMatch(/retell_kit_fetch_breaker_state\{host="127\.0\.0\.1:\d+",state="closed"\} 1/);
+  });
+});
+
+describe('the function trace', () => {
+  it('holds every attempt and fallback: true', async () => {
+    const anything = { safeParse: (value: unknown) => ({ success: true as const, data: value }) };
+    const started = await start({
+      server: { fetch: { backoff: { baseMs: 1, capMs: 2 } } },
+      functions: {
+        crm: {
+          args: anything,
+          fallback: { found: false },
+          async handler(_args: unknown, ctx: { fetch: (url: string) => Promise<Response> }) {
+            return (await ctx.fetch(`${crm.url}/gone`)).status;
+          },
+        },
+      },
+    } as never);
+    try {
+      crm.script('/gone', [{ status: 503 }]);
+      const res = await signedPost(started.url, '/functions/crm', { name: 'crm', call: callObject('call_trace'), args: {} });
+      expect(res.json()).toEqual({ found: false });
+      await started.server.close();
+      const { SqliteStore } = await import('../../src/store/sqlite.js');
+      const store = new SqliteStore({ file: path.join(started.dir, 'state.db') });
+      const [trace] = (await store.tracesForCall('call_trace')) as (Record<string, any> | undefined)[];
+      await store.close();
+      expect(trace).toMatchObject({ status: 200, fallback: true });
+      expect(trace!.downstream.map((a: { status: number; retryReason?: string; breaker: string }) => [a.status, a.retryReason ?? null, a.breaker])).toEqual([
+        [503, 'status 503', 'closed'],
+        [503, 'status 503', 'closed'],
+        [503, null, 'closed'],
+      ]);
+    } finally {
+      await started.stop().catch(() => {});
+    }
   });
 });
