@@ -101,6 +101,7 @@ Exit codes: 0 after SIGTERM/SIGINT once in-flight work is done, 2 config or I/O 
     .option('--redeliver <n>', 'deliver every event and function call n times and fail unless side effects ran once and duplicates got the same answer', integerIn(1, 10_000))
     .option('--target <url>', 'send the requests, freshly signed with RETELL_API_KEY, to a running serve instead')
     .option('--no-relative-dates', 'compare dates literally (by default a recorded "tomorrow" matches tomorrow)')
+    .option('--allow-network', "let handlers' ctx.fetch reach the network (default: answered from the downstream exchanges in the recording)")
     .addHelpText(
       'after',
       `

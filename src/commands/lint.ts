@@ -56,6 +56,9 @@ export async function runLint(inputs: string[], flags: LintFlags): Promise<numbe
     overrides: resolveOverrides(config.lint, cliRules, configName).map((o) => ({ base: configDir, ...o })),
     timings: flags.stats ? emptyTimings() : undefined,
   };
+  // Functions the config declares idempotent count as safe for Retell's max_retry (max-retry-idempotent).
+  const declared = Object.entries(config.functions ?? {}).filter(([, fn]) => (fn as { idempotent?: boolean }).idempotent).map(([name]) => name);
+  if (declared.length) options.settings = { ...options.settings, idempotentFunctions: [...(options.settings?.idempotentFunctions ?? []), ...declared] };
   if (flags.printConfig) {
     process.stdout.write(`${JSON.stringify({ config: filepath ? configName : null, ...(await effectiveConfig(flags.printConfig, options)) }, null, 2)}\n`);
     return ExitCode.ok;

@@ -15,6 +15,7 @@ export interface ReplayFlags {
   redeliver?: number;
   target?: string;
   relativeDates?: boolean;
+  allowNetwork?: boolean;
 }
 
 /** Flags -> replay() -> print the report -> 0 all same, 1 any difference or failure, 2 bad input. */
@@ -55,6 +56,7 @@ export async function runReplay(inputs: string[], flags: ReplayFlags): Promise<n
       redeliver: flags.redeliver,
       target,
       relativeDates: flags.relativeDates,
+      allowNetwork: flags.allowNetwork,
     });
     process.stdout.write(formatReport(report, format, { color: format === 'text' && useColor(process.stdout) }));
     return report.summary.failedCalls > 0 ? ExitCode.findings : ExitCode.ok;

@@ -120,7 +120,7 @@ function unknownRule(id: string, where: { file: string; key?: string }): KitErro
  * are config errors worded like every other (`file` names the config in them).
  */
 export function resolveLintOptions(
-  config: Pick<LintConfig, 'rules' | 'requiredFunctions' | 'variables'> = {},
+  config: Pick<LintConfig, 'rules' | 'requiredFunctions' | 'variables' | 'idempotentFunctions'> = {},
   overrides: Record<string, RuleSetting> = {},
   file = 'config',
   base: KeyPath = ['lint'],
@@ -150,7 +150,7 @@ export function resolveLintOptions(
   return {
     rules,
     ruleOptions,
-    settings: { requiredFunctions: config.requiredFunctions ?? [], variables: config.variables ?? [] },
+    settings: { requiredFunctions: config.requiredFunctions ?? [], variables: config.variables ?? [], idempotentFunctions: config.idempotentFunctions ?? [] },
   };
 }
 

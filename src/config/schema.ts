@@ -17,6 +17,8 @@ export const lintConfigSchema = z.strictObject({
   requiredFunctions: z.array(z.string().min(1)).optional(),
   /** Dynamic variables your calls always carry (from create-phone-call or the inbound webhook). */
   variables: z.array(z.string().min(1)).optional(),
+  /** Tools whose handlers are safe to run twice, beyond functions declared with idempotent: true (max-retry-idempotent). */
+  idempotentFunctions: z.array(z.string().min(1)).optional(),
   /** Same as --max-warnings. -1 means no limit. */
   maxWarnings: z.number().int().min(-1).optional(),
   /** Globs (relative to the config's folder) that lint never reads, as ESLint's `ignores`; `dir/` ignores a folder. */
@@ -46,6 +48,10 @@ export const functionDefinitionSchema = z.strictObject({
   args: argsSchema,
   handler: handlerFunction,
   timeoutMs: z.number().int().min(1).max(600_000).optional(),
+  /** The answer when ctx.fetch gives up or the handler misses its timeout: a value or a function of the error. */
+  fallback: z.unknown().optional(),
+  /** Running it twice for the same call and args does no harm (lint's max_retry check reads this). */
+  idempotent: z.boolean().optional(),
 });
 
 export const webhooksConfigSchema = z.strictObject(Object.fromEntries(WEBHOOK_EVENTS.map((event) => [event, handlerFunction.optional()])) as Record<WebhookEventName, z.ZodOptional<typeof handlerFunction>>);
@@ -105,6 +111,28 @@ export const serverConfigSchema = z.strictObject({
       kvDays: z.union([z.number().positive(), z.literal(false)]).optional(),
       /** transcript_updated: keep only the latest per call (default) or every one. */
       transcriptUpdates: z.enum(['latest', 'all']).optional(),
+    })
+    .optional(),
+  /** ctx.fetch: retries within the caller's deadline, idempotency keys and per-host circuit breakers (docs/fetch.md). */
+  fetch: z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).max(10).optional(),
+      retryBudgetPerCall: z.number().int().min(0).optional(),
+      marginMs: z.number().int().min(0).max(60_000).optional(),
+      attemptTimeoutMs: z.number().int().min(1).max(600_000).optional(),
+      backoff: z.strictObject({ baseMs: z.number().int().min(0).optional(), capMs: z.number().int().min(0).optional() }).optional(),
+      idempotencyHeader: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected an HTTP header name such as Idempotency-Key').optional(),
+      breaker: z
+        .union([
+          z.literal(false),
+          z.strictObject({
+            consecutiveFailures: z.number().int().min(1).optional(),
+            window: z.union([z.literal(false), z.strictObject({ size: z.number().int().min(1), threshold: z.number().gt(0).max(1) })]).optional(),
+            slowCallMs: z.union([z.literal(false), z.number().int().min(1)]).optional(),
+            halfOpenAfterMs: z.number().int().min(0).optional(),
+          }),
+        ])
+        .optional(),
     })
     .optional(),
   /** How long SIGTERM waits for running handlers before exiting 0 and leaving them to the next start (default 25000). */

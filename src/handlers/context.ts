@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.js';
 import type { Tenant } from './define.js';
+import { Fetcher, type CallFetchLog, type KitFetch } from './fetch.js';
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -42,6 +43,12 @@ interface BaseContext {
   idempotencyKey: string;
   /** The call as Retell sent it: the call so far (functions; empty for args_at_root tools), the event's call, or the call_inbound payload. */
   call: Record<string, any>;
+  /**
+   * HTTP for calling other systems, within the caller's deadline: retries what is retryable with
+   * jittered backoff, sends an Idempotency-Key on POST, fails fast on a host whose breaker is open.
+   * Throws FetchError (deadline, breaker_open, unavailable, lockdown), which a function's fallback answers.
+   */
+  fetch: KitFetch;
 }
 
 export interface FunctionContext extends BaseContext {
@@ -73,6 +80,15 @@ export interface ContextDeps {
   store: Store;
   logger: Logger;
   replay?: boolean;
+  /** ctx.fetch's breakers, budgets and mode; default: one live Fetcher for the process. */
+  fetcher?: Fetcher;
+}
+
+/** Webhook handlers have no caller waiting: their requests get this long. */
+const WEBHOOK_FETCH_BUDGET_MS = 30_000;
+let sharedFetcher: Fetcher | undefined;
+function fetcherOf(deps: ContextDeps): Fetcher {
+  return deps.fetcher ?? (sharedFetcher ??= new Fetcher());
 }
 
 /** A deadline whose AbortSignal is only created if a handler asks for it (most never do). */
@@ -96,9 +112,9 @@ export class Deadline {
 }
 
 type ContextInput =
-  | { kind: 'function'; call: Record<string, any>; callId: string; functionName: string; deadline: Deadline; tenant?: Tenant; idempotencyKey: string; toolCallId?: string }
-  | { kind: 'webhook'; call: Record<string, any>; callId: string; event: string; attempt: number; tenant?: Tenant; idempotencyKey: string }
-  | { kind: 'inbound'; call: Record<string, any>; callId: string; deadline: Deadline; tenant?: Tenant; idempotencyKey: string };
+  | { kind: 'function'; call: Record<string, any>; callId: string; functionName: string; deadline: Deadline; tenant?: Tenant; idempotencyKey: string; toolCallId?: string; fetchLog?: CallFetchLog }
+  | { kind: 'webhook'; call: Record<string, any>; callId: string; event: string; attempt: number; tenant?: Tenant; idempotencyKey: string; fetchLog?: CallFetchLog }
+  | { kind: 'inbound'; call: Record<string, any>; callId: string; deadline: Deadline; tenant?: Tenant; idempotencyKey: string; fetchLog?: CallFetchLog };
 
 export function handlerStore(store: Store, namespace: string): HandlerStore {
   return {
@@ -128,6 +144,8 @@ class Context {
   #logger: Logger | undefined;
   #store: HandlerStore | undefined;
   #logFields: Record<string, unknown>;
+  #fetch: KitFetch | undefined;
+  #fetchLog: CallFetchLog | undefined;
 
   constructor(deps: ContextDeps, input: ContextInput, logFields: Record<string, unknown>) {
     this.callId = input.callId;
@@ -139,6 +157,16 @@ class Context {
     this.call = input.call;
     this.#deps = deps;
     this.#logFields = logFields;
+    this.#fetchLog = input.fetchLog;
+  }
+
+  /** The deadline and abort signal ctx.fetch works within. */
+  protected fetchScope(): { deadline: number; signal?: AbortSignal; functionName: string } {
+    return { deadline: Date.now() + WEBHOOK_FETCH_BUDGET_MS, functionName: String(this.#logFields.event ?? '') };
+  }
+
+  get fetch(): KitFetch {
+    return (this.#fetch ??= fetcherOf(this.#deps).forCall({ callId: this.callId, idempotencyKey: this.idempotencyKey, ...this.fetchScope() }, this.#fetchLog).fetch);
   }
 
   get logger(): Logger {
@@ -166,6 +194,9 @@ class FunctionContextImpl extends Context implements FunctionContext {
   get signal(): AbortSignal {
     return this.#deadline.signal;
   }
+  protected override fetchScope() {
+    return { deadline: this.deadline, signal: this.signal, functionName: this.functionName };
+  }
 }
 
 class WebhookContextImpl extends Context implements WebhookContext {
@@ -190,6 +221,9 @@ class InboundContextImpl extends Context implements InboundContext {
   }
   get signal(): AbortSignal {
     return this.#deadline.signal;
+  }
+  protected override fetchScope() {
+    return { deadline: this.deadline, signal: this.signal, functionName: 'call_inbound' };
   }
 }
 

@@ -15,6 +15,18 @@ export interface FunctionDefinition<Args = any, Result = unknown> {
   handler: (args: Args, ctx: FunctionContext) => Result | Promise<Result>;
   /** How long the caller may wait; the agent hears a short "timed out" answer after that. */
   timeoutMs?: number;
+  /**
+   * What the agent hears when a downstream system does not answer in time: a value, or a function of
+   * the error. Given when ctx.fetch gives up (deadline, open breaker, host unavailable) or the handler
+   * misses its timeout; sent as a normal 200 answer and marked `fallback: true` in the trace.
+   */
+  fallback?: Result | ((error: Error) => Result);
+  /**
+   * True when running this function twice for the same call and arguments does no harm (it reads,
+   * or its side effects are keyed). Lint warns about tools Retell retries (`max_retry` > 0) whose
+   * handler does not say so.
+   */
+  idempotent?: boolean;
 }
 
 /** Declare a custom function: one zod schema validates incoming args and types the handler. */

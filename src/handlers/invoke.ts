@@ -1,5 +1,7 @@
 import type { FunctionOutcomeKind } from '../store/store.js';
 import { buildContext, Deadline, type ContextDeps } from './context.js';
+import { isFetchError, type CallFetchLog } from './fetch.js';
+import type { FunctionDefinition } from './define.js';
 import type { CallInbound, InboundResponse, WebhookEvent } from '../retell/wire.js';
 import type { Tenant } from './define.js';
 import type { HandlerRegistry } from './registry.js';
@@ -33,6 +35,21 @@ export interface FunctionOutcome {
   error?: string;
   /** On timeout: the handler keeps running; this settles with its eventual outcome. */
   late?: Promise<FunctionOutcome>;
+  /** The answer is the function's declared fallback (why: the error's first line in `error`). */
+  fallback?: boolean;
+  /** What ctx.fetch did: every attempt, and (when recording) the exchanges. */
+  downstream?: CallFetchLog;
+}
+
+/** The function's fallback answer for an error, or undefined when it has none (or it throws). */
+function fallbackFor(definition: FunctionDefinition, handler: string, error: Error, extra: Partial<FunctionOutcome>): FunctionOutcome | undefined {
+  if (definition.fallback === undefined) return undefined;
+  try {
+    const value = typeof definition.fallback === 'function' ? (definition.fallback as (e: Error) => unknown)(error) : definition.fallback;
+    return { status: 200, outcome: 'ok', handler, body: value === undefined ? { ok: false } : value, fallback: true, error: shortMessage(error), ...extra };
+  } catch {
+    return undefined;
+  }
 }
 
 function failure(status: number, outcome: FunctionOutcomeKind, message: string, extra: Partial<FunctionOutcome> = {}): FunctionOutcome {
@@ -65,8 +82,10 @@ export async function invokeFunction(registry: HandlerRegistry, deps: ContextDep
   }
   const timeoutMs = definition.timeoutMs ?? request.defaultTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS;
   const deadline = new Deadline(Date.now() + timeoutMs);
+  const downstream: CallFetchLog = { attempts: [], exchanges: [] };
   const ctx = buildContext(deps, {
     kind: 'function',
+    fetchLog: downstream,
     call: request.call,
     callId: request.callId,
     functionName: handler,
@@ -78,9 +97,13 @@ export async function invokeFunction(registry: HandlerRegistry, deps: ContextDep
   const run: Promise<FunctionOutcome> = (async () => {
     try {
       const result = await definition.handler(parsed.data, ctx);
-      return { status: 200, outcome: 'ok' as const, handler, body: result === undefined ? { ok: true } : result };
+      return { status: 200, outcome: 'ok' as const, handler, body: result === undefined ? { ok: true } : result, downstream };
     } catch (error) {
-      return failure(500, 'error', `${handler} failed: ${shortMessage(error)}. Apologise and offer another way to help.`, { handler, error: shortMessage(error) });
+      if (isFetchError(error)) {
+        const answer = fallbackFor(definition, handler, error, { downstream });
+        if (answer) return answer;
+      }
+      return failure(500, 'error', `${handler} failed: ${shortMessage(error)}. Apologise and offer another way to help.`, { handler, error: shortMessage(error), downstream });
     }
   })();
   // One promise settled by whichever comes first (cheaper than Promise.race over two: this is on
@@ -92,8 +115,11 @@ export async function invokeFunction(registry: HandlerRegistry, deps: ContextDep
   });
   clearTimeout(timer);
   if (first !== 'timeout') return first;
-  deadline.abort(new Error(`${handler} timed out after ${timeoutMs} ms`));
-  return failure(504, 'timeout', `${handler} did not answer within ${timeoutMs} ms. Tell the caller you could not complete it right now.`, { handler, late: run });
+  const timedOut = new Error(`${handler} timed out after ${timeoutMs} ms`);
+  deadline.abort(timedOut);
+  const answer = fallbackFor(definition, handler, timedOut, { downstream, late: run });
+  if (answer) return answer;
+  return failure(504, 'timeout', `${handler} did not answer within ${timeoutMs} ms. Tell the caller you could not complete it right now.`, { handler, late: run, downstream });
 }
 
 export interface WebhookRun {

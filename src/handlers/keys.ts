@@ -43,3 +43,14 @@ export function eventDedupeKey(event: string, callId: string): string | undefine
 export function webhookEventKey(stored: { dedupeKey?: string; id: number | string }): string {
   return stored.dedupeKey ?? `event:${stored.id}`;
 }
+
+/**
+ * Key a handler's non-idempotent downstream request carries (Idempotency-Key): the function call's
+ * key with the request (method, URL, body). A retried attempt, a retried function call and a replay
+ * send the same key; two different requests in one run get different ones. A body that is not text
+ * (a stream) is told apart by the request's position in the run instead.
+ */
+export function downstreamKey(input: { functionKey: string; method: string; url: string; body?: string; ordinal: number }): string {
+  const request = input.body === undefined ? `#${input.ordinal}` : `body\u0000${input.body}`;
+  return sha256(`downstream\u0000${input.functionKey}\u0000${input.method}\u0000${input.url}\u0000${request}`).slice(0, 48);
+}

@@ -2,6 +2,7 @@
 // idempotency keys and dedupe as serve), or over HTTP against a running serve (--target).
 import { randomBytes } from 'node:crypto';
 import { silentLogger, type ContextDeps } from '../handlers/context.js';
+import { Fetcher } from '../handlers/fetch.js';
 import type { Tenant } from '../handlers/define.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS, invokeFunction, invokeWebhook } from '../handlers/invoke.js';
 import { eventDedupeKey, functionCallKey, webhookEventKey } from '../handlers/keys.js';
@@ -80,6 +81,8 @@ export interface RunOptions {
   now?: number;
   /** Send requests to a running serve instead of calling handlers in-process. */
   target?: { url: string; apiKey: string };
+  /** Let ctx.fetch reach the network; default: lockdown, answered from the recording's downstream exchanges. */
+  allowNetwork?: boolean;
 }
 
 const OWNER = `replay-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -162,8 +165,10 @@ interface Runner {
   webhook(step: WebhookStep): Promise<{ handled: boolean; error?: string; duplicate: boolean }>;
 }
 
-function inProcessRunner(registry: HandlerRegistry, store: Store, call: ReplayCall, sequential: boolean): Runner {
-  const context: ContextDeps = { store, logger: silentLogger, replay: true };
+function inProcessRunner(registry: HandlerRegistry, store: Store, call: ReplayCall, sequential: boolean, allowNetwork = false): Runner {
+  // Lockdown: ctx.fetch never reaches the network; the downstream answers recorded with the call answer.
+  const fetcher = allowNetwork ? undefined : new Fetcher({ mode: 'lockdown', exchanges: call.recording?.functionCalls.flatMap((fc) => fc.exchanges ?? []) ?? [] });
+  const context: ContextDeps = { store, logger: silentLogger, replay: true, fetcher };
   const idempotency = new Idempotency(store, OWNER);
   // One delivery at a time into this call's own store: serve's idempotency semantics (a kept answer
   // is served to every later request with the same key without running the handler; a failure is
@@ -295,7 +300,7 @@ async function runCall(
   const tenanted = withTenant(baseRegistry, tenants, call.tenant);
   const registry = n > 1 ? counter.wrap(tenanted) : tenanted;
   const store = options.store ?? new MemoryStore();
-  const runner = options.target ? remoteRunner(options.target, call, tenants) : inProcessRunner(registry, store, call, n === 1 && !options.store);
+  const runner = options.target ? remoteRunner(options.target, call, tenants) : inProcessRunner(registry, store, call, n === 1 && !options.store, options.allowNetwork);
   const steps: StepResult[] = [];
   // Relative dates: the call's start for the recorded answers, the replay's start for the new ones.
   // Recordings were redacted when written: their placeholders stand for any value.

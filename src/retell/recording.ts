@@ -3,6 +3,7 @@
 // recording-validator.js (npm run gen:schemas), so reading needs no ajv at run time.
 import { readFile } from 'node:fs/promises';
 import { KitError } from '../errors.js';
+import type { DownstreamExchange, FetchAttempt } from '../handlers/fetch.js';
 import validate, { type RecordingSchemaError } from './recording-validator.js';
 
 /** Bump on any incompatible change; `replay` reads this to know how to read the rest. */
@@ -31,6 +32,12 @@ export interface RecordedFunctionCall {
   durationMs: number;
   startedAt: string;
   duplicate: boolean;
+  /** The answer is the function's declared fallback. */
+  fallback?: boolean;
+  /** Every ctx.fetch attempt, in order. */
+  downstream?: FetchAttempt[];
+  /** The downstream answers the handler got, for replay's lockdown. */
+  exchanges?: DownstreamExchange[];
 }
 
 /** The recording format (schemas/recording.schema.json, docs/recording.md). */

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { KitError } from '../errors.js';
 import type { RetellKitConfig, ServerConfig } from '../config/schema.js';
 import { silentLogger, type ContextDeps, type Logger } from '../handlers/context.js';
+import { Fetcher } from '../handlers/fetch.js';
 import { createRegistry, type HandlerConfig, type HandlerRegistry } from '../handlers/registry.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../handlers/invoke.js';
 import { precheck, SIGNATURE_HEADER, verify, type SignatureFailure } from '../retell/signature.js';
@@ -132,8 +133,18 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
   const registry = createRegistry(config as HandlerConfig);
   const metrics = new ServerMetrics();
   const owner = `${process.pid}-${randomBytes(6).toString('hex')}`;
-  const context: ContextDeps = { store, logger, replay: false };
   const recordDir = options.recordDir ?? serverConfig.record;
+  const fetcher = new Fetcher({
+    policy: serverConfig.fetch,
+    mode: recordDir ? 'record' : 'live',
+    onAttempt: (a) => {
+      metrics.fetchAttempts.inc({ host: a.host, method: a.method, result: a.error ?? String(a.status), breaker: a.breaker });
+      if (a.retryReason) metrics.fetchRetries.inc({ host: a.host, reason: a.retryReason });
+      if (!a.error || a.error === 'timeout') metrics.fetchDuration.observe({ host: a.host }, a.durationMs / 1000);
+    },
+  });
+  metrics.breakers = () => fetcher.breakerStates();
+  const context: ContextDeps = { store, logger, replay: false, fetcher };
   const atRest = serverConfig.redact?.atRest !== false;
   const health = new StoreHealth(store, logger);
   const traces = new TraceWriter(store, logger, health);
@@ -323,6 +334,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
       const lost = health.stop();
       if (lost) logger.error('stopping with writes the store refused: unfinished webhook events run again at the next start', { writes: lost });
       await store.close();
+      await fetcher.close().catch(() => {});
       logger.info('server stopped');
     })();
     return closing;

@@ -77,8 +77,17 @@ export class ServerMetrics {
   readonly signatureFailures = new Counter('retell_kit_signature_failures_total', 'Requests rejected by signature verification, by reason.', ['reason']);
   readonly webhookEvents = new Counter('retell_kit_webhook_events_handled_total', 'Webhook events handled from the store, by event and outcome.', ['event', 'outcome']);
   readonly rateLimited = new Counter('retell_kit_rate_limited_total', 'Requests refused with 429 by the per-call rate limit.');
+  readonly fetchAttempts = new Counter('retell_kit_fetch_attempts_total', 'ctx.fetch attempts by downstream host, method, result (status or error) and breaker state.', ['host', 'method', 'result', 'breaker']);
+  readonly fetchRetries = new Counter('retell_kit_fetch_retries_total', 'ctx.fetch attempts followed by a retry, by host and reason.', ['host', 'reason']);
+  readonly fetchDuration = new Histogram('retell_kit_fetch_attempt_duration_seconds', 'ctx.fetch attempt latency by downstream host.', ['host']);
+  readonly fallbacks = new Counter('retell_kit_function_fallbacks_total', 'Function calls answered with the declared fallback, by function.', ['function']);
+  /** Breaker states by host, read at scrape time. */
+  breakers: () => Map<string, string> = () => new Map();
 
   render(): string {
-    return [this.requests, this.functionDuration, this.duplicates, this.signatureFailures, this.webhookEvents, this.rateLimited].map((m) => m.render()).join('\n') + '\n';
+    const states = ['closed', 'open', 'half-open'];
+    const breakerLines = ['# HELP retell_kit_fetch_breaker_state ctx.fetch circuit breaker per downstream host (1 for its current state).', '# TYPE retell_kit_fetch_breaker_state gauge'];
+    for (const [host, state] of this.breakers()) for (const s of states) breakerLines.push(`retell_kit_fetch_breaker_state{host=${JSON.stringify(host)},state="${s}"} ${s === state ? 1 : 0}`);
+    return [this.requests, this.functionDuration, this.duplicates, this.signatureFailures, this.webhookEvents, this.rateLimited, this.fetchAttempts, this.fetchRetries, this.fetchDuration, this.fallbacks].map((m) => m.render()).join('\n') + '\n' + breakerLines.join('\n') + '\n';
   }
 }

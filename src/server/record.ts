@@ -1,3 +1,4 @@
+import type { TraceWithDownstream } from './routes/function.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -49,6 +50,9 @@ export async function buildRecording(store: Store, callId: string, redactor: Red
       durationMs: t.durationMs,
       startedAt: new Date(t.startedAt).toISOString(),
       duplicate: t.duplicate,
+      ...((t as TraceWithDownstream).fallback ? { fallback: true } : {}),
+      ...((t as TraceWithDownstream).downstream ? { downstream: (t as TraceWithDownstream).downstream } : {}),
+      ...((t as TraceWithDownstream).exchanges ? { exchanges: (t as TraceWithDownstream).exchanges } : {}),
     })),
   };
   // One session for the whole file: the same number is the same placeholder in every event.

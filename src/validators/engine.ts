@@ -65,6 +65,7 @@ export function lintLoaded(file: LoadedFile, options: LintOptions = {}, ruleSet:
   const settings: LintSettings = {
     requiredFunctions: options.settings?.requiredFunctions ?? [],
     variables: options.settings?.variables ?? [],
+    idempotentFunctions: options.settings?.idempotentFunctions ?? [],
   };
 
   for (const problem of file.problems) {

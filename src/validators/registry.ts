@@ -5,6 +5,7 @@ import equationSyntax from './rules/equation-syntax.js';
 import failurePath from './rules/failure-path.js';
 import globalNodeCondition from './rules/global-node-condition.js';
 import internalError from './rules/internal-error.js';
+import maxRetryIdempotent from './rules/max-retry-idempotent.js';
 import noDanglingEdge from './rules/no-dangling-edge.js';
 import noDeadEnd from './rules/no-dead-end.js';
 import noDuplicateId from './rules/no-duplicate-id.js';
@@ -36,6 +37,7 @@ const all: Rule[] = [
   failurePath,
   globalNodeCondition,
   internalError,
+  maxRetryIdempotent,
   noDanglingEdge,
   noDeadEnd,
   noDuplicateId,

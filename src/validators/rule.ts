@@ -29,6 +29,8 @@ export interface LintSettings {
   requiredFunctions: string[];
   /** Dynamic variables the team passes per call, declared in config (lint.variables). */
   variables: string[];
+  /** Tool names whose handlers are safe to run twice (functions with idempotent: true, lint.idempotentFunctions). */
+  idempotentFunctions: string[];
 }
 
 export interface Report<MessageId extends string = string> {

@@ -1,8 +1,20 @@
-import { invokeFunction, RESULT_LIMIT_CHARS } from '../../handlers/invoke.js';
+import { invokeFunction, RESULT_LIMIT_CHARS, type FunctionOutcome } from '../../handlers/invoke.js';
+import type { DownstreamExchange, FetchAttempt } from '../../handlers/fetch.js';
 import { functionCallKey } from '../../handlers/keys.js';
 import { parseFunctionCall } from '../../retell/wire.js';
 import type { FunctionOutcomeKind, FunctionTrace, StoredResponse } from '../../store/store.js';
 import { badRequest, DUPLICATE_HEADER, takeRateLimit, type RouteDeps, type RouteHandler } from './route.js';
+
+/** A trace with what ctx.fetch did and whether the answer is the fallback (stored with the trace's JSON). */
+export type TraceWithDownstream = FunctionTrace & { fallback?: boolean; downstream?: FetchAttempt[]; exchanges?: DownstreamExchange[] };
+
+function withDownstream(trace: FunctionTrace, outcome: FunctionOutcome): TraceWithDownstream {
+  const out: TraceWithDownstream = trace;
+  if (outcome.fallback) out.fallback = true;
+  if (outcome.downstream?.attempts.length) out.downstream = outcome.downstream.attempts;
+  if (outcome.downstream?.exchanges.length) out.exchanges = outcome.downstream.exchanges;
+  return out;
+}
 
 function outcomeOf(response: StoredResponse): FunctionOutcomeKind {
   const body = response.body;
@@ -32,6 +44,7 @@ export function functionRoute(deps: RouteDeps, nameFrom: 'path' | 'body'): Route
     const startedAt = Date.now();
     const started = performance.now();
     let ranMs = 0;
+    let ran: FunctionOutcome | undefined;
     const timeoutResponse: StoredResponse = { status: 504, body: { error: 'timeout', message: `${handler} did not answer within ${timeoutMs} ms. Tell the caller you could not complete it right now.` } };
     const traceOf = (response: StoredResponse, duplicate: boolean, durationMs: number): FunctionTrace => ({
       traceId: ex.traceId,
@@ -53,7 +66,11 @@ export function functionRoute(deps: RouteDeps, nameFrom: 'path' | 'body'): Route
       takeRateLimit(deps, callId || undefined);
       const outcome = await invokeFunction(deps.registry, deps.context, { name, args, call, callId, toolCallId, idempotencyKey: key, defaultTimeoutMs: deps.functionTimeoutMs });
       ranMs = performance.now() - started;
-      if (outcome.error) logger.error('function handler failed', { function: handler, call_id: callId, error: outcome.error, trace_id: ex.traceId });
+      ran = outcome;
+      if (outcome.fallback) {
+        metrics.fallbacks.inc({ function: handler });
+        logger.warn('function answered with its fallback', { function: handler, call_id: callId, reason: outcome.error, trace_id: ex.traceId });
+      } else if (outcome.error) logger.error('function handler failed', { function: handler, call_id: callId, error: outcome.error, trace_id: ex.traceId });
       if (outcome.late) {
         void outcome.late.then((late) => logger.warn('function finished after its timeout; its result is kept for retries', { function: handler, call_id: callId, outcome: late.outcome, trace_id: ex.traceId }));
       }
@@ -65,7 +82,7 @@ export function functionRoute(deps: RouteDeps, nameFrom: 'path' | 'body'): Route
         keep: outcome.outcome === 'ok',
         late: outcome.late?.then((late) => ({ response: { status: late.status, body: scrub(late.body) }, keep: late.outcome === 'ok' })),
         // An answered call's trace is written with its answer, in one transaction.
-        trace: traceOf(response, false, ranMs),
+        trace: withDownstream(traceOf(response, false, ranMs), outcome),
       };
     };
     let result: { response: StoredResponse; duplicate: boolean; traced?: boolean };
@@ -78,6 +95,7 @@ export function functionRoute(deps: RouteDeps, nameFrom: 'path' | 'body'): Route
     const { response, duplicate } = result;
     const durationMs = duplicate ? performance.now() - started : ranMs;
     const trace = traceOf(response, duplicate, durationMs);
+    if (!duplicate && ran) withDownstream(trace, ran);
     const outcome = trace.outcome;
     if (duplicate) metrics.duplicates.inc({ kind: 'function' });
     else metrics.functionDuration.observe({ function: handler, agent_version: call.agent_version === undefined ? '' : String(call.agent_version), outcome }, durationMs / 1000);
@@ -94,6 +112,8 @@ export function functionRoute(deps: RouteDeps, nameFrom: 'path' | 'body'): Route
       outcome,
       duration_ms: trace.durationMs,
       duplicate,
+      fallback: !duplicate && ran?.fallback ? true : undefined,
+      fetch_attempts: !duplicate && ran?.downstream?.attempts.length ? ran.downstream.attempts.length : undefined,
     });
     const size = JSON.stringify(response.body ?? null).length;
     if (size > RESULT_LIMIT_CHARS) logger.warn('function result is longer than Retell keeps', { function: handler, chars: size, limit: RESULT_LIMIT_CHARS });

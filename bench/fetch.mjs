@@ -1,0 +1,140 @@
+// `npm run bench:fetch`: what ctx.fetch costs over bare undici on a healthy host. A downstream on
+// 127.0.0.1 (a child process, so it does not share our event loop) answers a small JSON body. The
+// baseline is undici 7's fetch with its own keep-alive Agent; ctx.fetch is a Fetcher (breaker,
+// budget, deadline, attempt log) with a fresh per-function-call scope for every request, as serve
+// builds one per function call. GET, and POST with the derived Idempotency-Key. Rounds take turns;
+// the ratio is the median of the rounds. Target (issue 16): overhead <= 10 %.
+// Options: --requests <n> (default 4000 a round), --rounds <n> (default 7), --concurrency <n> (default 8), --no-write.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const READING = [
+  "Reading: what ctx.fetch adds per attempt is one AbortController and timer (the deadline; Node 20 makes every",
+  "AbortSignal transferable, visible in profiles as makeTransferable), the URL parse, the attempt log entry, the",
+  "breaker's bookkeeping, and for POST the SHA-256 Idempotency-Key: tens of microseconds of client CPU. Against a",
+  "loopback host answering in ~150 µs that is the ratio above; against a real downstream (milliseconds a request)",
+  "the same microseconds are well under 1 %. On a shared machine (load average near 10 on 2 cores here) wall",
+  "times swing by 2x between identical runs, so the ratio is taken on CPU.",
+];
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.join(here, '..', 'dist');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+};
+
+if (process.argv[2] === '--downstream') {
+  const body = JSON.stringify({ slots: ['09:30', '11:00', '14:15'], ok: true });
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`http://127.0.0.1:${server.address().port}\n`));
+  process.on('SIGTERM', () => process.exit(0));
+} else {
+  if (!existsSync(path.join(dist, 'handlers/fetch.js'))) throw new Error('dist/ is missing: npm run build');
+  const { createFetch } = await import(path.join(dist, 'handlers/fetch.js'));
+  const { Agent, fetch } = await import('undici');
+  const requests = arg('--requests', 4000);
+  const rounds = arg('--rounds', 7);
+  const concurrency = arg('--concurrency', 8);
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--downstream'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve) => child.stdout.once('data', (d) => resolve(String(d).trim())));
+  try {
+    const agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+    const fetcher = createFetch();
+    let n = 0;
+    const bare = (method) => async () => {
+      const res = await fetch(`${url}/slots`, method === 'POST' ? { method, dispatcher: agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ slot: '09:30', n: n++ }) } : { dispatcher: agent });
+      await res.json();
+    };
+    const kit = (method) => async () => {
+      const i = n++;
+      const ctxFetch = fetcher.forCall({ callId: `call_${i % 500}`, functionName: 'book', idempotencyKey: `fn:${i}`, deadline: Date.now() + 10_000 }).fetch;
+      const res = await ctxFetch(`${url}/slots`, method === 'POST' ? { json: { slot: '09:30', n: i } } : undefined);
+      await res.json();
+    };
+    const run = async (one) => {
+      let left = requests;
+      const cpu = process.cpuUsage();
+      const t = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (left-- > 0) await one();
+        }),
+      );
+      const wall = performance.now() - t;
+      const used = process.cpuUsage(cpu);
+      return { wall, cpu: (used.user + used.system) / 1000 };
+    };
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const rows = [];
+    for (const method of ['GET', 'POST']) {
+      // Warm-up: connections open, code hot.
+      await run(bare(method));
+      await run(kit(method));
+      const b = [];
+      const k = [];
+      for (let r = 0; r < rounds; r++) {
+        if (r % 2 === 0) {
+          b.push(await run(bare(method)));
+          k.push(await run(kit(method)));
+        } else {
+          k.push(await run(kit(method)));
+          b.push(await run(bare(method)));
+        }
+      }
+      const ratios = b.map((x, i) => k[i].cpu / x.cpu);
+      const wallRatios = b.map((x, i) => k[i].wall / x.wall);
+      rows.push({ method, bare: median(b.map((x) => x.cpu)), kit: median(k.map((x) => x.cpu)), bareWall: median(b.map((x) => x.wall)), kitWall: median(k.map((x) => x.wall)), ratio: median(ratios), wallRatio: median(wallRatios), ratios });
+    }
+    await agent.close();
+    await fetcher.close();
+        const table = [
+      `| ${requests.toLocaleString('en')} requests, ${concurrency} in flight | undici fetch CPU (baseline) | ctx.fetch CPU | CPU ratio | overhead | wall: undici / ctx.fetch (ratio) |`,
+      '|---|---|---|---|---|---|',
+      ...rows.map((r) => `| ${r.method}${r.method === 'POST' ? ' (+ Idempotency-Key)' : ''} | ${r.bare.toFixed(0)} ms (${((r.bare / requests) * 1000).toFixed(0)} µs/req) | ${r.kit.toFixed(0)} ms (${((r.kit / requests) * 1000).toFixed(0)} µs/req) | ${r.ratio.toFixed(3)}× | ${((r.ratio - 1) * 100).toFixed(1)} % | ${r.bareWall.toFixed(0)} / ${r.kitWall.toFixed(0)} ms (${r.wallRatio.toFixed(2)}×) |`),
+    ].join('\n');
+    const worst = Math.max(...rows.map((r) => r.ratio));
+    const verdict = `CPU rounds (ctx.fetch / undici): ${rows.map((r) => `${r.method} ${r.ratios.map((x) => x.toFixed(2)).join(', ')}`).join('; ')}.\nTarget (issue 16): overhead <= 10 %: worst ${((worst - 1) * 100).toFixed(1)} % — ${worst <= 1.1 ? 'met' : 'NOT met'}.`;
+    console.log(`${table}\n\n${verdict}`);
+    if (!process.argv.includes('--no-write')) {
+      const file = path.join(here, 'RESULTS.md');
+      const section = [
+        '## fetch',
+        '',
+        'Generated by `npm run bench:fetch` (bench/fetch.mjs); edit the script, not this section.',
+        '',
+        `\`npm run bench:fetch\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model.trim() ?? 'unknown'}), load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}.`,
+        'A downstream on 127.0.0.1 in a child process answers a 60-byte JSON body. Baseline: undici 7 fetch with a keep-alive Agent.',
+        'ctx.fetch: a Fetcher (per-host breaker, per-call retry budget, deadline timer, attempt log) with a new per-function-call',
+        `scope for every request; POST derives its Idempotency-Key (SHA-256). Median of ${rounds} rounds taking turns, after a warm-up.`,
+        'The ratio is on CPU time of the client process (process.cpuUsage): on a shared machine wall time swings by 2x between',
+        'identical runs; the server is in another process, so the CPU measured is the client stack, the thing ctx.fetch adds to.',
+        '',
+        table,
+        '',
+        verdict,
+        '',
+        ...READING,
+        '',
+      ].join('\n');
+      const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+      const start = old.indexOf('## fetch\n');
+      const next = start === -1 ? -1 : old.indexOf('\n## ', start + 1);
+      const out = start === -1 ? `${old.trimEnd()}\n\n${section}` : `${old.slice(0, start)}${section}${next === -1 ? '' : old.slice(next + 1)}`;
+      writeFileSync(file, out);
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
