@@ -46,8 +46,10 @@ export const serverConfigSchema = z.strictObject({
   apiKey: z.string().min(1).optional(),
   port: z.number().int().min(0).max(65_535).optional(),
   host: z.string().min(1).optional(),
-  /** SQLite file (default .retell-kit/state.db). */
+  /** SQLite file (default .retell-kit/state.db), or a postgres:// URL for several replicas (DATABASE_URL also works). */
   store: z.string().min(1).optional(),
+  /** Postgres connections per serve process (default 10). */
+  storePoolSize: z.number().int().min(1).max(1000).optional(),
   /** Folder for one recording per call. */
   record: z.string().min(1).optional(),
   /** Largest request body in bytes (default 5 MiB). */
