@@ -361,6 +361,33 @@ export class PostgresStore implements Store {
     );
   }
 
+  async leaseEvents(owner: string, now: number, leaseMs: number, options: { id?: number; limit?: number } = {}): Promise<StoredEvent[]> {
+    // SKIP LOCKED: replicas polling together each get different rows. An event is leased only when
+    // every earlier pending event of its call is already leased by this owner: one call's events run in
+    // order, on one replica at a time.
+    const { rows } = await this.query<EventRow>(
+      `UPDATE retell_kit_events e SET lease_owner = $1, lease_until = $2
+       WHERE e.id IN (
+         SELECT c.id FROM retell_kit_events c
+         WHERE c.state = 'pending' AND (c.lease_until IS NULL OR c.lease_until < $3) AND ($4::bigint IS NULL OR c.id = $4)
+           AND NOT EXISTS (SELECT 1 FROM retell_kit_events p WHERE p.call_id = c.call_id AND p.id < c.id AND p.state = 'pending'
+                           AND (p.lease_owner IS DISTINCT FROM $1 OR p.lease_until < $3))
+         ORDER BY c.id LIMIT $5 FOR UPDATE SKIP LOCKED)
+       RETURNING ${EVENT_COLUMNS}`,
+      [owner, now + leaseMs, now, options.id ?? null, options.limit ?? 100],
+    );
+    return rows.map(toEvent).sort((a, b) => a.id - b.id);
+  }
+
+  async renewEventLeases(owner: string, ids: readonly number[], now: number, leaseMs: number): Promise<void> {
+    if (!ids.length) return;
+    await this.query(`UPDATE retell_kit_events SET lease_until = $3 WHERE id = ANY($2::bigint[]) AND lease_owner = $1 AND state = 'pending'`, [owner, ids, now + leaseMs]);
+  }
+
+  async releaseEventLeases(owner: string): Promise<void> {
+    await this.query(`UPDATE retell_kit_events SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND state = 'pending'`, [owner]);
+  }
+
   async eventsForCall(callId: string): Promise<StoredEvent[]> {
     const { rows } = await this.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM retell_kit_events WHERE call_id = $1 ORDER BY id`, [callId]);
     return rows.map(toEvent);

@@ -53,6 +53,50 @@ describe('PostgresStore', () => {
     for (const store of stores) await store.close();
   });
 
+  it('leases each pending event to one replica, one call in order, and frees it when settled or expired', async () => {
+    const db = await freshDatabase('lease');
+    drops.push(db.drop);
+    const [a, b] = await Promise.all([1, 2].map(() => PostgresStore.open({ url: db.url, poolSize: 4 })));
+    const add = (callId: string, event: string) => a!.appendEvent({ dedupeKey: `${event}:${callId}`, event, callId, body: '{}', receivedAt: 1 }).then((r) => r.event);
+    const c1s = await add('c1', 'call_started');
+    const c1e = await add('c1', 'call_ended');
+    const c2s = await add('c2', 'call_started');
+    // B asks for c1's end alone: its start is pending and not B's, so no.
+    expect(await b!.leaseEvents!('B', 1000, 500, { id: c1e.id })).toEqual([]);
+    // Two replicas polling at once never get the same event.
+    const [la, lb] = await Promise.all([a!.leaseEvents!('A', 1000, 500), b!.leaseEvents!('B', 1000, 500)]);
+    const ids = [...la, ...lb].map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toContain(c1s.id);
+    expect(ids).toContain(c2s.id);
+    const holder = la.some((e) => e.id === c1s.id) ? { store: a!, name: 'A' } : { store: b!, name: 'B' };
+    const other = holder.name === 'A' ? { store: b!, name: 'B' } : { store: a!, name: 'A' };
+    // c1's end goes only to the holder of c1's start (in order, one replica per call).
+    expect(await other.store.leaseEvents!(other.name, 1001, 500)).toEqual([]);
+    if (!ids.includes(c1e.id)) expect((await holder.store.leaseEvents!(holder.name, 1001, 500)).map((e) => e.id)).toEqual([c1e.id]);
+    // Renewed leases hold; expired ones go to whoever polls (the holder died).
+    await holder.store.renewEventLeases!(holder.name, [c1s.id, c1e.id], 1400, 500);
+    const meanwhile = (await other.store.leaseEvents!(other.name, 1600, 500)).map((e) => e.id);
+    expect(meanwhile).not.toContain(c1s.id);
+    expect(meanwhile).not.toContain(c1e.id);
+    // The start first; the end at the next poll, once its start is this replica's.
+    expect((await other.store.leaseEvents!(other.name, 2000, 500)).map((e) => e.id)).toEqual([c1s.id]);
+    expect((await other.store.leaseEvents!(other.name, 2001, 500)).map((e) => e.id)).toEqual([c1e.id]);
+    // Settled: the lease is given back and nobody leases it again.
+    await other.store.markEvent(c1s.id, { state: 'done', attempts: 1 });
+    await other.store.markEvent(c1e.id, { state: 'done', attempts: 1 });
+    await a!.markEvent(c2s.id, { state: 'done', attempts: 1 });
+    expect(await a!.leaseEvents!('A', 99_999, 500)).toEqual([]);
+    // A clean shutdown gives leases back at once.
+    const late = await add('c3', 'call_started');
+    expect(await a!.leaseEvents!('A', 5000, 60_000)).toHaveLength(1);
+    expect(await b!.leaseEvents!('B', 5001, 60_000)).toEqual([]);
+    await a!.releaseEventLeases!('A');
+    expect((await b!.leaseEvents!('B', 5002, 60_000)).map((e) => e.id)).toEqual([late.id]);
+    await a!.close();
+    await b!.close();
+  });
+
   it('never shows the password of its URL: not in errors, not in the redacted URL', async () => {
     const url = new URL(pgServerUrl());
     url.password = 'S3cr3t-pa55word';
