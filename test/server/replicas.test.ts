@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres.js';
 import { freshDatabase } from '../helpers/pg.js';
+import { startEmbeddedPostgres } from '../helpers/postgres-setup.js';
 import { killChildren, serveChild, type Child } from './child.js';
-import { callObject, signedPost, until } from './helpers.js';
+import { callObject, request, signedPost, until } from './helpers.js';
 
 // Several real `retell-kit serve` processes on one Postgres, as behind a load balancer: Retell's
 // retries and redeliveries land on any of them. Every side effect is a line appended to one file.
@@ -142,5 +143,40 @@ describe('serve: several replicas on one Postgres', () => {
     const store = await PostgresStore.open({ url, poolSize: 1 });
     expect(await store.pendingEvents()).toEqual([]);
     await store.close();
+  });
+});
+
+describe('serve on Postgres: the database goes away', () => {
+  it('answers 503 with Retry-After and /readyz 503 while Postgres is down, never crashes, and recovers with nothing lost', async () => {
+    // A server of its own: this test stops it (the shared one serves other test files meanwhile).
+    const pg = await startEmbeddedPostgres();
+    try {
+      dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-outage-'));
+      writeFileSync(path.join(dir, 'retell-kit.config.mjs'), CONFIG);
+      const s = await serveChild(['--port', '0', '--config', path.join(dir, 'retell-kit.config.mjs'), '--store', pg.url], { cwd: dir, env: { EFFECTS_LOG: path.join(dir, 'effects.log'), HANDLER_MS: '10', LEASE_MS: '1500' } });
+      expect((await signedPost(s.url, '/webhook', { event: 'call_started', call: callObject('call_o1') })).status).toBe(200);
+      await pg.stop();
+      const fn = await signedPost(s.url, '/functions/book', { name: 'book', call: callObject('call_o1'), args: { slot: 'down' } });
+      expect(fn.status).toBe(503);
+      expect(fn.headers['retry-after']).toBe('5');
+      const hook = await signedPost(s.url, '/webhook', { event: 'call_ended', call: callObject('call_o1') });
+      expect(hook.status).toBe(503);
+      expect((await request(s.url, { method: 'GET', path: '/readyz' })).status).toBe(503);
+      await new Promise((r) => setTimeout(r, 1500)); // the poller and the probe meet the outage too
+      expect(s.proc.exitCode).toBeNull();
+      await pg.start();
+      // Retell redelivers what got 503: now it is stored and handled; the retried call runs once.
+      await until(async () => (await request(s.url, { method: 'GET', path: '/readyz' })).status === 200, 10_000, '/readyz 200 again');
+      expect((await signedPost(s.url, '/webhook', { event: 'call_ended', call: callObject('call_o1') })).status).toBe(200);
+      const again = await signedPost(s.url, '/functions/book', { name: 'book', call: callObject('call_o1'), args: { slot: 'down' } });
+      expect(again.status).toBe(200);
+      await until(() => effects().length >= 3, 10_000, 'effects after recovery');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(effects().map(what).sort()).toEqual(['book down', 'event call_ended call_o1', 'event call_started call_o1']);
+      expect(s.stderr()).not.toContain('test-only');
+    } finally {
+      killChildren();
+      await pg.remove();
+    }
   });
 });
