@@ -175,7 +175,8 @@ export class PostgresStore implements Store {
     } catch (error) {
       await store.pool.end().catch(() => {});
       if (error instanceof KitError) throw error;
-      throw new KitError('store', `cannot open the Postgres store at ${store.target}: ${store.scrub(error)}`, { hint: 'check the URL, that the server runs and accepts this user' });
+      const detail = error instanceof Error && error.name === 'StoreUnavailableError' ? error.cause : error;
+      throw new KitError('store', `cannot open the Postgres store at ${store.target}: ${store.scrub(detail)}`, { hint: 'check the URL, that the server runs and accepts this user' });
     }
     store.startPruning();
     return store;

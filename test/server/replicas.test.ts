@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres.js';
 import { freshDatabase } from '../helpers/pg.js';
 import { startEmbeddedPostgres } from '../helpers/postgres-setup.js';
-import { killChildren, serveChild, type Child } from './child.js';
+import { killChildren, serveChild, spawnServe, type Child } from './child.js';
 import { callObject, request, signedPost, until } from './helpers.js';
 
 // Several real `retell-kit serve` processes on one Postgres, as behind a load balancer: Retell's
@@ -143,6 +143,26 @@ describe('serve: several replicas on one Postgres', () => {
     const store = await PostgresStore.open({ url, poolSize: 1 });
     expect(await store.pendingEvents()).toEqual([]);
     await store.close();
+  });
+});
+
+describe('serve on Postgres: bad URLs', () => {
+  it('a wrong password or an unreachable server is one line, exit 2, the password never shown', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-badurl-'));
+    ({ url, drop } = await freshDatabase('badurl'));
+    const wrong = new URL(url);
+    wrong.password = 'hunter22-wrong';
+    const closed = new URL(wrong);
+    closed.port = '1';
+    for (const [target, why] of [[wrong.toString(), /password authentication failed/], [closed.toString(), /ECONNREFUSED 127\.0\.0\.1:1\b/]] as const) {
+      const run = spawnServe(['--port', '0', '--store', target], { cwd: dir });
+      expect((await run.exit).code).toBe(2);
+      const lines = run.stderr().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^retell-kit: cannot open the Postgres store at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/badurl_\w+: /);
+      expect(lines[0]).toMatch(why);
+      expect(run.stderr()).not.toContain('hunter22');
+    }
   });
 });
 
