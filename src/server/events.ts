@@ -50,6 +50,8 @@ export class EventProcessor {
   private resuming: Promise<void> | undefined;
   /** Events scheduled here and not settled yet (handled, given up, or waiting for a retry). */
   private readonly owned = new Set<number>();
+  /** Events handled here whose state the store has not taken yet (it refused the write): never run again meanwhile. */
+  private readonly unsavedStates = new Set<number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   /** Past the shutdown window: handlers still running are abandoned; their events stay pending in the store. */
@@ -126,8 +128,9 @@ export class EventProcessor {
     this.pollTimer.unref();
     // Renew the leases of everything held here (running, queued, or waiting for a retry).
     this.heartbeat = setInterval(() => {
-      if (!this.owned.size || this.abandoned) return;
-      this.deps.store.renewEventLeases!(owner, [...this.owned], Date.now(), leaseMs).catch((error: unknown) =>
+      if ((!this.owned.size && !this.unsavedStates.size) || this.abandoned) return;
+      // Also events handled here whose settled state waits for the store: nobody else may run them.
+      this.deps.store.renewEventLeases!(owner, [...this.owned, ...this.unsavedStates], Date.now(), leaseMs).catch((error: unknown) =>
         this.deps.logger.warn('cannot renew webhook event leases', { error: error instanceof Error ? error.message : String(error) }),
       );
     }, Math.max(50, Math.floor(leaseMs / 3)));
@@ -219,7 +222,7 @@ export class EventProcessor {
     if (this.stopped) return;
     // One schedule per event: a backlog page read while a new delivery of the same (pending) event
     // is being handled, or while its retry waits, must not run it a second time.
-    if (!retry && this.owned.has(event.id)) return;
+    if (!retry && (this.owned.has(event.id) || this.unsavedStates.has(event.id))) return;
     this.owned.add(event.id);
     const previous = this.chains.get(event.callId) ?? Promise.resolve();
     this.queued++;
@@ -259,7 +262,17 @@ export class EventProcessor {
         logger.error('cannot record the webhook event state', { event_id: id, error: error instanceof Error ? error.message : String(error) });
         return;
       }
-      health.defer({ what: 'event state', run: () => store.markEvent(id, update) }, error);
+      if (update.state !== 'pending') this.unsavedStates.add(id);
+      health.defer(
+        {
+          what: 'event state',
+          run: async () => {
+            await store.markEvent(id, update);
+            this.unsavedStates.delete(id);
+          },
+        },
+        error,
+      );
     }
   }
 

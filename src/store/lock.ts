@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
-import { loadSqliteDriver } from './sqlite-driver.js';
+import { driverError, loadSqliteDriver } from './sqlite-driver.js';
 import { KitError } from '../errors.js';
 
 // One process owns a SQLite store. The lock is an OS-level file lock that SQLite itself takes: a
@@ -94,6 +94,10 @@ function tryAcquire(storeFile: string, command: string): StoreLock | LockHolder 
   try {
     return tryAcquireOrThrow(storeFile, command);
   } catch (error) {
+    // better-sqlite3 missing or unbuilt (at load or at first open): one line of its own, not about the lock file.
+    if (error instanceof KitError) throw error;
+    const unusable = driverError(error);
+    if (unusable) throw unusable;
     throw new KitError('store', `cannot open the store's lock file ${lockFileFor(storeFile)}: ${(error as Error).message}`, {
       file: storeFile,
       hint: 'the folder must be writable by this user; if the lock file is damaged, delete it: it holds no data',

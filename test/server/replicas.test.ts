@@ -21,7 +21,7 @@ const record = async (event, ctx) => {
   appendFileSync(log, 'event ' + event.event + ' ' + ctx.callId + ' ' + process.pid + '\\n');
 };
 export default {
-  server: { eventLeaseMs: Number(process.env.LEASE_MS) },
+  server: { eventLeaseMs: Number(process.env.LEASE_MS), functionTimeoutMs: Number(process.env.FN_TIMEOUT_MS || 10000) },
   webhooks: { call_started: record, call_ended: record, call_analyzed: record },
   functions: {
     book: {
@@ -50,14 +50,14 @@ afterEach(async () => {
 });
 afterAll(() => killChildren());
 
-async function replicas(n: number, env: Record<string, string>): Promise<Child[]> {
+async function replicas(n: number, env: Record<string, string>, each: (i: number) => Record<string, string> = () => ({})): Promise<Child[]> {
   dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-replicas-'));
   writeFileSync(path.join(dir, 'retell-kit.config.mjs'), CONFIG);
   ({ url, drop } = await freshDatabase('replicas'));
-  const start = () => serveChild(['--port', '0', '--config', path.join(dir, 'retell-kit.config.mjs')], { cwd: dir, env: { DATABASE_URL: url, EFFECTS_LOG: path.join(dir, 'effects.log'), HANDLER_MS: '50', LEASE_MS: '1500', ...env } });
+  const start = (i: number) => serveChild(['--port', '0', '--config', path.join(dir, 'retell-kit.config.mjs')], { cwd: dir, env: { DATABASE_URL: url, EFFECTS_LOG: path.join(dir, 'effects.log'), HANDLER_MS: '50', LEASE_MS: '1500', ...env, ...each(i) } });
   // The first one migrates; the rest start together.
-  const first = await start();
-  return [first, ...(await Promise.all(Array.from({ length: n - 1 }, start)))];
+  const first = await start(0);
+  return [first, ...(await Promise.all(Array.from({ length: n - 1 }, (_, i) => start(i + 1))))];
 }
 
 function effects(): string[] {
@@ -146,6 +146,30 @@ describe('serve: several replicas on one Postgres', () => {
   });
 });
 
+describe('serve: a function call whose replica died', () => {
+  it('the retry on another replica waits, then takes the claim over once it is stale and runs it once', async () => {
+    // The function timeout is 400 ms, so a claim is stale after 800 ms. On the first replica the
+    // handler is slow (it gets killed in it); on the second it takes 50 ms.
+    const [a, b] = await replicas(2, { FN_TIMEOUT_MS: '400' }, (i): Record<string, string> => (i === 0 ? { HANDLER_MS: '5000' } : {}));
+    const body = { name: 'book', call: callObject('call_dead'), args: { slot: 'dead@1' } };
+    // Its connection dies with the replica (no answer: Retell retries).
+    void signedPost(a!.url, '/functions/book', body).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 150));
+    a!.proc.kill('SIGKILL');
+    await a!.exit;
+    // Right away: the claim is someone else's and fresh, so the retry gets the timeout answer without running it.
+    const early = await signedPost(b!.url, '/functions/book', body);
+    expect(early.status).not.toBe(200);
+    expect(effects()).toEqual([]);
+    await new Promise((r) => setTimeout(r, 900));
+    const late = await signedPost(b!.url, '/functions/book', body);
+    expect(late.status).toBe(200);
+    const again = await signedPost(b!.url, '/functions/book', body);
+    expect(again.text).toBe(late.text);
+    expect(effects().map(what)).toEqual(['book dead@1']);
+  });
+});
+
 describe('serve on Postgres: bad URLs', () => {
   it('a wrong password or an unreachable server is one line, exit 2, the password never shown', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-badurl-'));
@@ -173,8 +197,11 @@ describe('serve on Postgres: the database goes away', () => {
     try {
       dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-outage-'));
       writeFileSync(path.join(dir, 'retell-kit.config.mjs'), CONFIG);
-      const s = await serveChild(['--port', '0', '--config', path.join(dir, 'retell-kit.config.mjs'), '--store', pg.url], { cwd: dir, env: { EFFECTS_LOG: path.join(dir, 'effects.log'), HANDLER_MS: '10', LEASE_MS: '1500' } });
+      const s = await serveChild(['--port', '0', '--config', path.join(dir, 'retell-kit.config.mjs'), '--store', pg.url], { cwd: dir, env: { EFFECTS_LOG: path.join(dir, 'effects.log'), HANDLER_MS: '300', LEASE_MS: '1500' } });
       expect((await signedPost(s.url, '/webhook', { event: 'call_started', call: callObject('call_o1') })).status).toBe(200);
+      // The handler is running: it finishes while Postgres is down, so its 'done' cannot be written
+      // yet. Its lease runs out meanwhile; the event must still not run a second time.
+      await new Promise((r) => setTimeout(r, 100));
       await pg.stop();
       const fn = await signedPost(s.url, '/functions/book', { name: 'book', call: callObject('call_o1'), args: { slot: 'down' } });
       expect(fn.status).toBe(503);
