@@ -46,7 +46,8 @@ export async function startEmbeddedPostgres(): Promise<{ url: string; port: numb
     // Kept across stop() and start() (a test stops it to play an outage); remove() deletes it.
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    // Throwaway data: no fsync; listen on loopback only.
+    // Throwaway data: no fsync (initdb --no-sync: 0.8-1 s instead of 3.2-3.7 s here); loopback only.
+    initdbFlags: ['--no-sync'],
     postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: () => {},
     onError: () => {},
