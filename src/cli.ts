@@ -65,7 +65,7 @@ Exit codes: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage, c
     .option('-p, --port <n>', 'port to listen on (0 picks a free one)', parsePort)
     .option('--host <host>', 'interface to bind (default 127.0.0.1; 0.0.0.0 behind your own HTTPS)')
     .option('-c, --config <path>', 'config file (default: search for retell-kit.config.* from the current folder)')
-    .option('--store <path>', 'SQLite state file (default .retell-kit/state.db)')
+    .option('--store <path-or-url>', 'SQLite state file (default .retell-kit/state.db), or postgres://user:pass@host/db for several replicas (or DATABASE_URL)')
     .option('--record <dir>', 'write one redacted recording per call into this folder')
     .option('--insecure-no-verify', 'accept unsigned requests (local experiments only; warns on every request)')
     .option('--wait-for-lock <seconds>', 'if another serve owns the store, wait this long for it to drain and let go (a handover)', parseSeconds)

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { createServer, retentionFromConfig, type RetellKitServer } from '../server/app.js';
 import { watchLauncher } from '../server/parent-watch.js';
-import { DEFAULT_STORE_PATH, SqliteStore } from '../store/sqlite.js';
+import { chooseStore, describeStore, openStore } from '../store/open.js';
 
 export interface ServeFlags {
   port?: number;
@@ -20,9 +20,15 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   const cwd = process.cwd();
   const { config, filepath } = await loadConfig({ configPath: flags.config, cwd });
   const base = filepath ? path.dirname(filepath) : cwd;
-  const storePath = flags.store ?? (config.server?.store ? path.resolve(base, config.server.store) : DEFAULT_STORE_PATH);
-  // One process owns the file: a second serve on it stops here, in one line naming the holder.
-  const store = await SqliteStore.open({ file: storePath, waitForLockMs: (flags.waitForLock ?? 0) * 1000, command: 'retell-kit serve', retention: retentionFromConfig(config.server ?? {}) });
+  const target = chooseStore({ flag: flags.store, config: config.server?.store, base, env: process.env });
+  // SQLite: one process owns the file, a second serve on it stops here in one line naming the holder.
+  // Postgres: any number of replicas share the database.
+  const store = await openStore(target, {
+    waitForLockMs: (flags.waitForLock ?? 0) * 1000,
+    command: 'retell-kit serve',
+    retention: retentionFromConfig(config.server ?? {}),
+    poolSize: config.server?.storePoolSize,
+  });
   let server: RetellKitServer;
   try {
     server = createServer(config, {
@@ -44,7 +50,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   }
   const functions = server.registry.functionNames;
   // Everything serve says goes through its logger: one stream, JSON or pretty, never mixed.
-  server.logger.info(`serving on ${server.url}`, { config: filepath ? path.relative(cwd, filepath) || filepath : 'none', store: storePath, functions });
+  server.logger.info(`serving on ${server.url}`, { config: filepath ? path.relative(cwd, filepath) || filepath : 'none', store: describeStore(target), functions });
   if (!filepath && functions.length === 0) {
     server.logger.warn('no config found and no functions: webhooks are stored and acknowledged but nothing handles them (add retell-kit.config.mjs or pass --config)');
   }

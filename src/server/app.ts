@@ -156,6 +156,8 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     context,
     logger,
     metrics,
+    owner,
+    leaseMs: serverConfig.eventLeaseMs,
     onFinal: recordDir || atRest
       ? async (callId, event) => {
           await traces.flush();

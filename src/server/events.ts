@@ -24,7 +24,15 @@ export interface EventProcessorDeps {
   retryDelayMs?: (attempt: number) => number;
   /** Webhook handlers running at once, across calls (default 32); one call's events always run in order. */
   maxConcurrent?: number;
+  /** This process, as the store knows it (a shared store leases events to it). */
+  owner?: string;
+  /** Shared stores: how long a leased event is this process's before another may take it (default 30 s; renewed while it works). */
+  leaseMs?: number;
+  /** Shared stores: how often to look for events no process holds (default 1 s). */
+  pollMs?: number;
 }
+
+export const DEFAULT_EVENT_LEASE_MS = 30_000;
 
 /** Events loaded from the store at a time when resuming a backlog. */
 const RESUME_PAGE = 500;
@@ -42,20 +50,91 @@ export class EventProcessor {
   private resuming: Promise<void> | undefined;
   /** Events scheduled here and not settled yet (handled, given up, or waiting for a retry). */
   private readonly owned = new Set<number>();
+  /** Events handled here whose state the store has not taken yet (it refused the write): never run again meanwhile. */
+  private readonly unsavedStates = new Set<number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   /** Past the shutdown window: handlers still running are abandoned; their events stay pending in the store. */
   private abandoned = false;
+  /** Set when the store is shared by several processes (Postgres): events are leased before they run. */
+  private readonly shared: { owner: string; leaseMs: number; pollMs: number } | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private polling: Promise<number> | undefined;
+  private pollAgain = false;
 
-  constructor(private readonly deps: EventProcessorDeps) {}
+  constructor(private readonly deps: EventProcessorDeps) {
+    if (deps.store.leaseEvents && deps.owner) {
+      this.shared = { owner: deps.owner, leaseMs: deps.leaseMs ?? DEFAULT_EVENT_LEASE_MS, pollMs: deps.pollMs ?? 1000 };
+    }
+  }
 
   /** Store the event durably. Only a new record is scheduled; a redelivery is not. */
   async accept(rawBody: string, event: WebhookEvent, callId: string, now = Date.now()): Promise<{ inserted: boolean; event: StoredEvent }> {
     const dedupeKey = eventDedupeKey(event.event, callId);
     const supersede = dedupeKey === undefined && !this.deps.keepEveryTranscriptUpdate;
     const result = await this.deps.store.appendEvent({ dedupeKey, event: event.event, callId, body: rawBody, receivedAt: now, ...(supersede ? { supersede } : {}) });
-    if (result.inserted) setImmediate(() => this.schedule(result.event));
+    if (result.inserted) setImmediate(() => (this.shared ? this.lease(result.event.id) : this.schedule(result.event)));
     return result;
+  }
+
+  /**
+   * Shared store: take the lease of a just-stored event and run it here. Not leased (an earlier event
+   * of its call is held elsewhere): the holder, or the next poll, takes it once that one settles.
+   */
+  private lease(id: number): void {
+    const { owner, leaseMs } = this.shared!;
+    this.deps.store.leaseEvents!(owner, Date.now(), leaseMs, { id }).then(
+      (leased) => {
+        for (const event of leased) this.schedule(event);
+        if (!leased.length) this.requestPoll();
+      },
+      (error: unknown) => this.deps.logger.warn('cannot lease a webhook event now; the next poll takes it', { event_id: id, error: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+
+  /** Shared store: lease what no process holds (new work, or work of a process that died), oldest first. */
+  private poll(): Promise<number> {
+    if (this.polling) {
+      this.pollAgain = true;
+      return this.polling;
+    }
+    const { owner, leaseMs } = this.shared!;
+    this.polling = (async () => {
+      let total = 0;
+      do {
+        this.pollAgain = false;
+        if (this.stopped) break;
+        // Backpressure: never hold far more than can run.
+        const room = (this.deps.maxConcurrent ?? 32) * 4 - this.queued;
+        if (room <= 0) break;
+        const leased = await this.deps.store.leaseEvents!(owner, Date.now(), leaseMs, { limit: Math.min(room, 100) });
+        for (const event of leased) this.schedule(event);
+        total += leased.length;
+      } while (this.pollAgain);
+      return total;
+    })().finally(() => (this.polling = undefined));
+    return this.polling;
+  }
+
+  private requestPoll(): void {
+    if (!this.shared || this.stopped) return;
+    this.poll().catch((error: unknown) => this.deps.logger.warn('cannot poll the store for webhook events', { error: error instanceof Error ? error.message : String(error) }));
+  }
+
+  private startSharing(): void {
+    const { owner, leaseMs, pollMs } = this.shared!;
+    this.pollTimer = setInterval(() => this.requestPoll(), pollMs);
+    this.pollTimer.unref();
+    // Renew the leases of everything held here (running, queued, or waiting for a retry).
+    this.heartbeat = setInterval(() => {
+      if ((!this.owned.size && !this.unsavedStates.size) || this.abandoned) return;
+      // Also events handled here whose settled state waits for the store: nobody else may run them.
+      this.deps.store.renewEventLeases!(owner, [...this.owned, ...this.unsavedStates], Date.now(), leaseMs).catch((error: unknown) =>
+        this.deps.logger.warn('cannot renew webhook event leases', { error: error instanceof Error ? error.message : String(error) }),
+      );
+    }, Math.max(50, Math.floor(leaseMs / 3)));
+    this.heartbeat.unref();
   }
 
   /**
@@ -65,6 +144,13 @@ export class EventProcessor {
    * the background (drain() waits for it).
    */
   async resume(): Promise<number> {
+    if (this.shared) {
+      // Shared store: no backlog of "ours": poll for what nobody holds, now and every pollMs.
+      this.startSharing();
+      const count = await this.poll();
+      if (count) this.deps.logger.info('took over pending webhook events', { count });
+      return count;
+    }
     const first = await this.deps.store.pendingEvents(RESUME_PAGE);
     if (!first.length) return 0;
     this.deps.logger.info('resuming webhook events left pending by the previous run', { count: first.length, more: first.length === RESUME_PAGE });
@@ -108,8 +194,15 @@ export class EventProcessor {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    clearInterval(this.pollTimer);
     await this.resuming;
+    await this.polling?.catch(() => {});
     while (this.chains.size) await Promise.allSettled([...this.chains.values()]);
+    clearInterval(this.heartbeat);
+    if (this.shared && !this.abandoned) {
+      // Retries not yet due go back to the pool at once, for the other replicas.
+      await this.deps.store.releaseEventLeases!(this.shared.owner).catch(() => {});
+    }
   }
 
   /**
@@ -120,6 +213,8 @@ export class EventProcessor {
   abandon(): number {
     this.stopped = true;
     this.abandoned = true;
+    clearInterval(this.pollTimer);
+    clearInterval(this.heartbeat);
     return this.chains.size;
   }
 
@@ -127,7 +222,7 @@ export class EventProcessor {
     if (this.stopped) return;
     // One schedule per event: a backlog page read while a new delivery of the same (pending) event
     // is being handled, or while its retry waits, must not run it a second time.
-    if (!retry && this.owned.has(event.id)) return;
+    if (!retry && (this.owned.has(event.id) || this.unsavedStates.has(event.id))) return;
     this.owned.add(event.id);
     const previous = this.chains.get(event.callId) ?? Promise.resolve();
     this.queued++;
@@ -167,7 +262,17 @@ export class EventProcessor {
         logger.error('cannot record the webhook event state', { event_id: id, error: error instanceof Error ? error.message : String(error) });
         return;
       }
-      health.defer({ what: 'event state', run: () => store.markEvent(id, update) }, error);
+      if (update.state !== 'pending') this.unsavedStates.add(id);
+      health.defer(
+        {
+          what: 'event state',
+          run: async () => {
+            await store.markEvent(id, update);
+            this.unsavedStates.delete(id);
+          },
+        },
+        error,
+      );
     }
   }
 
@@ -184,6 +289,8 @@ export class EventProcessor {
       const handled = await invokeWebhook(registry, context, { event: parsed, callId: stored.callId, attempt, idempotencyKey: webhookEventKey(stored) });
       await this.mark(stored.id, { state: 'done', attempts: attempt, handledAt: Date.now() });
       this.owned.delete(stored.id);
+      // The call's next event may wait for this one to settle (shared store): take it now.
+      this.requestPoll();
       metrics.webhookEvents.inc({ event: stored.event, outcome: handled ? 'ok' : 'no_handler' });
       log.debug(handled ? 'webhook handled' : 'webhook stored (no handler configured)');
     } catch (error) {

@@ -114,6 +114,20 @@ export interface Store {
   eventsForCall(callId: string): Promise<StoredEvent[]>;
   getEvent(id: number): Promise<StoredEvent | undefined>;
 
+  // Shared stores only (Postgres: several replicas). Each pending webhook event is handled by one
+  // process at a time, under a lease it renews while it works; a process that dies leaves its events
+  // to whoever leases them after the lease runs out. One call's events are leased in order: a later
+  // event is only leased by the process that holds (or held and settled) every earlier pending one.
+  /**
+   * Lease pending events whose lease is free or expired, oldest first (only `id` when given). Settling
+   * an event (markEvent done or failed) gives its lease back.
+   */
+  leaseEvents?(owner: string, now: number, leaseMs: number, options?: { id?: number; limit?: number }): Promise<StoredEvent[]>;
+  /** Extend the leases `owner` holds on these events. */
+  renewEventLeases?(owner: string, ids: readonly number[], now: number, leaseMs: number): Promise<void>;
+  /** Give back every lease `owner` holds (a clean shutdown: others take the events at once). */
+  releaseEventLeases?(owner: string): Promise<void>;
+
   // Traces of function calls (recordings and, later, canary verdicts read them).
   /** Several traces at once (one transaction): the server batches them off the request path. */
   recordTraces(traces: readonly FunctionTrace[]): Promise<void>;

@@ -1,0 +1,130 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { KitError } from '../../src/errors.js';
+import { MIGRATIONS, PostgresStore, redactUrl } from '../../src/store/postgres.js';
+import { isStoreFailure } from '../../src/store/store.js';
+import { freshDatabase, pgServerUrl } from '../helpers/pg.js';
+import { storeContract } from './contract.js';
+
+const drops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const drop of drops) await drop().catch(() => {});
+});
+
+let current = '';
+storeContract('postgres', {
+  open: async () => {
+    const db = await freshDatabase('contract');
+    drops.push(db.drop);
+    current = db.url;
+    return PostgresStore.open({ url: db.url, poolSize: 4 });
+  },
+  reopen: async () => PostgresStore.open({ url: current, poolSize: 4 }),
+});
+
+describe('PostgresStore', () => {
+  it('applies its migrations once, even when replicas start together (advisory lock)', async () => {
+    const db = await freshDatabase('migrate');
+    drops.push(db.drop);
+    const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open({ url: db.url, poolSize: 2 })));
+    expect(await stores[0]!.schemaVersion()).toBe(MIGRATIONS.length);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const { rows } = await client.query('SELECT version FROM retell_kit_migrations ORDER BY version');
+    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    // A database migrated by a newer retell-kit is refused, in one line.
+    await client.query('INSERT INTO retell_kit_migrations (version) VALUES (999)');
+    await client.end();
+    for (const store of stores) await store.close();
+    const error = await PostgresStore.open({ url: db.url }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KitError);
+    expect((error as KitError).message).toMatch(/schema version 999, newer than this retell-kit understands/);
+  });
+
+  it('keeps a claim exclusive across stores (replicas) sharing the database', async () => {
+    const db = await freshDatabase('claims');
+    drops.push(db.drop);
+    const stores = await Promise.all([1, 2, 3].map(() => PostgresStore.open({ url: db.url, poolSize: 4 })));
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => stores[i % 3]!.claim('same', `owner-${i}`, 1)));
+    expect(results.filter((r) => r.state === 'claimed')).toHaveLength(1);
+    const events = await Promise.all(stores.map((s) => s.appendEvent({ dedupeKey: 'call_ended:x', event: 'call_ended', callId: 'x', body: '{}', receivedAt: 1 })));
+    expect(events.filter((e) => e.inserted)).toHaveLength(1);
+    expect(new Set(events.map((e) => e.event.id)).size).toBe(1);
+    for (const store of stores) await store.close();
+  });
+
+  it('leases each pending event to one replica, one call in order, and frees it when settled or expired', async () => {
+    const db = await freshDatabase('lease');
+    drops.push(db.drop);
+    const [a, b] = await Promise.all([1, 2].map(() => PostgresStore.open({ url: db.url, poolSize: 4 })));
+    const add = (callId: string, event: string) => a!.appendEvent({ dedupeKey: `${event}:${callId}`, event, callId, body: '{}', receivedAt: 1 }).then((r) => r.event);
+    const c1s = await add('c1', 'call_started');
+    const c1e = await add('c1', 'call_ended');
+    const c2s = await add('c2', 'call_started');
+    // B asks for c1's end alone: its start is pending and not B's, so no.
+    expect(await b!.leaseEvents!('B', 1000, 500, { id: c1e.id })).toEqual([]);
+    // Two replicas polling at once never get the same event.
+    const [la, lb] = await Promise.all([a!.leaseEvents!('A', 1000, 500), b!.leaseEvents!('B', 1000, 500)]);
+    const ids = [...la, ...lb].map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toContain(c1s.id);
+    expect(ids).toContain(c2s.id);
+    const holder = la.some((e) => e.id === c1s.id) ? { store: a!, name: 'A' } : { store: b!, name: 'B' };
+    const other = holder.name === 'A' ? { store: b!, name: 'B' } : { store: a!, name: 'A' };
+    // c1's end goes only to the holder of c1's start (in order, one replica per call).
+    expect(await other.store.leaseEvents!(other.name, 1001, 500)).toEqual([]);
+    if (!ids.includes(c1e.id)) expect((await holder.store.leaseEvents!(holder.name, 1001, 500)).map((e) => e.id)).toEqual([c1e.id]);
+    // Renewed leases hold; expired ones go to whoever polls (the holder died).
+    await holder.store.renewEventLeases!(holder.name, [c1s.id, c1e.id], 1400, 500);
+    const meanwhile = (await other.store.leaseEvents!(other.name, 1600, 500)).map((e) => e.id);
+    expect(meanwhile).not.toContain(c1s.id);
+    expect(meanwhile).not.toContain(c1e.id);
+    // The start first; the end at the next poll, once its start is this replica's.
+    expect((await other.store.leaseEvents!(other.name, 2000, 500)).map((e) => e.id)).toEqual([c1s.id]);
+    expect((await other.store.leaseEvents!(other.name, 2001, 500)).map((e) => e.id)).toEqual([c1e.id]);
+    // Settled: the lease is given back and nobody leases it again.
+    await other.store.markEvent(c1s.id, { state: 'done', attempts: 1 });
+    await other.store.markEvent(c1e.id, { state: 'done', attempts: 1 });
+    await a!.markEvent(c2s.id, { state: 'done', attempts: 1 });
+    expect(await a!.leaseEvents!('A', 99_999, 500)).toEqual([]);
+    // A clean shutdown gives leases back at once.
+    const late = await add('c3', 'call_started');
+    expect(await a!.leaseEvents!('A', 5000, 60_000)).toHaveLength(1);
+    expect(await b!.leaseEvents!('B', 5001, 60_000)).toEqual([]);
+    await a!.releaseEventLeases!('A');
+    expect((await b!.leaseEvents!('B', 5002, 60_000)).map((e) => e.id)).toEqual([late.id]);
+    await a!.close();
+    await b!.close();
+  });
+
+  it('never shows the password of its URL: not in errors, not in the redacted URL', async () => {
+    const url = new URL(pgServerUrl());
+    url.password = 'S3cr3t-pa55word';
+    const bad = url.toString();
+    const error = await PostgresStore.open({ url: bad, connectTimeoutMs: 2000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KitError);
+    const text = `${(error as KitError).oneLine()} ${JSON.stringify(error)} ${String((error as Error).stack)}`;
+    expect(text).toMatch(/cannot open the Postgres store at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1/);
+    expect(text).not.toContain('S3cr3t-pa55word');
+    expect(redactUrl('postgres://u:p%40ss@h:5432/db?sslpassword=x')).toBe('postgres://u:***@h:5432/db?sslpassword=***');
+  });
+
+  it('a server that is gone is a store failure (503), not a crash', async () => {
+    const db = await freshDatabase('gone');
+    drops.push(db.drop);
+    const store = await PostgresStore.open({ url: db.url, poolSize: 2, connectTimeoutMs: 1000 });
+    const admin = new pg.Client({ connectionString: pgServerUrl() });
+    await admin.connect();
+    const name = new URL(db.url).pathname.slice(1);
+    // Terminating every connection to the database is what a server restart does to the pool.
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [name]);
+    await admin.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
+    const error = await store.ping().then(() => 'answered', (e: unknown) => e);
+    expect(String(error)).toMatch(/unavailable/);
+    expect(isStoreFailure(error)).toBe(true);
+    await admin.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS true`);
+    await admin.end();
+    await expect(store.ping({ write: true })).resolves.toBeUndefined(); // reconnects by itself
+    await store.close();
+  });
+});
