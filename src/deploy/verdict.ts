@@ -46,7 +46,7 @@ export interface VerdictOptions {
   minCalls?: number;
   /** Metrics that fail the canary outright when worse. The primary always does. */
   critical?: MetricName[];
-  /** Mixing standard deviation τ of the mSPRT. Default `minEffect` (tuned to the effect that matters). */
+  /** Mixing standard deviation τ of the mSPRT. Default 2 × `minEffect`: weight on large regressions, which a canary must catch fast (docs/canary.md). */
   tau?: number;
 }
 
@@ -178,7 +178,7 @@ export function canaryVerdict(stable: VersionOutcomes | undefined, canary: Versi
   const alpha = options.alpha ?? DEFAULTS.alpha;
   const power = options.power ?? DEFAULTS.power;
   const minCalls = options.minCalls ?? DEFAULTS.minCalls;
-  const tau = options.tau ?? minEffect;
+  const tau = options.tau ?? 2 * minEffect;
   const s = stable ?? emptyOutcomes('unknown', 'unknown');
   const c = canary ?? emptyOutcomes('unknown', 'unknown');
   const critical = new Set<MetricName>([primary, ...(options.critical ?? [])]);

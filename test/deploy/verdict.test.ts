@@ -74,12 +74,16 @@ describe('canaryVerdict: error rates by simulation', () => {
     console.log(`70 vs 90 degraded after total calls: median ${median}, p95 ${p95}`);
   });
 
-  it('an equal canary with enough calls is healthy, and never healthy when 10 points worse', () => {
+  it('an equal canary with enough calls is healthy; one worse by the smallest difference that matters rarely is', () => {
     const equal = simulate({ runs: 100, calls: 6000, share: 0.5, pStable: 0.85, pCanary: 0.85, seed: 11, stopOn: ['degraded', 'healthy'], every: 20 });
     expect(equal.filter((e) => e.verdict === 'healthy').length).toBeGreaterThanOrEqual(90);
     console.log(`equal canaries healthy after median ${equal.map((e) => e.at).sort((a, b) => a - b)[50]} total calls`);
-    const worse = simulate({ runs: 100, calls: 3000, share: 0.5, pStable: 0.85, pCanary: 0.75, seed: 13, stopOn: ['degraded', 'healthy'], every: 5 });
-    expect(worse.filter((e) => e.verdict === 'healthy').length).toBe(0);
+    // A drop of exactly δ = 5 points is the hardest case for "healthy": its rate is at most α. 200 runs at
+    // α = 5 % give 19 or more false "healthy" with probability 0.6 %.
+    const worse = simulate({ runs: 200, calls: 4000, share: 0.5, pStable: 0.85, pCanary: 0.8, seed: 13, stopOn: ['degraded', 'healthy'], every: 5 });
+    const falseHealthy = worse.filter((e) => e.verdict === 'healthy').length;
+    expect(falseHealthy).toBeLessThanOrEqual(18);
+    console.log(`false healthy at a drop of exactly 5 points: ${falseHealthy} / 200`);
   });
 });
 
