@@ -6,10 +6,11 @@
 // Also times listCalls over every page. Needs dist/ (npm run build).
 // Options: --calls <n> (default 400), --latency <ms> (default 25), --no-write.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeResultsSection } from './results.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, '..', 'dist');
@@ -84,16 +85,7 @@ if (process.argv[2] === '--emulator') {
         listLine,
         '',
       ].join('\n');
-      const existing = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-      const start = existing.search(/^## client\s*$/m);
-      let next;
-      if (start === -1) next = `${existing.trimEnd()}\n\n${section}`;
-      else {
-        const after = existing.slice(start + 1).search(/^## /m);
-        const end = after === -1 ? existing.length : start + 1 + after;
-        next = `${existing.slice(0, start)}${section}${after === -1 ? '' : `\n${existing.slice(end)}`}`;
-      }
-      writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
+      writeResultsSection('client', section, file);
       console.error(`recorded in ${path.relative(process.cwd(), file)}`);
     }
   } finally {

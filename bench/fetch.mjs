@@ -6,11 +6,12 @@
 // the ratio is the median of the rounds. Target (issue 16): overhead <= 10 %.
 // Options: --requests <n> (default 4000 a round), --rounds <n> (default 7), --concurrency <n> (default 8), --no-write.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeResultsSection } from './results.mjs';
 
 const READING = [
   "Reading: what ctx.fetch adds per attempt is one AbortController and timer (the deadline; Node 20 makes every",
@@ -128,11 +129,7 @@ if (process.argv[2] === '--downstream') {
         ...READING,
         '',
       ].join('\n');
-      const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-      const start = old.indexOf('## fetch\n');
-      const next = start === -1 ? -1 : old.indexOf('\n## ', start + 1);
-      const out = start === -1 ? `${old.trimEnd()}\n\n${section}` : `${old.slice(0, start)}${section}${next === -1 ? '' : old.slice(next + 1)}`;
-      writeFileSync(file, out);
+      writeResultsSection('fetch', section, file);
     }
   } finally {
     child.kill('SIGTERM');

@@ -5,9 +5,10 @@
 // left alone). Flags: --no-write, --recordings <n> (default 1000), --rounds <n> (default 5).
 // Needs dist/ (npm run build).
 import { cpus, tmpdir } from 'node:os';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeResultsSection } from './results.mjs';
 import { z } from 'zod';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -143,14 +144,5 @@ if (!process.argv.includes('--no-write')) {
     verdict,
     '',
   ].join('\n');
-  const existing = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const at = existing.search(/^## replay\s*$/m);
-  let next;
-  if (at === -1) next = `${existing.trimEnd()}\n\n${section}`;
-  else {
-    const after = existing.slice(at + 1).search(/^## /m);
-    const end = after === -1 ? existing.length : at + 1 + after;
-    next = `${existing.slice(0, at)}${section}${after === -1 ? '' : `\n${existing.slice(end)}`}`;
-  }
-  writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
+  writeResultsSection('replay', section, file);
 }

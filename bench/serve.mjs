@@ -10,10 +10,11 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeResultsSection } from './results.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const KEY = 'key_bench_0123456789abcdef';
@@ -243,16 +244,7 @@ async function benchPostgres() {
       table,
       '',
     ].join('\n');
-    const existing = readFileSync(file, 'utf8');
-    const start = existing.search(/^## serve on Postgres\s*$/m);
-    let next;
-    if (start === -1) next = `${existing.trimEnd()}\n\n${section}`;
-    else {
-      const after = existing.slice(start + 1).search(/^## /m);
-      const end = after === -1 ? existing.length : start + 1 + after;
-      next = `${existing.slice(0, start)}${section}${after === -1 ? '' : `\n${existing.slice(end)}`}`;
-    }
-    writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
+    writeResultsSection('serve on Postgres', section, file);
     console.error(`recorded in ${path.relative(process.cwd(), file)}`);
   }
 }
@@ -302,16 +294,6 @@ if (!process.argv.includes('--no-write')) {
     verdict,
     '',
   ].join('\n');
-  const existing = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  // Replace only our section; other sections (## lint) belong to other benchmarks.
-  const start = existing.search(/^## serve\s*$/m);
-  let next;
-  if (start === -1) next = `${existing.trimEnd()}\n\n${section}`;
-  else {
-    const after = existing.slice(start + 1).search(/^## /m);
-    const end = after === -1 ? existing.length : start + 1 + after;
-    next = `${existing.slice(0, start)}${section}${after === -1 ? '' : `\n${existing.slice(end)}`}`;
-  }
-  writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
+  writeResultsSection('serve', section, file);
   console.error(`recorded in ${path.relative(process.cwd(), file)}`);
 }
