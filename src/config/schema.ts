@@ -173,6 +173,48 @@ export const retellConfigSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(64).optional(),
 });
 
+const canaryMetric = z.enum(['call_successful', 'transferred', 'early_hangup', 'function_error']);
+const duration = z.union([z.number().int().min(0), z.string().regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration such as 30s, 10m, 2h or 1d')]);
+
+/** `retell-kit deploy`: which numbers a deploy moves, and how. */
+export const deployConfigSchema = z.strictObject({
+  /** Phone numbers (E.164) whose inbound traffic a deploy binds to the new version (--number adds to or replaces these). */
+  numbers: z.array(z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number such as +14155550100')).optional(),
+  /** The agent folder deployed when none is given (the layout `retell-kit pull` writes). */
+  folder: z.string().min(1).optional(),
+});
+
+/** `retell-kit canary`: the verdict's method and watch's steps (docs/canary.md). */
+export const canaryConfigSchema = z.strictObject({
+  /** The primary metric (default call_successful). */
+  primary: canaryMetric.optional(),
+  /** Smallest difference that matters, in percentage points (default 5). */
+  minEffect: z.number().gt(0).max(100).optional(),
+  /** Error rate of each decision (default 0.05). */
+  alpha: z.number().gt(0).lt(0.5).optional(),
+  /** Power at minEffect, for callsNeeded (default 0.8). */
+  power: z.number().gt(0.5).lt(1).optional(),
+  /** Fewer calls than this on either side is "insufficient" (default 30). */
+  minCalls: z.number().int().min(1).optional(),
+  /** Metrics that fail the canary outright when worse (the primary always does). */
+  critical: z.array(canaryMetric).optional(),
+  /** A caller hang-up before this is an early hang-up (default 10s). */
+  earlyHangup: duration.optional(),
+  /** Median call duration: a canary slower than stable by more than this fraction is degraded when the test says so (default 0.2). */
+  durationTolerance: z.number().gt(0).max(10).optional(),
+  /** watch: the canary percentages to go through (default [5, 25, 50, 100]). */
+  steps: z.array(z.number().gt(0).max(100)).min(1).optional(),
+  /** watch: at least this long at each step before promoting (default 10m). */
+  stepMinTime: duration.optional(),
+  /** watch: at least this many canary calls at each step before promoting (default minCalls). */
+  stepMinCalls: z.number().int().min(0).optional(),
+  /** watch: how long an inconclusive step may wait (default 24h), then onInconclusive. */
+  stepDeadline: duration.optional(),
+  onInconclusive: z.enum(['pause', 'rollback']).optional(),
+  /** watch: how often to check (default 1m). */
+  interval: duration.optional(),
+});
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   lint: lintConfigSchema.optional(),
@@ -197,6 +239,8 @@ export const configSchema = z.strictObject({
   replay: replayConfigSchema.optional(),
   retell: retellConfigSchema.optional(),
   diff: diffConfigSchema.optional(),
+  deploy: deployConfigSchema.optional(),
+  canary: canaryConfigSchema.optional(),
 });
 
 export type LintConfig = z.infer<typeof lintConfigSchema>;
@@ -204,3 +248,5 @@ export type RetellKitConfig = z.infer<typeof configSchema>;
 export type RetellKitConfigInput = z.input<typeof configSchema>;
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 export type RetellConfig = z.infer<typeof retellConfigSchema>;
+export type DeployConfig = z.infer<typeof deployConfigSchema>;
+export type CanaryConfig = z.infer<typeof canaryConfigSchema>;
