@@ -213,6 +213,68 @@ I/O trouble (one line naming what and what to do).`,
       process.exitCode = await runPull(agentId, { ...options, version: options.agentVersion ?? options.version });
     });
 
+  const canary = program
+    .command('canary')
+    .description('judge a canary agent version on its calls, and promote, roll back or watch it step by step')
+    .addHelpText(
+      'after',
+      `
+Acts on the newest canary deployment recorded in the store (--store, server.store, DATABASE_URL or
+.retell-kit/state.db), narrowed by --agent and --number. Reads RETELL_API_KEY and RETELL_BASE_URL.
+The method (mSPRT on the primary metric, Mann-Whitney on call duration) is in docs/canary.md.
+
+Examples:
+  $ retell-kit canary status --format json
+  $ retell-kit canary watch
+  $ retell-kit canary promote --to 50
+  $ retell-kit canary rollback --reason "bookings failing"`,
+    );
+  const common = (command: Command) =>
+    command
+      .option('--number <phone>', 'the canary on this phone number (E.164)')
+      .option('--agent <agent_id>', 'the canary of this agent')
+      .option('--store <path|url>', 'the store the deployment is recorded in (a SQLite file or postgres:// URL)')
+      .option('-c, --config <path>', 'config file (default: search for retell-kit.config.* from the current folder)');
+  common(canary.command('status').description('the verdict now: healthy, degraded, inconclusive (with the calls still needed) or insufficient'))
+    .option('--format <text|json>', 'output format (default text)')
+    .addHelpText('after', '\nExit codes: 0 healthy, inconclusive or insufficient; 1 degraded; 2 usage, config, API or store trouble.')
+    .action(async (options) => {
+      const { runCanaryStatus } = await import('./commands/canary.js');
+      process.exitCode = await runCanaryStatus(options);
+    });
+  common(canary.command('promote').description('give the canary a larger share: the next step, --to <percent>, or --full (100 %)'))
+    .option('--to <percent>', 'the canary share to move to')
+    .option('--full', 'promote to 100 %')
+    .option('--reason <text>', 'recorded in the history')
+    .addHelpText('after', '\nExit codes: 0 moved; 2 usage, config, API or store trouble.')
+    .action(async (options) => {
+      const { runCanaryPromote } = await import('./commands/canary.js');
+      process.exitCode = await runCanaryPromote(options);
+    });
+  common(canary.command('rollback').description('send all of the agent\'s traffic back to the stable version now (no analysis needed); the canary version is kept'))
+    .option('--reason <text>', 'why (recorded in the deployment)')
+    .addHelpText('after', '\nExit codes: 0 rolled back; 2 usage, config, API or store trouble.')
+    .action(async (options) => {
+      const { runCanaryRollback } = await import('./commands/canary.js');
+      process.exitCode = await runCanaryRollback(options);
+    });
+  common(canary.command('watch').description('check every interval; promote step by step when healthy, roll back when degraded, pause or roll back when a step stays inconclusive'))
+    .option('--interval <duration>', 'time between checks, e.g. 30s (default canary.interval, 1m)')
+    .option('--format <text|json>', 'the final result as text on stderr (default) or JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Steps, minimum time and calls per step, the step deadline and what happens after it come from the
+config's canary section (default steps 5, 25, 50, 100 %). Killed and started again, watch continues
+from the recorded step.
+
+Exit codes: 0 promoted to 100 %; 1 rolled back or paused; 2 usage, config, API or store trouble.`,
+    )
+    .action(async (options) => {
+      const { runCanaryWatch } = await import('./commands/canary.js');
+      process.exitCode = await runCanaryWatch(options);
+    });
+
   program
     .command('emulator')
     .description('run a local emulator of the Retell API (agents, versions, flows, phone numbers, calls, faults, simulated traffic)')

@@ -4,12 +4,16 @@
 export interface Progress {
   update(text: string): void;
   stop(): void;
+  /** Start the spinner again after stop() (to print a line between spins). */
+  restart(): void;
+  /** True when a spinner shows (a TTY, not CI, not JSON): callers print plain lines otherwise. */
+  readonly interactive: boolean;
 }
 
 export async function startProgress(text: string, options: { json?: boolean; env?: NodeJS.ProcessEnv; stream?: NodeJS.WriteStream } = {}): Promise<Progress> {
   const env = options.env ?? process.env;
   const stream = options.stream ?? process.stderr;
-  if (options.json || !stream.isTTY || (env.CI !== undefined && env.CI !== '' && env.CI !== 'false')) return { update() {}, stop() {} };
+  if (options.json || !stream.isTTY || (env.CI !== undefined && env.CI !== '' && env.CI !== 'false')) return { update() {}, stop() {}, restart() {}, interactive: false };
   const { default: ora } = await import('ora');
   const spinner = ora({ text, stream, discardStdin: false }).start();
   return {
@@ -19,5 +23,9 @@ export async function startProgress(text: string, options: { json?: boolean; env
     stop() {
       spinner.stop();
     },
+    restart() {
+      spinner.start();
+    },
+    interactive: true,
   };
 }

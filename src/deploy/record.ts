@@ -68,6 +68,14 @@ export interface Deployment {
   forced?: { errors: number; warning: string };
   steps: { step: DeployStep; at: number }[];
   state: DeploymentState;
+  /**
+   * The canary step traffic is at now (written by `canary promote|rollback|watch`): its percent, when
+   * it began, and how many canary calls there were then (`canaryCalls`, filled in by watch's first
+   * check when a manual promote could not know it). A watch started again continues from here.
+   */
+  step?: { percent: number; startedAt: number; canaryCalls?: number };
+  /** Why the canary was rolled back (the verdict line or `canary rollback --reason`). */
+  rollbackReason?: string;
   history: DeploymentEvent[];
   createdAt: number;
   updatedAt: number;

@@ -6,6 +6,7 @@
 
 /** The fields of a Retell call object this module reads (a subset of CallResponse / CallListItem). */
 export interface CallLike {
+  call_id?: string | null;
   agent_id?: string | null;
   agent_version?: number | string | null;
   call_status?: string | null;
@@ -32,6 +33,8 @@ export interface VersionOutcomes {
   function_error: number;
   /** Durations of connected calls, ms, in call order. */
   durations_ms: number[];
+  /** The start_timestamp of each entry of `durations_ms` (same order). */
+  duration_starts: number[];
   /** Earliest and latest start_timestamp (epoch ms) of the connected calls, null when none. */
   first_start: number | null;
   last_start: number | null;
@@ -47,6 +50,11 @@ export interface OutcomesResult {
 export interface OutcomeOptions {
   /** A user hang-up before this many ms counts as an early hang-up. Default 10 s. */
   earlyHangupMs?: number;
+  /**
+   * A call's function error from `serve`'s traces, by call_id (true when any traced function call
+   * failed). Calls not in the map fall back to their own `tool_call_result` entries.
+   */
+  functionErrors?: ReadonlyMap<string, boolean>;
 }
 
 export const DEFAULT_EARLY_HANGUP_MS = 10_000;
@@ -78,7 +86,7 @@ function functionError(call: CallLike): boolean {
 }
 
 export function emptyOutcomes(agentId: string, agentVersion: number | string): VersionOutcomes {
-  return { agent_id: agentId, agent_version: agentVersion, calls: 0, analysed: 0, call_successful: 0, transferred: 0, early_hangup: 0, function_error: 0, durations_ms: [], first_start: null, last_start: null };
+  return { agent_id: agentId, agent_version: agentVersion, calls: 0, analysed: 0, call_successful: 0, transferred: 0, early_hangup: 0, function_error: 0, durations_ms: [], duration_starts: [], first_start: null, last_start: null };
 }
 
 /** Group calls by their frozen agent version and count their outcomes. */
@@ -105,9 +113,13 @@ export function outcomesByVersion(calls: Iterable<CallLike>, options: OutcomeOpt
     if (call.disconnection_reason && TRANSFER.has(call.disconnection_reason)) v.transferred++;
     const duration = typeof call.duration_ms === 'number' && call.duration_ms >= 0 ? call.duration_ms : null;
     if (call.disconnection_reason === 'user_hangup' && duration !== null && duration < early) v.early_hangup++;
-    if (functionError(call)) v.function_error++;
-    if (duration !== null) v.durations_ms.push(duration);
+    const traced = call.call_id ? options.functionErrors?.get(call.call_id) : undefined;
+    if (traced ?? functionError(call)) v.function_error++;
     const start = call.start_timestamp!;
+    if (duration !== null) {
+      v.durations_ms.push(duration);
+      v.duration_starts.push(start);
+    }
     v.first_start = v.first_start === null ? start : Math.min(v.first_start, start);
     v.last_start = v.last_start === null ? start : Math.max(v.last_start, start);
   }

@@ -40,9 +40,18 @@ export interface OpenStoreOptions {
   /** SQLite: wait this long for another process to let go of the file. */
   waitForLockMs?: number;
   command?: string;
+  /**
+   * A command (canary) that only reads traces and writes its own kv records: open the SQLite file
+   * without taking its ownership, so a serve running on it (or started later, e.g. during a long
+   * `canary watch`) is neither refused nor blocked. WAL lets both write; serve's exactly-once state
+   * (claims in flight) lives in serve's memory and in rows this handle never writes. Postgres is
+   * shared anyway.
+   */
+  shared?: boolean;
 }
 
 export async function openStore(target: StoreTarget, options: OpenStoreOptions = {}): Promise<Store> {
   if (target.kind === 'postgres') return PostgresStore.open({ url: target.url, poolSize: options.poolSize, retention: options.retention });
+  if (options.shared) return new SqliteStore({ file: target.file, lock: false, retention: options.retention });
   return SqliteStore.open({ file: target.file, waitForLockMs: options.waitForLockMs, command: options.command, retention: options.retention });
 }
