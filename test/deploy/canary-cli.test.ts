@@ -182,4 +182,31 @@ describe('canary watch', () => {
     expect(s.status).toBe(0);
     expect(JSON.parse(s.stdout).callsNeeded).toBeGreaterThan(0);
   }, 40_000);
+
+  it('a watch SIGKILLed after its first step and started again continues from the recorded step', async () => {
+    // A step lasts at least 1 s: the kill lands while the watch waits at 25 %.
+    const p = project({ ...fast, stepMinTime: '1s' });
+    const c = await setUpCanary({ url: emulator.url, sdk, storeFile: p.storeFile, percent: 5 });
+    const same = { call_successful: 0.95, function_error: 0 };
+    const outcomes = { [`${c.agentId}@0`]: same, [`${c.agentId}@${c.canary}`]: same };
+    const feed = feeder(emulator.url, c.number, { batch: 60, everyMs: 150, seed: 300, maxCalls: 20_000, outcomes });
+    let child: import('node:child_process').ChildProcess | undefined;
+    const first = runCli(['canary', 'watch'], { cwd: p.dir, env: p.env, timeoutMs: 40_000, onSpawn: (ch) => (child = ch) });
+    let rec = await record(p.storeFile, c.deployment.id);
+    for (let i = 0; i < 400 && rec.percent === 5; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      rec = await record(p.storeFile, c.deployment.id);
+    }
+    child!.kill('SIGKILL');
+    const killed = await first;
+    expect(killed.signal).toBe('SIGKILL');
+    expect(rec.percent).toBe(25);
+    const second = await runCli(['canary', 'watch'], { cwd: p.dir, env: p.env, timeoutMs: 40_000 });
+    await feed.stop();
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stderr).not.toContain('5 % → 25 %');
+    expect(second.stderr).toMatch(/^retell-kit canary: 25 %: /);
+    const done = await record(p.storeFile, c.deployment.id);
+    expect(done.history.filter((e) => e.action === 'step' || e.action === 'promote').map((e) => [e.from, e.to])).toEqual([[5, 25], [25, 50], [50, 100]]);
+  }, 90_000);
 });
