@@ -80,7 +80,7 @@ export async function findCanary(store: Store, filter: { number?: string; agentI
   const found = await new Deployments(store).active(filter);
   if (!found) {
     const which = [filter.agentId && `agent ${filter.agentId}`, filter.number && `number ${filter.number}`].filter(Boolean).join(' on ');
-    throw new KitError('not-found', `no canary in progress${which ? ` for ${which}` : ''} in the store`, { hint: 'check --store (the store the deployment was recorded in), --agent and --number' });
+    throw new KitError('not-found', `no canary in progress${which ? ` for ${which}` : ''} in the store`, { hint: 'check --store, --agent and --number: the store must be the one the deployment was recorded in' });
   }
   if (found.newVersion === undefined) throw new KitError('store', `deployment ${found.id} has no new version recorded`, { hint: 'finish the deployment first' });
   return found;

@@ -1,3 +1,4 @@
+import { formatDuration } from '../util/duration.js';
 import { Deployments, type Deployment } from './record.js';
 import { canaryStatus, moveTraffic, rollbackCanary, type CanaryContext, type CanaryStatus } from './canary.js';
 
@@ -76,7 +77,7 @@ export async function watchCanary(o: WatchOptions): Promise<WatchResult> {
         if (to >= 100) return finish(o, { outcome: 'promoted', reason: `promoted to 100 % after ${settings.steps.filter((s) => s < 100).join(' → ')} %: ${status.reason}`, deployment: d, status });
         continue;
       }
-      waiting = `healthy; step needs ${Math.ceil(settings.stepMinTimeMs / 1000)} s and ${settings.stepMinCalls} canary calls (has ${Math.floor(stepElapsedMs / 1000)} s, ${stepCalls})`;
+      waiting = `healthy; the step needs ${formatDuration(settings.stepMinTimeMs)} and ${settings.stepMinCalls} canary calls (has ${formatDuration(stepElapsedMs)}, ${stepCalls})`;
     } else if (stepElapsedMs >= settings.stepDeadlineMs) {
       const reason = `${status.verdict} at ${d.percent} % past the step deadline: ${status.reason}`;
       if (settings.onInconclusive === 'rollback') {
@@ -87,7 +88,8 @@ export async function watchCanary(o: WatchOptions): Promise<WatchResult> {
       d = await deployments.log(d, { action: 'pause', reason, verdict: status.verdict }, now());
       return finish(o, { outcome: 'paused', reason, deployment: d, status });
     } else {
-      waiting = `${status.verdict}; ${status.callsNeeded ?? '?'} more canary calls needed; deadline in ${Math.ceil((settings.stepDeadlineMs - stepElapsedMs) / 1000)} s`;
+      const needed = status.callsNeeded ? `${status.callsNeeded} more canary calls needed` : 'enough calls for the planned power, deciding as calls come';
+      waiting = `${status.verdict}; ${needed}; step deadline in ${formatDuration(settings.stepDeadlineMs - stepElapsedMs)}`;
     }
     o.onEvent?.({ type: 'check', status, percent: d.percent, stepElapsedMs, stepCalls, waiting });
     await sleep(interval, o.signal);
