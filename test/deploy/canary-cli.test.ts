@@ -175,8 +175,8 @@ describe('canary watch', () => {
     await simulate(emulator.url, { phone_number: c.number, count: 400, seed: 21 });
     const r = await runCli(['canary', 'watch'], { cwd: p.dir, env: p.env, timeoutMs: 20_000 });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^retell-kit canary: 10 %: (inconclusive|insufficient); (\d+ more canary calls needed|enough calls)/m);
-    expect(r.stderr).toMatch(/^retell-kit canary: paused: (inconclusive|insufficient) at 10 % past the step deadline/m);
+    // (Under load the first check may already come after the deadline: the pause line is what must be there.)
+    expect(r.stderr).toMatch(/^retell-kit canary: paused: (inconclusive|insufficient) at 10 % past the step deadline: .*about \d+ more canary calls/m);
     expect((await record(p.storeFile, c.deployment.id)).state).toBe('paused');
     const s = await runCli(['canary', 'status', '--format', 'json'], { cwd: p.dir, env: p.env });
     expect(s.status).toBe(0);
