@@ -7,6 +7,7 @@ import type { RunningEmulator } from '../../src/emulator/index.js';
 import { openStore } from '../../src/store/open.js';
 import { emulatorWithSdk, KEY } from '../emulator/helpers.js';
 import { tempDir } from '../helpers/cli.js';
+import { freshDatabase } from '../helpers/pg.js';
 import { feeder, runCli, setUpCanary, simulate } from './helpers/canary-setup.js';
 
 // `retell-kit canary` end to end: the real binary against the emulator, the canary set up through the
@@ -104,6 +105,29 @@ describe('canary status', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^retell-kit: --format: expected text or json, got "xml"/);
   }, 30_000);
+});
+
+describe('canary on a Postgres store', () => {
+  it('status, promote and rollback read and write the deployment in Postgres (--store postgres://...)', async () => {
+    const db = await freshDatabase('rk_canary');
+    try {
+      const p = project();
+      const c = await setUpCanary({ url: emulator.url, sdk, storeFile: p.storeFile, storeUrl: db.url, percent: 10 });
+      await simulate(emulator.url, { phone_number: c.number, count: 200, seed: 12 });
+      const s = await runCli(['canary', 'status', '--format', 'json', '--store', db.url], { cwd: p.dir, env: p.env });
+      expect(s.status, s.stderr).toBe(0);
+      expect(JSON.parse(s.stdout).deployment.id).toBe(c.deployment.id);
+      // Not in the SQLite file of the config: the flag picked the store.
+      expect((await runCli(['canary', 'status'], { cwd: p.dir, env: p.env })).status).toBe(2);
+      expect((await runCli(['canary', 'promote', '--store', db.url], { cwd: p.dir, env: p.env })).status).toBe(0);
+      expect(await weights(c.number)).toEqual([[0, 0.75], [c.canary, 0.25]]);
+      const down = await runCli(['canary', 'rollback', '--store', db.url, '--reason', 'test'], { cwd: p.dir, env: p.env });
+      expect(down.status).toBe(0);
+      expect(await weights(c.number)).toEqual([[0, 1]]);
+    } finally {
+      await db.drop();
+    }
+  }, 40_000);
 });
 
 describe('canary promote and rollback', () => {

@@ -13,7 +13,7 @@ import { BIN } from '../../helpers/cli.js';
  * split between them with splitTraffic + update-phone-number, and the Deployment record (state
  * `canary`) written with Deployments.create into a real SQLite store file.
  */
-export async function setUpCanary(o: { url: string; sdk: Retell; storeFile: string; percent: number; agentExtra?: Record<string, unknown>; boundAt?: number }) {
+export async function setUpCanary(o: { url: string; sdk: Retell; storeFile: string; percent: number; storeUrl?: string; agentExtra?: Record<string, unknown>; boundAt?: number }) {
   const client = new RetellClient({ apiKey: KEY, baseUrl: o.url, reconcileDelayMs: 10 });
   const { agent } = await agentOnFlow(o.sdk, o.agentExtra);
   await client.publishAgentVersion(agent.agent_id, 0, { title: 'stable' });
@@ -44,7 +44,7 @@ export async function setUpCanary(o: { url: string; sdk: Retell; storeFile: stri
     createdAt: at,
     updatedAt: at,
   };
-  const store = await openStore({ kind: 'sqlite', file: o.storeFile }, { shared: true });
+  const store = await openStore(o.storeUrl ? { kind: 'postgres', url: o.storeUrl } : { kind: 'sqlite', file: o.storeFile }, { shared: true });
   try {
     await new Deployments(store).create(deployment);
   } finally {
