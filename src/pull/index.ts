@@ -219,8 +219,7 @@ export function editableAgent(agent: AgentResponse): Record<string, unknown> {
 
 /** The flow minus what Retell manages, secrets replaced by placeholders (reported through `onSecret`). */
 export function editableFlow(flow: ConversationFlowResponse, onSecret: (name: string, value: string) => void): Record<string, unknown> {
-  const out = stripNoise(structuredClone(flow)) as Record<string, unknown>;
-  for (const key of SERVER_FLOW_KEYS) delete out[key];
+  const out = remoteFlowBody(flow);
   // One variable per distinct secret: the same name with another value gets a numbered suffix.
   const values = new Map<string, string>();
   const secret = (base: string, value: string): string => {
@@ -252,6 +251,13 @@ export function editableFlow(flow: ConversationFlowResponse, onSecret: (name: st
     }
   }
   return sortKeys(out) as Record<string, unknown>;
+}
+
+/** The flow minus what Retell manages, secrets as they are (what a deploy compares with and sends). */
+export function remoteFlowBody(flow: ConversationFlowResponse | Record<string, unknown>): Record<string, unknown> {
+  const out = stripNoise(structuredClone(flow)) as Record<string, unknown>;
+  for (const key of SERVER_FLOW_KEYS) delete out[key];
+  return out;
 }
 
 function extractSecrets(bag: unknown, owner: string, secret: (base: string, value: string) => string, consider: (name: string) => boolean): void {
