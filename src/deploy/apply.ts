@@ -88,6 +88,16 @@ export async function applyDeploy(client: RetellClient, store: Store, plan: Depl
   // 1. The draft, made from the stable version. A draft from that base that appeared after the plan
   //    (a create whose answer was lost when the process died) is this deploy's: adopt it.
   if (!hasStep(d, 'draft_created')) {
+    // A number that follows "latest" would serve the draft while it is edited, one on
+    // "latest_published" the new version the moment it is published: pin them to the stable version
+    // first (the same calls go to the same version; only the binding's name for it changes).
+    for (const number of d.numbers) {
+      const current = ((await client.getPhoneNumber(number)).inbound_agents ?? []) as InboundBinding[];
+      if (!current.some((b) => b.agent_id === d.agentId && typeof b.agent_version !== 'number')) continue;
+      const pinned = current.map((b) => (b.agent_id === d.agentId && typeof b.agent_version !== 'number' ? { ...b, agent_version: d.stableVersion } : b));
+      await client.updatePhoneNumber(number, { inbound_agents: pinned as never });
+      options.onStep?.('planned', d, `pinned ${number} to v${d.stableVersion} (it followed a moving version)`);
+    }
     const floor = d.maxVersionBefore ?? plan.maxVersionBefore;
     const landed = (await client.listAgentVersions(d.agentId)).filter((v) => v.version > floor && v.base_version === d.stableVersion && !v.is_published);
     const draft = landed.length ? await client.getAgent(d.agentId, Math.max(...landed.map((v) => v.version))) : await client.createAgentVersion(d.agentId, d.stableVersion);

@@ -155,6 +155,41 @@ describe('retell-kit deploy: apply', () => {
     expect((await versionsOf(p.agentId))[1]!.version_description).toContain('--force: shipped with 1 lint error');
   });
 
+  it('breaking changes to a tool a handler in the config serves are called out and refused (exit 1); --force records them', async () => {
+    const p = await project(emulator, sdk, ['+14155550110']);
+    writeFileSync(path.join(p.dir, 'retell-kit.config.mjs'), 'export default { functions: { book_appointment: { args: { safeParse: (v) => ({ success: true, data: v }) }, handler: async () => ({ booking_id: "b1" }) } } };\n');
+    edit(p, (flow) => {
+      const tool = flow.tools.find((t: any) => t.name === 'book_appointment');
+      delete tool.parameters.properties.time;
+      tool.parameters.required = tool.parameters.required.filter((r: string) => r !== 'time');
+    });
+    const r = await run(emulator, ['deploy', p.folder, '--yes', '--number', '+14155550110'], p.dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/breaking\s+tool-parameter-removed .*time.*\(handler book_appointment\)/);
+    expect(r.stdout).toMatch(/! breaking for a handler: .*time/);
+    expect(r.stderr).toContain('refused: 1 breaking change to tools served by handler book_appointment');
+    expect(await versionsOf(p.agentId)).toHaveLength(1);
+    const forced = await run(emulator, ['deploy', p.folder, '--yes', '--force', '--number', '+14155550110', '--format', 'json'], p.dir);
+    expect(forced.status).toBe(0);
+    expect(JSON.parse(forced.stdout).deployment.forced).toEqual({ errors: 0, handlerBreaking: 1, warning: '--force: shipped with 1 breaking change to tools served by handler book_appointment' });
+  });
+
+  it('a number following "latest" is pinned to the serving version before the draft exists (the draft never takes live calls)', async () => {
+    const p = await project(emulator, sdk, []);
+    await sdk.phoneNumber.import({ phone_number: '+14155550111', termination_uri: 'sip.example.com', inbound_agents: [{ agent_id: p.agentId, agent_version: 'latest', weight: 1 }] } as never);
+    newGreeting(p);
+    const r = await run(emulator, ['deploy', p.folder, '--yes', '--number', '+14155550111', '--canary', '25'], p.dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('note:    +14155550111 follows "latest" of');
+    const pinned = r.stderr.indexOf('✓ pinned +14155550111 to v0');
+    expect(pinned).toBeGreaterThan(0);
+    expect(pinned).toBeLessThan(r.stderr.indexOf('✓ created draft v1'));
+    expect((await sdk.phoneNumber.retrieve('+14155550111')).inbound_agents).toEqual([
+      { agent_id: p.agentId, agent_version: 0, weight: 0.75 },
+      { agent_id: p.agentId, agent_version: 1, weight: 0.25 },
+    ]);
+  });
+
   it('bad input is one line and exit 2: unknown folder, a folder pull did not write, a bad --canary, --canary without numbers', async () => {
     const p = await project(emulator, sdk, []);
     const cases: [string[], RegExp][] = [
