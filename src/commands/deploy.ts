@@ -63,7 +63,10 @@ export async function runDeploy(folderArg: string | undefined, flags: DeployFlag
     }
     for (const w of checks.warnings) err(`retell-kit: warning: ${w}`);
     if (checks.refused) {
-      if (json) process.stdout.write(`${JSON.stringify({ result: 'refused', reason: checks.refused.message, plan: planSummary(plan) }, null, 2)}\n`);
+      if (json) {
+        const findings = (plan.lint?.diagnostics ?? []).map((d) => ({ ruleId: d.ruleId, severity: d.severity, message: d.message, file: plan.flowFile, pointer: d.pointer, line: d.line, column: d.column }));
+        process.stdout.write(`${JSON.stringify({ result: 'refused', reason: checks.refused.message, plan: planSummary(plan), findings }, null, 2)}\n`);
+      }
       throw checks.refused;
     }
     if (noChange || flags.dryRun) {

@@ -145,6 +145,11 @@ describe('retell-kit deploy: apply', () => {
     expect(r.stdout).toMatch(/error .*no_such_node/);
     expect(r.stderr).toMatch(/refused: 1 lint error in agents\/salon-front-desk\/conversation-flow\.json \(fix them .* or pass --force/);
     expect(await versionsOf(p.agentId)).toHaveLength(1);
+    const asJson = await run(emulator, ['deploy', p.folder, '--yes', '--number', '+14155550108', '--format', 'json'], p.dir);
+    expect(asJson.status).toBe(1);
+    const refused = JSON.parse(asJson.stdout);
+    expect(refused).toMatchObject({ result: 'refused', plan: { lint: { errors: 1 } } });
+    expect(refused.findings.filter((f: { severity: string }) => f.severity === 'error')).toEqual([expect.objectContaining({ file: 'agents/salon-front-desk/conversation-flow.json', line: expect.any(Number), message: expect.stringContaining('no_such_node') })]);
 
     const forced = await run(emulator, ['deploy', p.folder, '--yes', '--force', '--number', '+14155550108', '--format', 'json'], p.dir);
     expect(forced.stderr).toContain('warning: --force: shipped with 1 lint error');
