@@ -49,6 +49,7 @@ export async function runDeploy(folderArg: string | undefined, flags: DeployFlag
       cwd,
       numbers,
       store,
+      allowUnsetSecrets: flags.dryRun === true,
       lintOptions: resolveLintOptions(config.lint, {}, configName),
       diff: { ...(config.diff?.severity && { severity: config.diff.severity }), handlers: Object.keys(config.functions ?? {}) },
     });

@@ -32,6 +32,8 @@ export interface DeployPlanOptions {
   diff?: DiffOptions;
   /** The deployment records: an interrupted deploy of the same files is planned from where it started. */
   store?: Store;
+  /** Plan without every ${ENV} secret set (a dry run): an unset one is compared as unchanged. */
+  allowUnsetSecrets?: boolean;
 }
 
 export interface DeployPlan {
@@ -101,13 +103,26 @@ export async function planDeploy(client: RetellClient, options: DeployPlanOption
   const lintErrors = lint ? lint.diagnostics.filter((d) => d.severity === 'error').length : 0;
 
   // What is sent, secrets resolved (a missing variable stops here, before anything is created).
-  const agentRaw = resolvePlaceholders(stripKeys(side.agent ?? {}, SERVER_AGENT_KEYS), env, path.join(folder, 'agent.json'));
-  const flowRaw = side.file && flowName ? resolvePlaceholders(stripKeys(side.file.value as Raw, SERVER_FLOW_KEYS), env, flowFile!) : undefined;
-  const agentBody: Raw = { ...agentRaw };
-  const engine = agentBody.response_engine as Raw | undefined;
-  // A conversation-flow engine stays as the draft pins it (its own copy of the flow); only a
-  // custom-llm engine (a URL, no version) is sent as the file says.
-  if (!engine || engine.type !== 'custom-llm') delete agentBody.response_engine;
+  // With allowUnsetSecrets (a dry run, e.g. CI on a pull request without the secrets), an unset one
+  // is compared as unchanged: the serving version's value at the same place stands in for it.
+  const unset = new Set<string>();
+  const resolveAll = (remote?: DiffSide) => {
+    const standIn = (root: unknown) => (name: string, pointer: string) => {
+      unset.add(name);
+      const value = valueAt(root, pointer);
+      return typeof value === 'string' ? value : `\${${name}}`;
+    };
+    const allow = options.allowUnsetSecrets;
+    const agent = resolvePlaceholders(stripKeys(side.agent ?? {}, SERVER_AGENT_KEYS), env, path.join(folder, 'agent.json'), allow ? standIn(remote?.agent) : undefined);
+    const flow = side.file && flowName ? resolvePlaceholders(stripKeys(side.file.value as Raw, SERVER_FLOW_KEYS), env, flowFile!, allow ? standIn(remote?.flows[0]?.value) : undefined) : undefined;
+    const body: Raw = { ...agent };
+    const engine = body.response_engine as Raw | undefined;
+    // A conversation-flow engine stays as the draft pins it (its own copy of the flow); only a
+    // custom-llm engine (a URL, no version) is sent as the file says.
+    if (!engine || engine.type !== 'custom-llm') delete body.response_engine;
+    return { agentRaw: agent, flowRaw: flow, agentBody: body };
+  };
+  let { agentRaw, flowRaw, agentBody } = resolveAll();
   const contentHash = createHash('sha256').update(canonicalJson({ agent: agentBody, flow: flowRaw ?? null })).digest('hex');
 
   const numbers = [...new Set(options.numbers ?? [])];
@@ -163,6 +178,10 @@ export async function planDeploy(client: RetellClient, options: DeployPlanOption
   }
 
   const base = await remoteSideAt(client, agentId, stableVersion);
+  if (unset.size) {
+    ({ agentRaw, flowRaw, agentBody } = resolveAll(base));
+    notes.push(`not set, compared as unchanged: ${[...unset].sort().map((n) => `\${${n}}`).join(', ')} (set them to deploy)`);
+  }
   const diff = diffSides(base, { ...side, label: folder, ...(side.agent && { agent: { ...side.agent, ...agentRaw } }), ...(flowRaw && { flows: findFlows(flowRaw).flows, file: undefined }) }, options.diff ?? {});
   const handlerBreaking = diff.changes.filter((c) => c.severity === 'breaking' && c.notes?.some((n) => n.startsWith('handler ')));
   return {
@@ -181,6 +200,16 @@ async function remoteSideAt(client: RetellClient, agentId: string, version: numb
     side.flows = findFlows(remoteFlowBody(flow)).flows;
   }
   return side;
+}
+
+/** The value at a JSON pointer (`/tools/0/headers/Authorization`), or undefined. */
+function valueAt(root: unknown, pointer: string): unknown {
+  let node = root;
+  for (const part of pointer.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node;
 }
 
 function stripKeys(value: Raw, keys: readonly string[]): Raw {

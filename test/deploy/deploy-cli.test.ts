@@ -30,6 +30,23 @@ describe('retell-kit deploy: plan', () => {
     expect(await versionsOf(p.agentId)).toHaveLength(1);
   });
 
+  it('--dry-run without the secrets set (CI on a pull request) compares them as unchanged and says so; a real deploy still needs them', async () => {
+    const p = await project(emulator, sdk, ['+14155550112'], [], async (flowId) => {
+      const flow = await sdk.conversationFlow.retrieve(flowId);
+      const tools = flow.tools!.map((t) => (t.name === 'book_appointment' ? { ...t, headers: { Authorization: 'Bearer sk_live_salon_0123456789abcdef' } } : t));
+      await sdk.conversationFlow.update(flowId, { tools } as never);
+    });
+    expect(readFileSync(path.join(p.dir, p.folder, 'conversation-flow.json'), 'utf8')).toContain('"Authorization": "${RETELL_SECRET_BOOK_APPOINTMENT_AUTHORIZATION}"');
+    const r = await run(emulator, ['deploy', p.folder, '--dry-run', '--number', '+14155550112'], p.dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('note:    not set, compared as unchanged: ${RETELL_SECRET_BOOK_APPOINTMENT_AUTHORIZATION} (set them to deploy)');
+    expect(r.stdout).toContain('No changes.');
+    expect(r.stdout + r.stderr).not.toContain('sk_live_salon');
+    const real = await run(emulator, ['deploy', p.folder, '--yes', '--force', '--number', '+14155550112'], p.dir);
+    expect(real.status).toBe(2);
+    expect(real.stderr).toContain('${RETELL_SECRET_BOOK_APPOINTMENT_AUTHORIZATION} is not set');
+  });
+
   it('--dry-run prints the plan (changes with severities, traffic before -> after) and changes nothing', async () => {
     const p = await project(emulator, sdk, ['+14155550102']);
     newGreeting(p);

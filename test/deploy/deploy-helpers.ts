@@ -51,8 +51,9 @@ export function run(emulator: RunningEmulator, args: string[], cwd: string, env:
 }
 
 /** A published agent (v0) on the salon flow, numbers bound to v0 (plus `others` on them), pulled into a temp project. */
-export async function project(emulator: RunningEmulator, sdk: Retell, numbers: string[], others: { agent_id: string; weight: number; agent_version?: number }[] = []): Promise<Project> {
+export async function project(emulator: RunningEmulator, sdk: Retell, numbers: string[], others: { agent_id: string; weight: number; agent_version?: number }[] = [], beforePublish?: (flowId: string) => Promise<unknown>): Promise<Project> {
   const { agent, flow } = await agentOnFlow(sdk);
+  await beforePublish?.(flow.conversation_flow_id);
   await sdk.agent.publish(agent.agent_id, { version: 0, version_title: 'launch' });
   const own = 1 - others.reduce((s, o) => s + o.weight, 0);
   for (const number of numbers) {
