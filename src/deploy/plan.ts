@@ -183,6 +183,9 @@ export async function planDeploy(client: RetellClient, options: DeployPlanOption
     notes.push(`not set, compared as unchanged: ${[...unset].sort().map((n) => `\${${n}}`).join(', ')} (set them to deploy)`);
   }
   const diff = diffSides(base, { ...side, label: folder, ...(side.agent && { agent: { ...side.agent, ...agentRaw } }), ...(flowRaw && { flows: findFlows(flowRaw).flows, file: undefined }) }, options.diff ?? {});
+  // Values that came from the environment never reach a report: each is shown as its placeholder.
+  const fromEnv = [...placeholderNames([side.agent, side.file?.value])].map((name) => [env[name] ?? '', `\${${name}}`] as const).filter(([value]) => value.length >= 4);
+  if (fromEnv.length) diff.changes = diff.changes.map((c) => scrub(c, fromEnv));
   const handlerBreaking = diff.changes.filter((c) => c.severity === 'breaking' && c.notes?.some((n) => n.startsWith('handler ')));
   return {
     agentId, folder, ...(flowFile && { flowFile }), ...(lint && { lint }), lintErrors, stableVersion, stableFrom, numbers, bindingsBefore, diff, handlerBreaking, contentHash,
@@ -200,6 +203,23 @@ async function remoteSideAt(client: RetellClient, agentId: string, version: numb
     side.flows = findFlows(remoteFlowBody(flow)).flows;
   }
   return side;
+}
+
+function placeholderNames(value: unknown, out = new Set<string>()): Set<string> {
+  if (typeof value === 'string') {
+    const m = /^\$\{([A-Z_][A-Z0-9_]*)\}$/.exec(value);
+    if (m) out.add(m[1]!);
+  } else if (Array.isArray(value)) for (const item of value) placeholderNames(item, out);
+  else if (value && typeof value === 'object') for (const item of Object.values(value)) placeholderNames(item, out);
+  return out;
+}
+
+/** Every string in `value` with each secret value replaced by its placeholder. */
+function scrub<T>(value: T, secrets: readonly (readonly [string, string])[]): T {
+  if (typeof value === 'string') return secrets.reduce((text, [secret, name]) => text.split(secret).join(name), value as string) as T;
+  if (Array.isArray(value)) return value.map((item) => scrub(item, secrets)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secrets)])) as T;
+  return value;
 }
 
 /** The value at a JSON pointer (`/tools/0/headers/Authorization`), or undefined. */

@@ -85,6 +85,15 @@ describe('retell-kit deploy: plan', () => {
     const ok = await run(emulator, ['deploy', p.folder, '--yes', '--number', '+14155550104', '--format', 'json'], p.dir, { SALON_WEBHOOK_URL: 'https://salon.example.com/hook' });
     expect(ok.status).toBe(0);
     const v = JSON.parse(ok.stdout).deployment.newVersion;
+    // The plan shows the placeholder, never the value that came from the environment.
+    edit(p, (_flow, agent) => {
+      agent.voice_speed = 1.3;
+      agent.webhook_url = '${OTHER_WEBHOOK_URL}';
+    });
+    const plan = await run(emulator, ['deploy', p.folder, '--dry-run', '--number', '+14155550104'], p.dir, { OTHER_WEBHOOK_URL: 'https://hooks.example.com/t0k3n-abcdef' });
+    expect(plan.status).toBe(0);
+    expect(plan.stdout).toMatch(/webhook_url "https:\/\/salon\.example\.com\/hook" → "\$\{OTHER_WEBHOOK_URL\}"/);
+    expect(plan.stdout).not.toContain('t0k3n');
     expect((await sdk.agent.retrieve(p.agentId, { version: v })).webhook_url).toBe('https://salon.example.com/hook');
     expect(ok.stdout).not.toContain('salon.example.com/hook');
   });
