@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { loadConfig } from '../config/load.js';
@@ -42,7 +43,9 @@ export async function runDeploy(folderArg: string | undefined, flags: DeployFlag
 
   const client = createRetellClient(config);
   const configName = filepath ? path.relative(cwd, filepath) || filepath : 'config';
-  const store = await openStore(chooseStore({ flag: flags.store, config: config.server?.store, base, env: process.env }), { command: 'retell-kit deploy', waitForLockMs: 2_000 });
+  const target = chooseStore({ flag: flags.store, config: config.server?.store, base, env: process.env });
+  // A dry run reads records that exist (a canary in progress, an interrupted deploy) and creates none.
+  const store = flags.dryRun && target.kind === 'sqlite' && !existsSync(path.resolve(cwd, target.file)) ? undefined : await openStore(target, { command: 'retell-kit deploy', waitForLockMs: 2_000 });
   try {
     const plan = await planDeploy(client, {
       folder,
@@ -84,7 +87,7 @@ export async function runDeploy(folderArg: string | undefined, flags: DeployFlag
     }
     const text = versionText(plan, { cwd, message: flags.message, forced: checks.forced });
     if (plan.resume && !json) err(`retell-kit: continuing the interrupted deploy ${plan.resume.id} (${plan.resume.steps.map((s) => s.step).join(', ')} done)`);
-    const result = await applyDeploy(client, store, plan, {
+    const result = await applyDeploy(client, store!, plan, {
       canaryPercent,
       ...text,
       ...(checks.forced && { forced: checks.forced }),
@@ -94,7 +97,7 @@ export async function runDeploy(folderArg: string | undefined, flags: DeployFlag
     else process.stdout.write(renderResult(result));
     return ExitCode.ok;
   } finally {
-    await store.close();
+    await store?.close();
   }
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type Retell from 'retell-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,7 @@ describe('retell-kit deploy: plan', () => {
     expect(r.stdout).toMatch(/warning\s+agent-voice-changed\s+voice_speed \(none\) → 1\.1/);
     expect(r.stdout).toContain('+14155550102: v0 100 % -> v0 90 %, new 10 %');
     expect(r.stderr).toContain('dry run: nothing applied');
+    expect(existsSync(path.join(p.dir, '.retell-kit'))).toBe(false);
     expect(await versionsOf(p.agentId)).toHaveLength(1);
     expect((await sdk.phoneNumber.retrieve('+14155550102')).inbound_agents).toEqual([{ agent_id: p.agentId, agent_version: 0, weight: 1 }]);
   });

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
 import type Retell from 'retell-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
@@ -20,7 +21,8 @@ afterAll(() => emulator.close());
 
 function onTerminal(args: string[], cwd: string, answer: string): Promise<{ status: number | null; output: string }> {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd, env: envFor(emulator, { CI: undefined }), stdio: ['pipe', 'pipe', 'pipe'] });
+  // script's own log of the session goes to a file in the project (never a device path).
+  const child = spawn('script', ['-qec', command, path.join(cwd, 'typescript.log')], { cwd, env: envFor(emulator, { CI: undefined }), stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   let answered = false;
   child.stdout.on('data', (d) => {
