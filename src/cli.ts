@@ -213,6 +213,40 @@ I/O trouble (one line naming what and what to do).`,
       process.exitCode = await runPull(agentId, { ...options, version: options.agentVersion ?? options.version });
     });
 
+  program
+    .command('deploy')
+    .description('ship an agent folder as a new published version and bind phone numbers to it (all calls, or a share of them)')
+    .argument('[folder]', 'the agent folder pull wrote (agent.json + conversation-flow.json; default deploy.folder)')
+    .option('--dry-run', 'lint and print the plan (the diff against the serving version); change nothing')
+    .option('--canary <percent>', "send this share of the agent's calls on the numbers to the new version (e.g. 10)")
+    .option('--number <phone>', 'an E.164 number whose inbound calls move (repeatable; default deploy.numbers)', collect, [])
+    .option('-m, --message <text>', 'why: the version title, and its description with the git commit')
+    .option('-y, --yes', 'apply without asking (needed without a terminal, e.g. in CI)')
+    .option('--force', 'ship despite lint errors or breaking changes to tools a handler serves (recorded in the deployment)')
+    .option('--store <path|url>', 'the deployment records: a SQLite file (default .retell-kit/state.db) or postgres://...')
+    .option('-f, --format <name>', 'text | json (the deployment record and the plan summary)', 'text')
+    .option('-c, --config <path>', 'config file (default: search for retell-kit.config.* from the current folder)')
+    .addHelpText(
+      'after',
+      `
+Steps: lint gate, plan (diff against the version serving the numbers), draft from that version, flow
+and settings onto it (\${ENV} placeholders filled from the environment), publish (title and
+description from --message and the git commit), read back, bind the numbers. Each step is recorded
+in the store: run the same deploy again after an interruption and it continues where it stopped.
+
+Examples:
+  $ retell-kit deploy agents/salon --dry-run --number +14155550100
+  $ retell-kit deploy agents/salon --number +14155550100 --canary 10 --yes -m "shorter greeting"
+  $ retell-kit deploy --yes --format json          # deploy.folder and deploy.numbers from the config
+
+Exit codes: 0 deployed, dry run or nothing to deploy, 1 refused (lint errors, breaking changes to a
+handler's tool, a rollout of the agent still in progress), 2 usage, config, API, store or I/O trouble.`,
+    )
+    .action(async (folder: string | undefined, options) => {
+      const { runDeploy } = await import('./commands/deploy.js');
+      process.exitCode = await runDeploy(folder, options);
+    });
+
   const canary = program
     .command('canary')
     .description('judge a canary agent version on its calls, and promote, roll back or watch it step by step')

@@ -64,8 +64,10 @@ export interface Deployment {
   title: string;
   description: string;
   commit?: string;
-  /** Set when --force shipped a flow with lint errors; stays in the record. */
-  forced?: { errors: number; warning: string };
+  /** Set when --force shipped a flow with lint errors (or breaking changes to a tool a handler serves); stays in the record. */
+  forced?: { errors: number; warning: string; handlerBreaking?: number };
+  /** The agent's highest version number when planned: a draft above it from `stableVersion` is this deploy's (a resumed deploy adopts it). */
+  maxVersionBefore?: number;
   steps: { step: DeployStep; at: number }[];
   state: DeploymentState;
   /**

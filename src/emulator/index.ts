@@ -96,6 +96,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       counter = c;
       if (route.kind === 'retired') throw retired(route);
       const key = bearer(req.headers.authorization);
+      // The whole request is read before any fault: a slow answer (latency_ms) then models a server
+      // that has the request and works on it, as Retell does when the client gives up or dies waiting
+      // (the change still lands: what a resumed deploy must cope with).
+      if (ex.method !== 'GET' && ex.method !== 'HEAD' && ex.method !== 'DELETE') {
+        ex.raw = await readBody(req, BODY_LIMIT);
+        ex.text = ex.raw.toString('utf8');
+        ex.json = ex.text.trim() === '' ? undefined : parseJsonBody(ex.text);
+      }
       if (route.kind === 'api') {
         if (key === undefined) throw new HttpError(401, 'missing API key: send Authorization: Bearer <your Retell API key>', { code: 'unauthorized' });
         if (options.apiKey !== undefined && key !== options.apiKey) throw new HttpError(401, 'invalid API key', { code: 'unauthorized' });
@@ -109,11 +117,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           if (fault.error) throw fault.error;
           dropAfter = fault.drop === 'after';
         }
-      }
-      if (ex.method !== 'GET' && ex.method !== 'HEAD' && ex.method !== 'DELETE') {
-        ex.raw = await readBody(req, BODY_LIMIT);
-        ex.text = ex.raw.toString('utf8');
-        ex.json = ex.text.trim() === '' ? undefined : parseJsonBody(ex.text);
       }
       reply = route.kind === 'api' ? await (api[route.id] as Handler)(ex) : await control[route.id]!(ex, key);
     } catch (error) {

@@ -219,8 +219,7 @@ export function editableAgent(agent: AgentResponse): Record<string, unknown> {
 
 /** The flow minus what Retell manages, secrets replaced by placeholders (reported through `onSecret`). */
 export function editableFlow(flow: ConversationFlowResponse, onSecret: (name: string, value: string) => void): Record<string, unknown> {
-  const out = stripNoise(structuredClone(flow)) as Record<string, unknown>;
-  for (const key of SERVER_FLOW_KEYS) delete out[key];
+  const out = remoteFlowBody(flow);
   // One variable per distinct secret: the same name with another value gets a numbered suffix.
   const values = new Map<string, string>();
   const secret = (base: string, value: string): string => {
@@ -254,6 +253,13 @@ export function editableFlow(flow: ConversationFlowResponse, onSecret: (name: st
   return sortKeys(out) as Record<string, unknown>;
 }
 
+/** The flow minus what Retell manages, secrets as they are (what a deploy compares with and sends). */
+export function remoteFlowBody(flow: ConversationFlowResponse | Record<string, unknown>): Record<string, unknown> {
+  const out = stripNoise(structuredClone(flow)) as Record<string, unknown>;
+  for (const key of SERVER_FLOW_KEYS) delete out[key];
+  return out;
+}
+
 function extractSecrets(bag: unknown, owner: string, secret: (base: string, value: string) => string, consider: (name: string) => boolean): void {
   if (!bag || typeof bag !== 'object') return;
   const record = bag as Record<string, unknown>;
@@ -267,14 +273,16 @@ function extractSecrets(bag: unknown, owner: string, secret: (base: string, valu
 
 /**
  * Put secrets back: every "${NAME}" string value in `value` replaced by env[NAME], for a deploy of
- * pulled files. A variable that is not set is a one-line KitError naming it and the file.
+ * pulled files. A variable that is not set is a one-line KitError naming it and the file, unless
+ * `missing` says what to put there instead (deploy --dry-run: the remote's value, compared as unchanged).
  */
-export function resolvePlaceholders<T>(value: T, env: NodeJS.ProcessEnv, file: string): T {
+export function resolvePlaceholders<T>(value: T, env: NodeJS.ProcessEnv, file: string, missing?: (name: string, pointer: string) => string): T {
   const walk = (node: unknown, pointer: string): unknown => {
     if (typeof node === 'string') {
       const m = /^\$\{([A-Z_][A-Z0-9_]*)\}$/.exec(node);
       if (!m) return node;
       const found = env[m[1]!];
+      if ((found === undefined || found === '') && missing) return missing(m[1]!, pointer);
       if (found === undefined || found === '') throw new KitError('config', `\${${m[1]}} is not set`, { file, pointer, hint: `set ${m[1]} (pull --secrets-file wrote the values, if you asked it to)` });
       return found;
     }

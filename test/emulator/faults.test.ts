@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KitError } from '../../src/errors.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { RetellClient } from '../../src/retell/client.js';
-import { emulatorWithSdk, KEY } from './helpers.js';
+import { agentOnFlow as agentOnFlowFor, emulatorWithSdk, KEY } from './helpers.js';
 
 // LocalStack-style faults: rules by endpoint with status, probability, latency, times, Retry-After
 // and dropped connections; the client turns each into one line.
@@ -34,6 +34,21 @@ describe('/emulator/faults', () => {
     const listed = (await (await fetch(`${emulator.url}/emulator/faults`)).json()) as { faults: { fired: number }[] };
     expect(listed.faults[0]?.fired).toBe(2);
     expect(await (await fetch(`${emulator.url}/emulator/faults`, { method: 'DELETE' })).json()).toEqual({ cleared: 1 });
+  });
+
+  it('latency_ms models a slow server that has the request: a client that gives up (or dies) waiting still finds the change made', async () => {
+    const { agent } = await agentOnFlowFor(sdk);
+    await post({ endpoint: 'create-agent-version', latency_ms: 400, times: 1 });
+    const aborted = fetch(`${emulator.url}/create-agent-version/${agent.agent_id}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ base_version: 0 }),
+      signal: AbortSignal.timeout(100),
+    });
+    await expect(aborted).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const versions = (await sdk.agent.listVersions(agent.agent_id)).items.map((v) => [v.version, v.base_version ?? null]);
+    expect(versions).toEqual([[0, null], [1, 0]]);
   });
 
   it('matches by route id or by method and path as the route table prints them, or "*"; never control routes', async () => {
