@@ -1,4 +1,4 @@
-import type { CallRecords, ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
+import type { CallRecords, ClaimHolder, ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
 
 const DAY_MS = 86_400_000;
 /** The SQLite store's defaults (src/store/sqlite.ts), without importing its native driver. */
@@ -10,7 +10,9 @@ const DEFAULT_RETENTION: Retention = { answersMs: 48 * 3_600_000, eventsMs: 14 *
  * SqliteStore; values are copied through JSON on the way in and out, as a real store serialises them.
  */
 export class MemoryStore implements Store {
-  private readonly pending = new Map<string, { owner: string; claimedAt: number }>();
+  private readonly pending = new Map<string, { owner: string; claimedAt: number; fence: number }>();
+  /** Fencing tokens: every claim and takeover gets the next one. */
+  private fence = 0;
   private readonly answers = new Map<string, { json: string; at: number }>();
   private readonly events = new Map<number, StoredEvent>();
   private readonly eventsByKey = new Map<string, StoredEvent>();
@@ -79,26 +81,36 @@ export class MemoryStore implements Store {
     if (pending) return { state: 'pending', owner: pending.owner, claimedAt: pending.claimedAt };
     const answer = this.answers.get(key);
     if (answer !== undefined) return { state: 'done', response: JSON.parse(answer.json) as StoredResponse };
-    this.pending.set(key, { owner, claimedAt: now });
-    return { state: 'claimed' };
+    const fence = ++this.fence;
+    this.pending.set(key, { owner, claimedAt: now, fence });
+    return { state: 'claimed', fence };
   }
 
-  async takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<boolean> {
+  async takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<number | undefined> {
     const pending = this.pending.get(key);
-    if (!pending || pending.claimedAt >= staleBefore) return false;
-    this.pending.set(key, { owner, claimedAt: now });
-    return true;
+    if (!pending || pending.claimedAt >= staleBefore) return undefined;
+    const fence = ++this.fence;
+    this.pending.set(key, { owner, claimedAt: now, fence });
+    return fence;
   }
 
-  async complete(key: string, owner: string, response: StoredResponse, trace?: FunctionTrace): Promise<void> {
-    if (this.pending.get(key)?.owner !== owner) return;
+  private holds(key: string, holder: ClaimHolder): boolean {
+    const pending = this.pending.get(key);
+    return pending !== undefined && pending.owner === holder.owner && pending.fence === holder.fence;
+  }
+
+  async complete(key: string, holder: ClaimHolder, response: StoredResponse, trace?: FunctionTrace): Promise<boolean> {
+    if (!this.holds(key, holder)) return false;
     this.answers.set(key, { json: JSON.stringify({ status: response.status, body: response.body ?? null }), at: Date.now() });
     this.pending.delete(key);
     if (trace) await this.recordTraces([trace]);
+    return true;
   }
 
-  async release(key: string, owner: string): Promise<void> {
-    if (this.pending.get(key)?.owner === owner) this.pending.delete(key);
+  async release(key: string, holder: ClaimHolder): Promise<boolean> {
+    if (!this.holds(key, holder)) return false;
+    this.pending.delete(key);
+    return true;
   }
 
   async appendEvent(event: NewEvent): Promise<{ inserted: boolean; event: StoredEvent }> {
@@ -121,15 +133,17 @@ export class MemoryStore implements Store {
     return [...this.events.values()].filter((e) => e.state === 'pending' && e.id > afterId).slice(0, limit).map((e) => ({ ...e }));
   }
 
-  async markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }): Promise<void> {
+  // One process, no leases: there is no stale lease holder to fence off (`fence` is accepted and ignored).
+  async markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }, _fence?: number): Promise<boolean> {
     const event = this.events.get(id);
-    if (!event) return;
+    if (!event) return false;
     event.state = update.state;
     event.attempts = update.attempts;
     if (update.error === undefined) delete event.error;
     else event.error = update.error;
     if (update.handledAt === undefined) delete event.handledAt;
     else event.handledAt = update.handledAt;
+    return true;
   }
 
   async eventsForCall(callId: string): Promise<StoredEvent[]> {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Pool, PoolClient, PoolConfig, QueryResultRow } from 'pg';
 import { KitError } from '../errors.js';
 import { DEFAULT_RETENTION } from './sqlite.js';
-import type { CallRecords, ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
+import type { CallRecords, ClaimHolder, ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
 
 /**
  * Postgres for several `serve` replicas on one database. Everything that makes exactly-once hold lives
@@ -63,6 +63,11 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX retell_kit_kv_age ON retell_kit_kv (updated_at);
    CREATE TABLE retell_kit_meta (key text PRIMARY KEY, value text NOT NULL);`,
+  // 2: fencing tokens. One sequence for claims and event leases: every claim, takeover and lease gets
+  // a new, higher token, and the statement that settles checks it (a stalled holder cannot settle).
+  `CREATE SEQUENCE retell_kit_fence;
+   ALTER TABLE retell_kit_claims ADD COLUMN fence bigint NOT NULL DEFAULT nextval('retell_kit_fence');
+   ALTER TABLE retell_kit_events ADD COLUMN lease_fence bigint;`,
 ];
 
 /** pg_advisory_xact_lock key for migrations ("retell-kit" as an int8). */
@@ -136,6 +141,7 @@ interface EventRow {
   attempts: number;
   error: string | null;
   handled_at: string | null;
+  lease_fence?: string | null;
 }
 
 function toEvent(row: EventRow): StoredEvent {
@@ -151,10 +157,13 @@ function toEvent(row: EventRow): StoredEvent {
   if (row.dedupe_key !== null) event.dedupeKey = row.dedupe_key;
   if (row.error !== null) event.error = row.error;
   if (row.handled_at !== null) event.handledAt = Number(row.handled_at);
+  if (row.lease_fence !== undefined && row.lease_fence !== null) event.fence = Number(row.lease_fence);
   return event;
 }
 
 const EVENT_COLUMNS = 'id, dedupe_key, event, call_id, body, received_at, state, attempts, error, handled_at';
+/** What a lease returns: the event and its lease's fencing token. */
+const LEASED_COLUMNS = `${EVENT_COLUMNS}, lease_fence`;
 
 export class PostgresStore implements Store {
   readonly retention: Retention;
@@ -221,9 +230,10 @@ export class PostgresStore implements Store {
     }
   }
 
-  private async query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
+  /** One statement. `name` makes it a prepared statement (parsed and planned once per connection): the hot paths. */
+  private async query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[], name?: string): Promise<{ rows: R[]; rowCount: number }> {
     return this.run(async () => {
-      const result = await this.pool.query<R>(text, values);
+      const result = await this.pool.query<R>(name ? { name, text, values } : { text, values });
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     });
   }
@@ -290,43 +300,59 @@ export class PostgresStore implements Store {
   }
 
   async claim(key: string, owner: string, now: number): Promise<ClaimResult> {
+    // One round trip either way: the insert, or (when the key exists) the row as it stands. A row
+    // committed by another replica after this statement's snapshot conflicts but is not visible to the
+    // SELECT arm, and a row released between the two shows as nothing: both go round again.
     for (;;) {
-      const inserted = await this.query(`INSERT INTO retell_kit_claims (key, owner, claimed_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING`, [key, owner, now]);
-      if (inserted.rowCount === 1) return { state: 'claimed' };
-      const { rows } = await this.query<{ owner: string; claimed_at: string; done: boolean; status: number | null; body: string | null }>(
-        `SELECT owner, claimed_at, done, status, body FROM retell_kit_claims WHERE key = $1`,
-        [key],
+      const { rows } = await this.query<{ fence: string; owner: string | null; claimed_at: string | null; done: boolean | null; status: number | null; body: string | null }>(
+        `WITH ins AS (INSERT INTO retell_kit_claims (key, owner, claimed_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING RETURNING fence)
+         SELECT fence, NULL AS owner, NULL AS claimed_at, NULL AS done, NULL AS status, NULL AS body FROM ins
+         UNION ALL
+         SELECT fence, owner, claimed_at, done, status, body FROM retell_kit_claims WHERE key = $1 AND NOT EXISTS (SELECT 1 FROM ins)`,
+        [key, owner, now],
+        'rk_claim',
       );
       const row = rows[0];
-      // Released between the two statements: try again.
       if (!row) continue;
+      if (row.owner === null) return { state: 'claimed', fence: Number(row.fence) };
       if (row.done) return { state: 'done', response: { status: row.status ?? 200, body: JSON.parse(row.body ?? 'null') } };
       return { state: 'pending', owner: row.owner, claimedAt: Number(row.claimed_at) };
     }
   }
 
-  async takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<boolean> {
-    const { rowCount } = await this.query(`UPDATE retell_kit_claims SET owner = $2, claimed_at = $4 WHERE key = $1 AND NOT done AND claimed_at < $3`, [key, owner, staleBefore, now]);
+  async takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<number | undefined> {
+    const { rows } = await this.query<{ fence: string }>(
+      `UPDATE retell_kit_claims SET owner = $2, claimed_at = $4, fence = nextval('retell_kit_fence') WHERE key = $1 AND NOT done AND claimed_at < $3 RETURNING fence`,
+      [key, owner, staleBefore, now],
+    );
+    return rows[0] ? Number(rows[0].fence) : undefined;
+  }
+
+  async complete(key: string, holder: ClaimHolder, response: StoredResponse, trace?: FunctionTrace): Promise<boolean> {
+    const now = Date.now();
+    const body = JSON.stringify(response.body ?? null);
+    // The holder's fence is checked in the statement that writes: a holder taken over never settles.
+    if (!trace) {
+      const { rowCount } = await this.query(
+        `UPDATE retell_kit_claims SET done = true, status = $4, body = $5, completed_at = $6 WHERE key = $1 AND owner = $2 AND fence = $3 AND NOT done`,
+        [key, holder.owner, holder.fence, response.status, body, now],
+        'rk_complete',
+      );
+      return rowCount === 1;
+    }
+    // One statement, so one transaction: the trace is written only when the answer is.
+    const { rowCount } = await this.query(
+      `WITH kept AS (UPDATE retell_kit_claims SET done = true, status = $4, body = $5, completed_at = $6 WHERE key = $1 AND owner = $2 AND fence = $3 AND NOT done RETURNING key)
+       INSERT INTO retell_kit_traces (trace_id, call_id, data, recorded_at) SELECT $7, $8, $9, $6 FROM kept`,
+      [key, holder.owner, holder.fence, response.status, body, now, trace.traceId, trace.callId, JSON.stringify(trace)],
+      'rk_complete_traced',
+    );
     return rowCount === 1;
   }
 
-  async complete(key: string, owner: string, response: StoredResponse, trace?: FunctionTrace): Promise<void> {
-    const now = Date.now();
-    const body = JSON.stringify(response.body ?? null);
-    if (!trace) {
-      await this.query(`UPDATE retell_kit_claims SET done = true, status = $3, body = $4, completed_at = $5 WHERE key = $1 AND owner = $2 AND NOT done`, [key, owner, response.status, body, now]);
-      return;
-    }
-    // One statement, so one transaction: the trace is written only when the answer is.
-    await this.query(
-      `WITH kept AS (UPDATE retell_kit_claims SET done = true, status = $3, body = $4, completed_at = $5 WHERE key = $1 AND owner = $2 AND NOT done RETURNING key)
-       INSERT INTO retell_kit_traces (trace_id, call_id, data, recorded_at) SELECT $6, $7, $8, $5 FROM kept`,
-      [key, owner, response.status, body, now, trace.traceId, trace.callId, JSON.stringify(trace)],
-    );
-  }
-
-  async release(key: string, owner: string): Promise<void> {
-    await this.query(`DELETE FROM retell_kit_claims WHERE key = $1 AND owner = $2 AND NOT done`, [key, owner]);
+  async release(key: string, holder: ClaimHolder): Promise<boolean> {
+    const { rowCount } = await this.query(`DELETE FROM retell_kit_claims WHERE key = $1 AND owner = $2 AND fence = $3 AND NOT done`, [key, holder.owner, holder.fence], 'rk_release');
+    return rowCount === 1;
   }
 
   async appendEvent(event: NewEvent): Promise<{ inserted: boolean; event: StoredEvent }> {
@@ -352,14 +378,18 @@ export class PostgresStore implements Store {
     return rows.map(toEvent);
   }
 
-  async markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }): Promise<void> {
+  async markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }, fence?: number): Promise<boolean> {
     // A settled event gives its lease back; a pending one (attempt counted, or a retry to come) keeps it.
-    await this.query(
+    // With a fence: only while that lease is the event's latest, and never re-opening a settled event
+    // (the same write again, after a lost acknowledgement, still succeeds).
+    const { rowCount } = await this.query(
       `UPDATE retell_kit_events SET state = $1, attempts = $2, error = $3, handled_at = $4,
          lease_owner = CASE WHEN $1 = 'pending' THEN lease_owner END, lease_until = CASE WHEN $1 = 'pending' THEN lease_until END
-       WHERE id = $5`,
-      [update.state, update.attempts, update.error ?? null, update.handledAt ?? null, id],
+       WHERE id = $5 AND ($6::bigint IS NULL OR (lease_fence = $6 AND (state = 'pending' OR state = $1)))`,
+      [update.state, update.attempts, update.error ?? null, update.handledAt ?? null, id, fence ?? null],
+      'rk_mark_event',
     );
+    return rowCount === 1;
   }
 
   async leaseEvents(owner: string, now: number, leaseMs: number, options: { id?: number; limit?: number } = {}): Promise<StoredEvent[]> {
@@ -367,22 +397,27 @@ export class PostgresStore implements Store {
     // every earlier pending event of its call is already leased by this owner: one call's events run in
     // order, on one replica at a time.
     const { rows } = await this.query<EventRow>(
-      `UPDATE retell_kit_events e SET lease_owner = $1, lease_until = $2
+      `UPDATE retell_kit_events e SET lease_owner = $1, lease_until = $2, lease_fence = nextval('retell_kit_fence')
        WHERE e.id IN (
          SELECT c.id FROM retell_kit_events c
          WHERE c.state = 'pending' AND (c.lease_until IS NULL OR c.lease_until < $3) AND ($4::bigint IS NULL OR c.id = $4)
            AND NOT EXISTS (SELECT 1 FROM retell_kit_events p WHERE p.call_id = c.call_id AND p.id < c.id AND p.state = 'pending'
                            AND (p.lease_owner IS DISTINCT FROM $1 OR p.lease_until < $3))
          ORDER BY c.id LIMIT $5 FOR UPDATE SKIP LOCKED)
-       RETURNING ${EVENT_COLUMNS}`,
+       RETURNING ${LEASED_COLUMNS}`,
       [owner, now + leaseMs, now, options.id ?? null, options.limit ?? 100],
     );
     return rows.map(toEvent).sort((a, b) => a.id - b.id);
   }
 
-  async renewEventLeases(owner: string, ids: readonly number[], now: number, leaseMs: number): Promise<void> {
-    if (!ids.length) return;
-    await this.query(`UPDATE retell_kit_events SET lease_until = $3 WHERE id = ANY($2::bigint[]) AND lease_owner = $1 AND state = 'pending'`, [owner, ids, now + leaseMs]);
+  async renewEventLeases(owner: string, leases: readonly { id: number; fence: number }[], now: number, leaseMs: number): Promise<number[]> {
+    if (!leases.length) return [];
+    const { rows } = await this.query<{ id: string }>(
+      `UPDATE retell_kit_events e SET lease_until = $2 FROM unnest($3::bigint[], $4::bigint[]) AS h(id, fence)
+       WHERE e.id = h.id AND e.lease_fence = h.fence AND e.lease_owner = $1 AND e.state = 'pending' RETURNING e.id`,
+      [owner, now + leaseMs, leases.map((l) => l.id), leases.map((l) => l.fence)],
+    );
+    return rows.map((row) => Number(row.id));
   }
 
   async releaseEventLeases(owner: string): Promise<void> {

@@ -73,9 +73,17 @@ describe('PostgresStore', () => {
     const other = holder.name === 'A' ? { store: b!, name: 'B' } : { store: a!, name: 'A' };
     // c1's end goes only to the holder of c1's start (in order, one replica per call).
     expect(await other.store.leaseEvents!(other.name, 1001, 500)).toEqual([]);
-    if (!ids.includes(c1e.id)) expect((await holder.store.leaseEvents!(holder.name, 1001, 500)).map((e) => e.id)).toEqual([c1e.id]);
+    const leased = [...la, ...lb];
+    if (!ids.includes(c1e.id)) {
+      const end = await holder.store.leaseEvents!(holder.name, 1001, 500);
+      expect(end.map((e) => e.id)).toEqual([c1e.id]);
+      leased.push(...end);
+    }
+    // Every lease has its own fencing token.
+    const fence = (id: number) => leased.find((e) => e.id === id)!.fence!;
+    expect(new Set(leased.map((e) => e.fence)).size).toBe(leased.length);
     // Renewed leases hold; expired ones go to whoever polls (the holder died).
-    await holder.store.renewEventLeases!(holder.name, [c1s.id, c1e.id], 1400, 500);
+    expect((await holder.store.renewEventLeases!(holder.name, [{ id: c1s.id, fence: fence(c1s.id) }, { id: c1e.id, fence: fence(c1e.id) }], 1400, 500)).sort()).toEqual([c1s.id, c1e.id].sort());
     const meanwhile = (await other.store.leaseEvents!(other.name, 1600, 500)).map((e) => e.id);
     expect(meanwhile).not.toContain(c1s.id);
     expect(meanwhile).not.toContain(c1e.id);
@@ -93,6 +101,32 @@ describe('PostgresStore', () => {
     expect(await b!.leaseEvents!('B', 5001, 60_000)).toEqual([]);
     await a!.releaseEventLeases!('A');
     expect((await b!.leaseEvents!('B', 5002, 60_000)).map((e) => e.id)).toEqual([late.id]);
+    await a!.close();
+    await b!.close();
+  });
+
+  it('fences event leases: a replica that stalled past its lease cannot settle, re-open or renew the event', async () => {
+    const db = await freshDatabase('fence');
+    drops.push(db.drop);
+    const [a, b] = await Promise.all([1, 2].map(() => PostgresStore.open({ url: db.url, poolSize: 2 })));
+    const { event } = await a!.appendEvent({ dedupeKey: 'call_ended:f1', event: 'call_ended', callId: 'f1', body: '{}', receivedAt: 1 });
+    const [mine] = await a!.leaseEvents!('A', 1000, 500);
+    expect(await a!.markEvent(event.id, { state: 'pending', attempts: 1 }, mine!.fence)).toBe(true);
+    // A stalls past its lease; B leases the event (a higher token), runs it and settles it.
+    const [theirs] = await b!.leaseEvents!('B', 2000, 500);
+    expect(theirs!.fence).toBeGreaterThan(mine!.fence!);
+    expect(await a!.renewEventLeases!('A', [{ id: event.id, fence: mine!.fence! }], 2100, 500)).toEqual([]); // lost
+    expect(await b!.markEvent(event.id, { state: 'pending', attempts: 2 }, theirs!.fence)).toBe(true);
+    // A wakes up before B finishes: its 'done' is refused, so is a retry it would schedule.
+    expect(await a!.markEvent(event.id, { state: 'done', attempts: 1, handledAt: 2200 }, mine!.fence)).toBe(false);
+    expect(await a!.markEvent(event.id, { state: 'pending', attempts: 1, error: 'x' }, mine!.fence)).toBe(false);
+    expect(await b!.markEvent(event.id, { state: 'done', attempts: 2, handledAt: 2300 }, theirs!.fence)).toBe(true);
+    // The same write again (its acknowledgement was lost) is accepted; re-opening a settled event is not.
+    expect(await b!.markEvent(event.id, { state: 'done', attempts: 2, handledAt: 2300 }, theirs!.fence)).toBe(true);
+    expect(await b!.markEvent(event.id, { state: 'pending', attempts: 3 }, theirs!.fence)).toBe(false);
+    expect(await a!.markEvent(event.id, { state: 'failed', attempts: 1, error: 'late' }, mine!.fence)).toBe(false);
+    expect(await a!.getEvent(event.id)).toMatchObject({ state: 'done', attempts: 2, handledAt: 2300 });
+    expect((await a!.getEvent(event.id))!.error).toBeUndefined();
     await a!.close();
     await b!.close();
   });
