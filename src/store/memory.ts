@@ -16,7 +16,8 @@ export class MemoryStore implements Store {
   private readonly answers = new Map<string, { json: string; at: number }>();
   private readonly events = new Map<number, StoredEvent>();
   private readonly eventsByKey = new Map<string, StoredEvent>();
-  private readonly rewritten = new Set<string>();
+  /** Handled events rewritten at rest (by id). */
+  private readonly rewritten = new Set<number>();
   private nextEventId = 1;
   private readonly tracesByCall = new Map<string, { json: string; at: number }[]>();
   private readonly kv = new Map<string, Map<string, { json: string; at: number }>>();
@@ -69,6 +70,7 @@ export class MemoryStore implements Store {
     const event = this.events.get(id);
     if (!event) return;
     this.events.delete(id);
+    this.rewritten.delete(id);
     if (event.dedupeKey !== undefined && this.eventsByKey.get(event.dedupeKey) === event) this.eventsByKey.delete(event.dedupeKey);
   }
 
@@ -169,6 +171,7 @@ export class MemoryStore implements Store {
 
   async rewriteCall(callId: string, rewrite: (records: CallRecords) => CallRecords): Promise<void> {
     const handled = [...this.events.values()].filter((e) => e.callId === callId && e.state !== 'pending');
+    if (!handled.some((e) => !this.rewritten.has(e.id))) return;
     const traces = this.tracesByCall.get(callId) ?? [];
     const out = rewrite({ events: handled.map((e) => ({ id: e.id, body: e.body })), traces: traces.map((t) => JSON.parse(t.json) as FunctionTrace) });
     for (const e of out.events) {
@@ -178,14 +181,14 @@ export class MemoryStore implements Store {
     out.traces.forEach((trace, i) => {
       if (traces[i]) traces[i] = { json: JSON.stringify(trace), at: traces[i]!.at };
     });
-    this.rewritten.add(callId);
+    for (const e of handled) this.rewritten.add(e.id);
   }
 
   async callsAwaitingRewrite(endedBefore: number, limit = 100): Promise<string[]> {
     const out = new Set<string>();
     for (const e of this.events.values()) {
       if (out.size >= limit) break;
-      if ((e.event === 'call_ended' || e.event === 'chat_ended') && e.state !== 'pending' && e.receivedAt < endedBefore && !this.rewritten.has(e.callId)) out.add(e.callId);
+      if ((e.event === 'call_ended' || e.event === 'chat_ended') && e.state !== 'pending' && e.receivedAt < endedBefore && !this.rewritten.has(e.id)) out.add(e.callId);
     }
     return [...out];
   }

@@ -165,6 +165,81 @@ const EVENT_COLUMNS = 'id, dedupe_key, event, call_id, body, received_at, state,
 /** What a lease returns: the event and its lease's fencing token. */
 const LEASED_COLUMNS = `${EVENT_COLUMNS}, lease_fence`;
 
+interface Completion {
+  key: string;
+  holder: ClaimHolder;
+  status: number;
+  body: string;
+  trace: string | null;
+  traceId: string | null;
+  callId: string | null;
+}
+
+/**
+ * Group commit: items submitted while fewer than `maxInFlight` groups run go out at the next
+ * setImmediate as one group; the rest wait for a group to finish and go together. A key appears at
+ * most once in a group (a second one waits for the next), and `run` may answer undefined for an item
+ * to have it asked again in a later group.
+ */
+class GroupCommit<I extends { key: string }, O> {
+  private queue: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly run: (items: readonly I[]) => Promise<(O | undefined)[]>,
+    private readonly maxInFlight: number,
+    private readonly maxGroup = 500,
+  ) {}
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || !this.queue.length || this.inFlight >= this.maxInFlight) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    while (this.queue.length && this.inFlight < this.maxInFlight) {
+      const group: typeof this.queue = [];
+      const rest: typeof this.queue = [];
+      const keys = new Set<string>();
+      for (const entry of this.queue) {
+        if (group.length < this.maxGroup && !keys.has(entry.item.key)) {
+          keys.add(entry.item.key);
+          group.push(entry);
+        } else rest.push(entry);
+      }
+      this.queue = rest;
+      this.inFlight++;
+      this.run(group.map((g) => g.item)).then(
+        (results) => {
+          group.forEach((g, i) => {
+            const result = results[i];
+            if (result === undefined) this.queue.push(g);
+            else g.resolve(result);
+          });
+        },
+        (error: unknown) => {
+          for (const g of group) g.reject(error);
+        },
+      ).finally(() => {
+        this.inFlight--;
+        this.schedule();
+      });
+    }
+  }
+}
+
 export class PostgresStore implements Store {
   readonly retention: Retention;
   /** The URL without its password. */
@@ -175,6 +250,8 @@ export class PostgresStore implements Store {
   private pruning: Promise<PruneResult> | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly claims: GroupCommit<{ key: string; owner: string; now: number }, ClaimResult>;
+  private readonly completions: GroupCommit<Completion, boolean>;
 
   /** Connect, apply pending migrations (under an advisory lock) and start background pruning. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -205,6 +282,10 @@ export class PostgresStore implements Store {
       application_name: 'retell-kit',
     };
     this.pool = new Pool(config);
+    // Half the pool at most for claim and answer groups: events, leases and handler data keep theirs.
+    const groups = Math.max(1, Math.floor((options.poolSize ?? 10) / 2));
+    this.claims = new GroupCommit((items) => this.claimGroup(items), groups);
+    this.completions = new GroupCommit((items) => this.completeGroup(items), groups);
     // An idle connection dropped by the server (restart, outage) must not crash the process: the pool
     // discards it and the next query opens a new one.
     this.pool.on('error', () => {});
@@ -299,25 +380,38 @@ export class PostgresStore implements Store {
     await this.pool.end();
   }
 
-  async claim(key: string, owner: string, now: number): Promise<ClaimResult> {
-    // One round trip either way: the insert, or (when the key exists) the row as it stands. A row
-    // committed by another replica after this statement's snapshot conflicts but is not visible to the
-    // SELECT arm, and a row released between the two shows as nothing: both go round again.
-    for (;;) {
-      const { rows } = await this.query<{ fence: string; owner: string | null; claimed_at: string | null; done: boolean | null; status: number | null; body: string | null }>(
-        `WITH ins AS (INSERT INTO retell_kit_claims (key, owner, claimed_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING RETURNING fence)
-         SELECT fence, NULL AS owner, NULL AS claimed_at, NULL AS done, NULL AS status, NULL AS body FROM ins
-         UNION ALL
-         SELECT fence, owner, claimed_at, done, status, body FROM retell_kit_claims WHERE key = $1 AND NOT EXISTS (SELECT 1 FROM ins)`,
-        [key, owner, now],
-        'rk_claim',
-      );
-      const row = rows[0];
-      if (!row) continue;
-      if (row.owner === null) return { state: 'claimed', fence: Number(row.fence) };
-      if (row.done) return { state: 'done', response: { status: row.status ?? 200, body: JSON.parse(row.body ?? 'null') } };
-      return { state: 'pending', owner: row.owner, claimedAt: Number(row.claimed_at) };
+  /**
+   * Claims and answers are group-committed: those asked for in the same event-loop turn (and while
+   * earlier groups are in flight) go to Postgres as one statement, one transaction. Under load this
+   * turns N statements, N commits and N socket writes into one of each; alone, a claim still goes
+   * out at once (setImmediate), so nothing waits for a timer. Each caller resolves only once its
+   * group has committed: what it is told is durable (as durable as the server's synchronous_commit).
+   */
+  claim(key: string, owner: string, now: number): Promise<ClaimResult> {
+    return this.claims.submit({ key, owner, now });
+  }
+
+  private async claimGroup(items: readonly { key: string; owner: string; now: number }[]): Promise<(ClaimResult | undefined)[]> {
+    // Keys inserted in key order: two replicas' groups never wait on each other in opposite orders.
+    // A key whose row was committed by another replica after this statement's snapshot conflicts but
+    // is not visible to the SELECT arm (nor is a row released meanwhile): undefined, asked again.
+    const { rows } = await this.query<{ n: string; new_fence: string | null; fence: string | null; owner: string | null; claimed_at: string | null; done: boolean | null; status: number | null; body: string | null }>(
+      `WITH req AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS r(key, owner, claimed_at, n)),
+       ins AS (INSERT INTO retell_kit_claims (key, owner, claimed_at) SELECT key, owner, claimed_at FROM req ORDER BY key ON CONFLICT (key) DO NOTHING RETURNING key, fence)
+       SELECT req.n, ins.fence AS new_fence, c.fence, c.owner, c.claimed_at, c.done, c.status, c.body
+       FROM req LEFT JOIN ins ON ins.key = req.key LEFT JOIN retell_kit_claims c ON c.key = req.key AND ins.key IS NULL`,
+      [items.map((i) => i.key), items.map((i) => i.owner), items.map((i) => i.now)],
+      'rk_claim_group',
+    );
+    const out: (ClaimResult | undefined)[] = items.map(() => undefined);
+    for (const row of rows) {
+      const i = Number(row.n) - 1;
+      if (row.new_fence !== null) out[i] = { state: 'claimed', fence: Number(row.new_fence) };
+      else if (row.owner === null) out[i] = undefined;
+      else if (row.done) out[i] = { state: 'done', response: { status: row.status ?? 200, body: JSON.parse(row.body ?? 'null') } };
+      else out[i] = { state: 'pending', owner: row.owner, claimedAt: Number(row.claimed_at) };
     }
+    return out;
   }
 
   async takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<number | undefined> {
@@ -328,26 +422,35 @@ export class PostgresStore implements Store {
     return rows[0] ? Number(rows[0].fence) : undefined;
   }
 
-  async complete(key: string, holder: ClaimHolder, response: StoredResponse, trace?: FunctionTrace): Promise<boolean> {
-    const now = Date.now();
-    const body = JSON.stringify(response.body ?? null);
+  complete(key: string, holder: ClaimHolder, response: StoredResponse, trace?: FunctionTrace): Promise<boolean> {
+    return this.completions.submit({ key, holder, status: response.status, body: JSON.stringify(response.body ?? null), trace: trace ? JSON.stringify(trace) : null, traceId: trace?.traceId ?? null, callId: trace?.callId ?? null });
+  }
+
+  private async completeGroup(items: readonly Completion[]): Promise<boolean[]> {
     // The holder's fence is checked in the statement that writes: a holder taken over never settles.
-    if (!trace) {
-      const { rowCount } = await this.query(
-        `UPDATE retell_kit_claims SET done = true, status = $4, body = $5, completed_at = $6 WHERE key = $1 AND owner = $2 AND fence = $3 AND NOT done`,
-        [key, holder.owner, holder.fence, response.status, body, now],
-        'rk_complete',
-      );
-      return rowCount === 1;
-    }
-    // One statement, so one transaction: the trace is written only when the answer is.
-    const { rowCount } = await this.query(
-      `WITH kept AS (UPDATE retell_kit_claims SET done = true, status = $4, body = $5, completed_at = $6 WHERE key = $1 AND owner = $2 AND fence = $3 AND NOT done RETURNING key)
-       INSERT INTO retell_kit_traces (trace_id, call_id, data, recorded_at) SELECT $7, $8, $9, $6 FROM kept`,
-      [key, holder.owner, holder.fence, response.status, body, now, trace.traceId, trace.callId, JSON.stringify(trace)],
-      'rk_complete_traced',
+    // One statement, so one transaction: a trace is written only when its answer is.
+    const { rows } = await this.query<{ key: string }>(
+      `WITH req AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS r(key, owner, fence, status, body, trace_id, call_id, data, n)),
+       kept AS (UPDATE retell_kit_claims c SET done = true, status = req.status, body = req.body, completed_at = $9
+                FROM (SELECT * FROM req ORDER BY key) req WHERE c.key = req.key AND c.owner = req.owner AND c.fence = req.fence AND NOT c.done RETURNING c.key),
+       traced AS (INSERT INTO retell_kit_traces (trace_id, call_id, data, recorded_at)
+                  SELECT req.trace_id, req.call_id, req.data, $9 FROM req JOIN kept ON kept.key = req.key WHERE req.data IS NOT NULL ORDER BY req.n)
+       SELECT key FROM kept`,
+      [
+        items.map((i) => i.key),
+        items.map((i) => i.holder.owner),
+        items.map((i) => i.holder.fence),
+        items.map((i) => i.status),
+        items.map((i) => i.body),
+        items.map((i) => i.traceId),
+        items.map((i) => i.callId),
+        items.map((i) => i.trace),
+        Date.now(),
+      ],
+      'rk_complete_group',
     );
-    return rowCount === 1;
+    const kept = new Set(rows.map((row) => row.key));
+    return items.map((i) => kept.has(i.key));
   }
 
   async release(key: string, holder: ClaimHolder): Promise<boolean> {
@@ -450,8 +553,11 @@ export class PostgresStore implements Store {
 
   async rewriteCall(callId: string, rewrite: (records: CallRecords) => CallRecords): Promise<void> {
     await this.transaction(async (client) => {
-      // Lock the call's handled events first: two replicas sweeping the same call take turns.
-      const events = (await client.query<{ id: string; body: string }>(`SELECT id, body FROM retell_kit_events WHERE call_id = $1 AND state <> 'pending' ORDER BY id FOR UPDATE`, [callId])).rows.map((r) => ({ id: Number(r.id), body: r.body }));
+      // Lock the call's handled events first: two replicas sweeping the same call take turns, and the
+      // second sees (FOR UPDATE reads the latest committed rows) that the first rewrote them: nothing to do.
+      const locked = (await client.query<{ id: string; body: string; rewritten: boolean }>(`SELECT id, body, rewritten FROM retell_kit_events WHERE call_id = $1 AND state <> 'pending' ORDER BY id FOR UPDATE`, [callId])).rows;
+      if (!locked.some((r) => !r.rewritten)) return;
+      const events = locked.map((r) => ({ id: Number(r.id), body: r.body }));
       const traceRows = (await client.query<{ seq: string; data: string }>(`SELECT seq, data FROM retell_kit_traces WHERE call_id = $1 ORDER BY seq FOR UPDATE`, [callId])).rows;
       const out = rewrite({ events, traces: traceRows.map((row) => JSON.parse(row.data) as FunctionTrace) });
       const byId = new Map(events.map((e) => [e.id, e.body]));

@@ -217,7 +217,7 @@ export class SqliteStore implements Store {
       tracesForCall: db.prepare<[string], { data: string }>(`SELECT data FROM traces WHERE call_id = ? ORDER BY seq`),
       traceRowsForCall: db.prepare<[string], { seq: number; data: string }>(`SELECT seq, data FROM traces WHERE call_id = ? ORDER BY seq`),
       traceRewrite: db.prepare(`UPDATE traces SET data = ? WHERE seq = ?`),
-      handledEventsForCall: db.prepare<[string], { id: number; body: string }>(`SELECT id, body FROM events WHERE call_id = ? AND state != 'pending' ORDER BY id`),
+      handledEventsForCall: db.prepare<[string], { id: number; body: string; rewritten: number }>(`SELECT id, body, rewritten FROM events WHERE call_id = ? AND state != 'pending' ORDER BY id`),
       eventRewrite: db.prepare(`UPDATE events SET body = ?, rewritten = 1 WHERE id = ? AND state != 'pending'`),
       eventsMarkRewritten: db.prepare(`UPDATE events SET rewritten = 1 WHERE call_id = ? AND state != 'pending'`),
       callsAwaitingRewrite: db.prepare<[number, number], { call_id: string }>(
@@ -437,8 +437,14 @@ export class SqliteStore implements Store {
     const { traceRowsForCall, traceRewrite, handledEventsForCall, eventRewrite } = this.stmts;
     this.db.exec('BEGIN IMMEDIATE');
     try {
+      const handled = handledEventsForCall.all(callId);
+      // Everything handled was rewritten already (a sweep and a final event met): nothing to do.
+      if (!handled.some((e) => !e.rewritten)) {
+        this.db.exec('COMMIT');
+        return;
+      }
       const traceRows = traceRowsForCall.all(callId);
-      const events = handledEventsForCall.all(callId);
+      const events = handled.map((e) => ({ id: e.id, body: e.body }));
       const out = rewrite({ events, traces: traceRows.map((row) => JSON.parse(row.data) as FunctionTrace) });
       const byId = new Map(events.map((e) => [e.id, e.body]));
       for (const e of out.events) if (byId.has(e.id) && byId.get(e.id) !== e.body) eventRewrite.run(e.body, e.id);

@@ -155,6 +155,8 @@ export interface Store {
   /**
    * Rewrite a call's handled (done or failed) events and its traces in one transaction (redaction at
    * rest once the call is over). Pending events are never passed: their handlers need the body as sent.
+   * When every handled event of the call was rewritten already, `rewrite` is not called: two replicas
+   * sweeping the same call (or a sweep meeting a final event) take turns and rewrite it once.
    */
   rewriteCall(callId: string, rewrite: (records: CallRecords) => CallRecords): Promise<void>;
   /** Calls whose end (call_ended / chat_ended) was handled before `endedBefore` and that were never rewritten. */

@@ -18,7 +18,9 @@ const log = process.env.EFFECTS_LOG;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const anything = { safeParse: (value) => ({ success: true, data: value }) };
 export default {
-  server: { eventLeaseMs: 600, functionTimeoutMs: 1000 },
+  // Odd durations on purpose: Node runs every expired timer of one duration together, so after SIGCONT a
+  // 1000 ms timeout sharing its list with the 1 s event poll could fire before the handler's sleep.
+  server: { eventLeaseMs: 600, functionTimeoutMs: 1013 },
   webhooks: {
     call_ended: async (event, ctx) => {
       await sleep(Number(process.env.HANDLER_MS));
@@ -57,7 +59,7 @@ async function twoReplicas(): Promise<{ a: Child; b: Child; url: string; effects
   const log = path.join(dir, 'effects.log');
   const start = (handlerMs: string) => serveChild(['--port', '0', '--config', path.join(dir!, 'retell-kit.config.mjs')], { cwd: dir!, env: { DATABASE_URL: db.url, EFFECTS_LOG: log, HANDLER_MS: handlerMs } });
   // A is slow (it gets frozen in its handler); B is quick.
-  const a = await start('400');
+  const a = await start('397');
   const b = await start('50');
   return { a, b, url: db.url, effects: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []) };
 }
@@ -71,7 +73,7 @@ describe('serve on Postgres: lease fencing with a replica frozen past its lease 
   it('a webhook event: the replica that took it over settles it; the frozen one’s late “done” is refused and logged', async () => {
     const { a, b, url, effects } = await twoReplicas();
     expect((await signedPost(a.url, '/webhook', { event: 'call_ended', call: callObject('call_frozen') })).status).toBe(200);
-    // A leased the event and runs its 400 ms handler: freeze it there, past its 600 ms lease.
+    // A leased the event and runs its 397 ms handler: freeze it there, past its 600 ms lease.
     await new Promise((r) => setTimeout(r, 150));
     a.proc.kill('SIGSTOP');
     const store = await PostgresStore.open({ url, poolSize: 1 });
@@ -103,13 +105,13 @@ describe('serve on Postgres: lease fencing with a replica frozen past its lease 
   it('a function call: the retry on another replica takes the stale claim over; the frozen replica’s answer is refused and it answers with the stored one', async () => {
     const { a, b, url, effects } = await twoReplicas();
     const body = { name: 'book', call: callObject('call_fn_frozen'), args: { slot: 'frozen@9' } };
-    // A claims the call and runs its 400 ms handler; freeze it at 150 ms. Its request stays open.
+    // A claims the call and runs its 397 ms handler; freeze it at 150 ms. Its request stays open.
     const fromA = signedPost(a.url, '/functions/book', body);
     await new Promise((r) => setTimeout(r, 150));
     a.proc.kill('SIGSTOP');
     try {
-      // Retell retries on B: the claim is stale after twice the 1 s timeout, then B takes it over.
-      await new Promise((r) => setTimeout(r, 2100));
+      // Retell retries on B: the claim is stale after twice the 1013 ms timeout, then B takes it over.
+      await new Promise((r) => setTimeout(r, 2200));
       const fromB = await signedPost(b.url, '/functions/book', body);
       expect(fromB.status).toBe(200);
       expect(fromB.json()).toMatchObject({ booked: 'frozen@9', by: b.proc.pid });
