@@ -251,8 +251,9 @@ export class EventProcessor {
       }
       return;
     }
-    this.owned.set(event.id, event.fence);
-    this.lost.delete(event.id);
+    // A retry keeps the token its event holds now (it may have been leased again since this copy was read).
+    this.owned.set(event.id, retry && this.owned.has(event.id) ? this.owned.get(event.id) : event.fence);
+    if (!retry) this.lost.delete(event.id);
     const previous = this.chains.get(event.callId) ?? Promise.resolve();
     this.queued++;
     const next = previous
