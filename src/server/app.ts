@@ -16,7 +16,7 @@ import { HttpError } from '../http/errors.js';
 import { splitUrl, type Exchange, type Reply } from '../http/exchange.js';
 import { errorReply, sendReply } from '../http/reply.js';
 import { EventProcessor } from './events.js';
-import { Idempotency } from './idempotency.js';
+import { Idempotency, MAX_UNSAVED_ANSWERS } from './idempotency.js';
 import { createLogger, type LogLevel } from './log.js';
 import { ServerMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
@@ -192,7 +192,7 @@ export function createServer(config: RetellKitConfig, options: ServerOptions = {
     events,
     traces,
     health,
-    idempotency: new Idempotency(store, owner, health),
+    idempotency: new Idempotency(store, owner, health, MAX_UNSAVED_ANSWERS, logger),
     rateLimiter: rateConfig === false ? undefined : new RateLimiter(rateConfig.perSecond, rateConfig.burst),
     webhookRateLimiter: webhookRate === false ? undefined : new RateLimiter(webhookRate.perSecond, webhookRate.burst),
     functionTimeoutMs: serverConfig.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS,

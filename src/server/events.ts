@@ -48,10 +48,18 @@ export class EventProcessor {
   /** Events scheduled and not yet finished (the backlog loader waits for this to drop). */
   private queued = 0;
   private resuming: Promise<void> | undefined;
-  /** Events scheduled here and not settled yet (handled, given up, or waiting for a retry). */
-  private readonly owned = new Set<number>();
+  /**
+   * Events scheduled here and not settled yet (handled, given up, or waiting for a retry), with the
+   * fencing token of their lease (shared stores; undefined otherwise): every state written is checked
+   * against it, so a lease lost while this process stalled settles nothing.
+   */
+  private readonly owned = new Map<number, number | undefined>();
   /** Events handled here whose state the store has not taken yet (it refused the write): never run again meanwhile. */
-  private readonly unsavedStates = new Set<number>();
+  private readonly unsavedStates = new Map<number, number | undefined>();
+  /** Leases the heartbeat found taken over (not renewed again, logged once). */
+  private readonly lost = new Set<number>();
+  /** Settles the store refused because another process had leased the event since (stale fence). */
+  staleRefused = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   /** Past the shutdown window: handlers still running are abandoned; their events stay pending in the store. */
@@ -130,8 +138,20 @@ export class EventProcessor {
     this.heartbeat = setInterval(() => {
       if ((!this.owned.size && !this.unsavedStates.size) || this.abandoned) return;
       // Also events handled here whose settled state waits for the store: nobody else may run them.
-      this.deps.store.renewEventLeases!(owner, [...this.owned, ...this.unsavedStates], Date.now(), leaseMs).catch((error: unknown) =>
-        this.deps.logger.warn('cannot renew webhook event leases', { error: error instanceof Error ? error.message : String(error) }),
+      const leases: { id: number; fence: number }[] = [];
+      for (const held of [this.owned, this.unsavedStates]) for (const [id, fence] of held) if (fence !== undefined && !this.lost.has(id)) leases.push({ id, fence });
+      if (!leases.length) return;
+      this.deps.store.renewEventLeases!(owner, leases, Date.now(), leaseMs).then(
+        (renewed) => {
+          const kept = new Set(renewed);
+          for (const lease of leases) {
+            // Settled meanwhile (no longer held here), or leased by another process after ours ran out.
+            if (kept.has(lease.id) || (this.owned.get(lease.id) !== lease.fence && this.unsavedStates.get(lease.id) !== lease.fence)) continue;
+            this.lost.add(lease.id);
+            this.deps.logger.warn('lost the lease of a webhook event (this process stalled past it): whatever it settles now is refused', { event_id: lease.id, fence: lease.fence });
+          }
+        },
+        (error: unknown) => this.deps.logger.warn('cannot renew webhook event leases', { error: error instanceof Error ? error.message : String(error) }),
       );
     }, Math.max(50, Math.floor(leaseMs / 3)));
     this.heartbeat.unref();
@@ -222,8 +242,18 @@ export class EventProcessor {
     if (this.stopped) return;
     // One schedule per event: a backlog page read while a new delivery of the same (pending) event
     // is being handled, or while its retry waits, must not run it a second time.
-    if (!retry && (this.owned.has(event.id) || this.unsavedStates.has(event.id))) return;
-    this.owned.add(event.id);
+    if (!retry && (this.owned.has(event.id) || this.unsavedStates.has(event.id))) {
+      // Leased again by this process (its own lease had run out, nobody else took it): the run under
+      // way settles with the newer token.
+      if (event.fence !== undefined && this.owned.has(event.id)) {
+        this.owned.set(event.id, event.fence);
+        this.lost.delete(event.id);
+      }
+      return;
+    }
+    // A retry keeps the token its event holds now (it may have been leased again since this copy was read).
+    this.owned.set(event.id, retry && this.owned.has(event.id) ? this.owned.get(event.id) : event.fence);
+    if (!retry) this.lost.delete(event.id);
     const previous = this.chains.get(event.callId) ?? Promise.resolve();
     this.queued++;
     const next = previous
@@ -252,27 +282,36 @@ export class EventProcessor {
    * again in this process. If the process stops first, the event is still pending and runs again at
    * the next start (ctx.attempt says so).
    */
-  private async mark(id: number, update: { state: 'done' | 'failed' | 'pending'; attempts: number; error?: string; handledAt?: number }): Promise<void> {
+  private async mark(id: number, update: { state: 'done' | 'failed' | 'pending'; attempts: number; error?: string; handledAt?: number }): Promise<'ok' | 'stale' | 'deferred'> {
     const { store, health, logger } = this.deps;
-    if (this.abandoned) return;
+    if (this.abandoned) return 'deferred';
+    const fence = this.owned.get(id);
     try {
-      await store.markEvent(id, update);
+      if (await store.markEvent(id, update, fence)) return 'ok';
+      if (fence === undefined) return 'ok'; // an event gone (pruned, superseded): nothing to settle
+      this.staleRefused++;
+      logger.warn('stale webhook event lease: another process leased this event since, so this state is refused', { event_id: id, fence, state: update.state });
+      return 'stale';
     } catch (error) {
       if (!health) {
         logger.error('cannot record the webhook event state', { event_id: id, error: error instanceof Error ? error.message : String(error) });
-        return;
+        return 'deferred';
       }
-      if (update.state !== 'pending') this.unsavedStates.add(id);
+      if (update.state !== 'pending') this.unsavedStates.set(id, fence);
       health.defer(
         {
           what: 'event state',
           run: async () => {
-            await store.markEvent(id, update);
+            if (!(await store.markEvent(id, update, fence)) && fence !== undefined) {
+              this.staleRefused++;
+              logger.warn('stale webhook event lease: another process leased this event since, so this state is refused', { event_id: id, fence, state: update.state });
+            }
             this.unsavedStates.delete(id);
           },
         },
         error,
       );
+      return 'deferred';
     }
   }
 
@@ -283,21 +322,41 @@ export class EventProcessor {
     const log = logger.child({ event: stored.event, call_id: stored.callId, event_id: stored.id, attempt });
     // Count the attempt before running it: a handler cut off by a crash or a shutdown runs again
     // at the next start with ctx.attempt one higher, so it can tell (and check its side effect).
-    await this.mark(stored.id, { state: 'pending', attempts: attempt });
+    // Shared store: the write is fenced, so it also says whether this lease is still ours. Lost while the
+    // event waited in the queue: another process has it; do not run it here.
+    if ((await this.mark(stored.id, { state: 'pending', attempts: attempt })) === 'stale') {
+      this.owned.delete(stored.id);
+      this.lost.delete(stored.id);
+      metrics.webhookEvents.inc({ event: stored.event, outcome: 'stale' });
+      return;
+    }
     try {
       const parsed = JSON.parse(stored.body) as WebhookEvent;
       const handled = await invokeWebhook(registry, context, { event: parsed, callId: stored.callId, attempt, idempotencyKey: webhookEventKey(stored) });
-      await this.mark(stored.id, { state: 'done', attempts: attempt, handledAt: Date.now() });
+      const settled = await this.mark(stored.id, { state: 'done', attempts: attempt, handledAt: Date.now() });
       this.owned.delete(stored.id);
+      this.lost.delete(stored.id);
       // The call's next event may wait for this one to settle (shared store): take it now.
       this.requestPoll();
+      if (settled === 'stale') {
+        // Another process took the event over and settles it; this run's outcome is not recorded.
+        metrics.webhookEvents.inc({ event: stored.event, outcome: 'stale' });
+        return;
+      }
       metrics.webhookEvents.inc({ event: stored.event, outcome: handled ? 'ok' : 'no_handler' });
       log.debug(handled ? 'webhook handled' : 'webhook stored (no handler configured)');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const last = attempt >= MAX_EVENT_ATTEMPTS;
-      await this.mark(stored.id, { state: last ? 'failed' : 'pending', attempts: attempt, error: message.slice(0, 500) });
-      if (last) this.owned.delete(stored.id);
+      const settled = await this.mark(stored.id, { state: last ? 'failed' : 'pending', attempts: attempt, error: message.slice(0, 500) });
+      if (last || settled === 'stale') {
+        this.owned.delete(stored.id);
+        this.lost.delete(stored.id);
+      }
+      if (settled === 'stale') {
+        metrics.webhookEvents.inc({ event: stored.event, outcome: 'stale' });
+        return;
+      }
       metrics.webhookEvents.inc({ event: stored.event, outcome: last ? 'failed' : 'retry' });
       log.error(last ? 'webhook handler failed; giving up' : 'webhook handler failed; will retry', { error: message });
       if (!last && !this.stopped) {

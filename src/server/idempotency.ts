@@ -1,4 +1,5 @@
-import { isStoreFailure, type FunctionTrace, type Store, type StoredResponse } from '../store/store.js';
+import type { Logger } from '../handlers/context.js';
+import { isStoreFailure, type ClaimHolder, type FunctionTrace, type Store, type StoredResponse } from '../store/store.js';
 import type { StoreHealth } from './store-health.js';
 
 export interface Work {
@@ -30,7 +31,9 @@ function delay(ms: number): Promise<void> {
 /**
  * Runs work once per key. Concurrent duplicates in this process wait on the first run's promise;
  * duplicates from other processes (a shared store) poll the record until it is done; a record left
- * pending by a dead process is taken over once it is twice the timeout old.
+ * pending by a dead process is taken over once it is twice the timeout old. Each claim and takeover
+ * comes with a fencing token: a process that stalled past that (GC pause, SIGSTOP) and was taken over
+ * can no longer complete or release the claim; its refused answer is logged, never stored.
  */
 export class Idempotency {
   private readonly inflight = new Map<string, Promise<StoredResponse>>();
@@ -45,7 +48,17 @@ export class Idempotency {
     private readonly health?: StoreHealth,
     /** Answers kept in memory while the store refuses writes; past this, new work is refused (503) before it runs. */
     private readonly maxUnsaved = MAX_UNSAVED_ANSWERS,
+    private readonly logger?: Logger,
   ) {}
+
+  /** Claims this process held and lost to a takeover before it could settle them. */
+  staleRefused = 0;
+
+  private refused(key: string, holder: ClaimHolder, what: 'answer' | 'release'): void {
+    this.staleRefused++;
+    // The key is a hash (no call data); the answer itself is not logged.
+    this.logger?.warn(`stale function-call claim: this process was taken over before it settled, its ${what} is refused`, { key, fence: holder.fence });
+  }
 
   /** Answers run but not yet in the store. */
   get unsavedCount(): number {
@@ -73,6 +86,7 @@ export class Idempotency {
     // Set before the first await, so every concurrent duplicate finds it.
     this.inflight.set(key, promise);
     let keepInflight = false;
+    let holder: ClaimHolder | undefined;
     try {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -82,7 +96,11 @@ export class Idempotency {
           return { response: claim.response, duplicate: true };
         }
         if (claim.state === 'pending') {
-          if (await this.store.takeOver(key, this.owner, Date.now() - 2 * timeoutMs, Date.now())) break;
+          const fence = await this.store.takeOver(key, this.owner, Date.now() - 2 * timeoutMs, Date.now());
+          if (fence !== undefined) {
+            holder = { owner: this.owner, fence };
+            break;
+          }
           if (Date.now() >= deadline) {
             resolve(timeoutResponse);
             return { response: timeoutResponse, duplicate: true };
@@ -90,16 +108,26 @@ export class Idempotency {
           await delay(POLL_MS);
           continue;
         }
+        holder = { owner: this.owner, fence: claim.fence };
         break;
       }
+      const held = holder;
       const result = await work();
-      if (result.keep) await this.keep(key, result.response, result.trace);
-      else if (result.late) {
+      if (result.keep) {
+        if ((await this.keep(key, held, result.response, result.trace)) === 'refused') {
+          // Taken over while this ran: whoever holds the claim now settles it. Answer with what the
+          // store keeps when it has an answer (every delivery gets the same), else with this run's.
+          const stored = await this.answerAfterRefusal(key);
+          const response = stored ?? result.response;
+          resolve(response);
+          return { response, duplicate: stored !== undefined, traced: false };
+        }
+      } else if (result.late) {
         // Retries that arrive while the late handler still runs wait for its real answer.
         keepInflight = true;
         const settled = result.late.then(async (late) => {
-          if (late.keep) await this.keep(key, late.response);
-          else await this.store.release(key, this.owner);
+          if (late.keep) await this.keep(key, held, late.response);
+          else if (!(await this.store.release(key, held))) this.refused(key, held, 'release');
           return late.response;
         });
         const tracked = settled.finally(() => {
@@ -109,11 +137,11 @@ export class Idempotency {
         tracked.catch(() => {});
         this.settling.add(tracked);
         this.inflight.set(key, settled);
-      } else await this.store.release(key, this.owner);
+      } else if (!(await this.store.release(key, held))) this.refused(key, held, 'release');
       resolve(result.response);
       return { response: result.response, duplicate: false, traced: result.keep && result.trace !== undefined };
     } catch (error) {
-      await this.store.release(key, this.owner).catch(() => {});
+      if (holder) await this.store.release(key, holder).catch(() => {});
       reject(error);
       throw error;
     } finally {
@@ -126,9 +154,11 @@ export class Idempotency {
    * it again: the answer stays in memory (this process owns the claim) and is written when the store
    * recovers. Only a crash before then loses it (the retry after a restart runs the handler again).
    */
-  private async keep(key: string, response: StoredResponse, trace?: FunctionTrace): Promise<void> {
+  private async keep(key: string, holder: ClaimHolder, response: StoredResponse, trace?: FunctionTrace): Promise<'kept' | 'refused' | 'deferred'> {
     try {
-      await this.store.complete(key, this.owner, response, trace);
+      if (await this.store.complete(key, holder, response, trace)) return 'kept';
+      this.refused(key, holder, 'answer');
+      return 'refused';
     } catch (error) {
       if (!this.health || !isStoreFailure(error)) throw error;
       this.unsaved.set(key, response);
@@ -136,13 +166,24 @@ export class Idempotency {
         {
           what: 'answer',
           run: async () => {
-            await this.store.complete(key, this.owner, response, trace);
+            // A write that did commit before its acknowledgement was lost comes back refused: the
+            // answer is in the store either way, or another holder's is.
+            if (!(await this.store.complete(key, holder, response, trace))) this.refused(key, holder, 'answer');
             this.unsaved.delete(key);
           },
         },
         error,
       );
+      return 'deferred';
     }
+  }
+
+  /** The stored answer of a claim this process lost, when there is one (never leaves a new claim behind). */
+  private async answerAfterRefusal(key: string): Promise<StoredResponse | undefined> {
+    const now = await this.store.claim(key, this.owner, Date.now()).catch(() => undefined);
+    if (now?.state === 'done') return now.response;
+    if (now?.state === 'claimed') await this.store.release(key, { owner: this.owner, fence: now.fence }).catch(() => {});
+    return undefined;
   }
 
   /** Handlers that outlived their timeout; shutdown waits for them. */

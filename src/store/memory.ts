@@ -1,4 +1,4 @@
-import type { CallRecords, ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
+import type { CallRecords, ClaimHolder, ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
 
 const DAY_MS = 86_400_000;
 /** The SQLite store's defaults (src/store/sqlite.ts), without importing its native driver. */
@@ -10,11 +10,14 @@ const DEFAULT_RETENTION: Retention = { answersMs: 48 * 3_600_000, eventsMs: 14 *
  * SqliteStore; values are copied through JSON on the way in and out, as a real store serialises them.
  */
 export class MemoryStore implements Store {
-  private readonly pending = new Map<string, { owner: string; claimedAt: number }>();
+  private readonly pending = new Map<string, { owner: string; claimedAt: number; fence: number }>();
+  /** Fencing tokens: every claim and takeover gets the next one. */
+  private fence = 0;
   private readonly answers = new Map<string, { json: string; at: number }>();
   private readonly events = new Map<number, StoredEvent>();
   private readonly eventsByKey = new Map<string, StoredEvent>();
-  private readonly rewritten = new Set<string>();
+  /** Handled events rewritten at rest (by id). */
+  private readonly rewritten = new Set<number>();
   private nextEventId = 1;
   private readonly tracesByCall = new Map<string, { json: string; at: number }[]>();
   private readonly kv = new Map<string, Map<string, { json: string; at: number }>>();
@@ -67,6 +70,7 @@ export class MemoryStore implements Store {
     const event = this.events.get(id);
     if (!event) return;
     this.events.delete(id);
+    this.rewritten.delete(id);
     if (event.dedupeKey !== undefined && this.eventsByKey.get(event.dedupeKey) === event) this.eventsByKey.delete(event.dedupeKey);
   }
 
@@ -79,26 +83,36 @@ export class MemoryStore implements Store {
     if (pending) return { state: 'pending', owner: pending.owner, claimedAt: pending.claimedAt };
     const answer = this.answers.get(key);
     if (answer !== undefined) return { state: 'done', response: JSON.parse(answer.json) as StoredResponse };
-    this.pending.set(key, { owner, claimedAt: now });
-    return { state: 'claimed' };
+    const fence = ++this.fence;
+    this.pending.set(key, { owner, claimedAt: now, fence });
+    return { state: 'claimed', fence };
   }
 
-  async takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<boolean> {
+  async takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<number | undefined> {
     const pending = this.pending.get(key);
-    if (!pending || pending.claimedAt >= staleBefore) return false;
-    this.pending.set(key, { owner, claimedAt: now });
-    return true;
+    if (!pending || pending.claimedAt >= staleBefore) return undefined;
+    const fence = ++this.fence;
+    this.pending.set(key, { owner, claimedAt: now, fence });
+    return fence;
   }
 
-  async complete(key: string, owner: string, response: StoredResponse, trace?: FunctionTrace): Promise<void> {
-    if (this.pending.get(key)?.owner !== owner) return;
+  private holds(key: string, holder: ClaimHolder): boolean {
+    const pending = this.pending.get(key);
+    return pending !== undefined && pending.owner === holder.owner && pending.fence === holder.fence;
+  }
+
+  async complete(key: string, holder: ClaimHolder, response: StoredResponse, trace?: FunctionTrace): Promise<boolean> {
+    if (!this.holds(key, holder)) return false;
     this.answers.set(key, { json: JSON.stringify({ status: response.status, body: response.body ?? null }), at: Date.now() });
     this.pending.delete(key);
     if (trace) await this.recordTraces([trace]);
+    return true;
   }
 
-  async release(key: string, owner: string): Promise<void> {
-    if (this.pending.get(key)?.owner === owner) this.pending.delete(key);
+  async release(key: string, holder: ClaimHolder): Promise<boolean> {
+    if (!this.holds(key, holder)) return false;
+    this.pending.delete(key);
+    return true;
   }
 
   async appendEvent(event: NewEvent): Promise<{ inserted: boolean; event: StoredEvent }> {
@@ -121,15 +135,17 @@ export class MemoryStore implements Store {
     return [...this.events.values()].filter((e) => e.state === 'pending' && e.id > afterId).slice(0, limit).map((e) => ({ ...e }));
   }
 
-  async markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }): Promise<void> {
+  // One process, no leases: there is no stale lease holder to fence off (`fence` is accepted and ignored).
+  async markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }, _fence?: number): Promise<boolean> {
     const event = this.events.get(id);
-    if (!event) return;
+    if (!event) return false;
     event.state = update.state;
     event.attempts = update.attempts;
     if (update.error === undefined) delete event.error;
     else event.error = update.error;
     if (update.handledAt === undefined) delete event.handledAt;
     else event.handledAt = update.handledAt;
+    return true;
   }
 
   async eventsForCall(callId: string): Promise<StoredEvent[]> {
@@ -155,6 +171,7 @@ export class MemoryStore implements Store {
 
   async rewriteCall(callId: string, rewrite: (records: CallRecords) => CallRecords): Promise<void> {
     const handled = [...this.events.values()].filter((e) => e.callId === callId && e.state !== 'pending');
+    if (!handled.some((e) => !this.rewritten.has(e.id))) return;
     const traces = this.tracesByCall.get(callId) ?? [];
     const out = rewrite({ events: handled.map((e) => ({ id: e.id, body: e.body })), traces: traces.map((t) => JSON.parse(t.json) as FunctionTrace) });
     for (const e of out.events) {
@@ -164,14 +181,14 @@ export class MemoryStore implements Store {
     out.traces.forEach((trace, i) => {
       if (traces[i]) traces[i] = { json: JSON.stringify(trace), at: traces[i]!.at };
     });
-    this.rewritten.add(callId);
+    for (const e of handled) this.rewritten.add(e.id);
   }
 
   async callsAwaitingRewrite(endedBefore: number, limit = 100): Promise<string[]> {
     const out = new Set<string>();
     for (const e of this.events.values()) {
       if (out.size >= limit) break;
-      if ((e.event === 'call_ended' || e.event === 'chat_ended') && e.state !== 'pending' && e.receivedAt < endedBefore && !this.rewritten.has(e.callId)) out.add(e.callId);
+      if ((e.event === 'call_ended' || e.event === 'chat_ended') && e.state !== 'pending' && e.receivedAt < endedBefore && !this.rewritten.has(e.id)) out.add(e.callId);
     }
     return [...out];
   }

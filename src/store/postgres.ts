@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Pool, PoolClient, PoolConfig, QueryResultRow } from 'pg';
 import { KitError } from '../errors.js';
 import { DEFAULT_RETENTION } from './sqlite.js';
-import type { CallRecords, ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
+import type { CallRecords, ClaimHolder, ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
 
 /**
  * Postgres for several `serve` replicas on one database. Everything that makes exactly-once hold lives
@@ -63,6 +63,11 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX retell_kit_kv_age ON retell_kit_kv (updated_at);
    CREATE TABLE retell_kit_meta (key text PRIMARY KEY, value text NOT NULL);`,
+  // 2: fencing tokens. One sequence for claims and event leases: every claim, takeover and lease gets
+  // a new, higher token, and the statement that settles checks it (a stalled holder cannot settle).
+  `CREATE SEQUENCE retell_kit_fence;
+   ALTER TABLE retell_kit_claims ADD COLUMN fence bigint NOT NULL DEFAULT nextval('retell_kit_fence');
+   ALTER TABLE retell_kit_events ADD COLUMN lease_fence bigint;`,
 ];
 
 /** pg_advisory_xact_lock key for migrations ("retell-kit" as an int8). */
@@ -136,6 +141,7 @@ interface EventRow {
   attempts: number;
   error: string | null;
   handled_at: string | null;
+  lease_fence?: string | null;
 }
 
 function toEvent(row: EventRow): StoredEvent {
@@ -151,10 +157,88 @@ function toEvent(row: EventRow): StoredEvent {
   if (row.dedupe_key !== null) event.dedupeKey = row.dedupe_key;
   if (row.error !== null) event.error = row.error;
   if (row.handled_at !== null) event.handledAt = Number(row.handled_at);
+  if (row.lease_fence !== undefined && row.lease_fence !== null) event.fence = Number(row.lease_fence);
   return event;
 }
 
 const EVENT_COLUMNS = 'id, dedupe_key, event, call_id, body, received_at, state, attempts, error, handled_at';
+/** What a lease returns: the event and its lease's fencing token. */
+const LEASED_COLUMNS = `${EVENT_COLUMNS}, lease_fence`;
+
+interface Completion {
+  key: string;
+  holder: ClaimHolder;
+  status: number;
+  body: string;
+  trace: string | null;
+  traceId: string | null;
+  callId: string | null;
+}
+
+/**
+ * Group commit: items submitted while fewer than `maxInFlight` groups run go out at the next
+ * setImmediate as one group; the rest wait for a group to finish and go together. A key appears at
+ * most once in a group (a second one waits for the next), and `run` may answer undefined for an item
+ * to have it asked again in a later group.
+ */
+class GroupCommit<I extends { key: string }, O> {
+  private queue: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly run: (items: readonly I[]) => Promise<(O | undefined)[]>,
+    private readonly maxInFlight: number,
+    private readonly maxGroup = 500,
+  ) {}
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || !this.queue.length || this.inFlight >= this.maxInFlight) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    while (this.queue.length && this.inFlight < this.maxInFlight) {
+      const group: typeof this.queue = [];
+      const rest: typeof this.queue = [];
+      const keys = new Set<string>();
+      for (const entry of this.queue) {
+        if (group.length < this.maxGroup && !keys.has(entry.item.key)) {
+          keys.add(entry.item.key);
+          group.push(entry);
+        } else rest.push(entry);
+      }
+      this.queue = rest;
+      this.inFlight++;
+      this.run(group.map((g) => g.item)).then(
+        (results) => {
+          group.forEach((g, i) => {
+            const result = results[i];
+            if (result === undefined) this.queue.push(g);
+            else g.resolve(result);
+          });
+        },
+        (error: unknown) => {
+          for (const g of group) g.reject(error);
+        },
+      ).finally(() => {
+        this.inFlight--;
+        this.schedule();
+      });
+    }
+  }
+}
 
 export class PostgresStore implements Store {
   readonly retention: Retention;
@@ -166,6 +250,8 @@ export class PostgresStore implements Store {
   private pruning: Promise<PruneResult> | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly claims: GroupCommit<{ key: string; owner: string; now: number }, ClaimResult>;
+  private readonly completions: GroupCommit<Completion, boolean>;
 
   /** Connect, apply pending migrations (under an advisory lock) and start background pruning. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -196,6 +282,10 @@ export class PostgresStore implements Store {
       application_name: 'retell-kit',
     };
     this.pool = new Pool(config);
+    // Half the pool at most for claim and answer groups: events, leases and handler data keep theirs.
+    const groups = Math.max(1, Math.floor((options.poolSize ?? 10) / 2));
+    this.claims = new GroupCommit((items) => this.claimGroup(items), groups);
+    this.completions = new GroupCommit((items) => this.completeGroup(items), groups);
     // An idle connection dropped by the server (restart, outage) must not crash the process: the pool
     // discards it and the next query opens a new one.
     this.pool.on('error', () => {});
@@ -221,9 +311,10 @@ export class PostgresStore implements Store {
     }
   }
 
-  private async query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
+  /** One statement. `name` makes it a prepared statement (parsed and planned once per connection): the hot paths. */
+  private async query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[], name?: string): Promise<{ rows: R[]; rowCount: number }> {
     return this.run(async () => {
-      const result = await this.pool.query<R>(text, values);
+      const result = await this.pool.query<R>(name ? { name, text, values } : { text, values });
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     });
   }
@@ -289,44 +380,82 @@ export class PostgresStore implements Store {
     await this.pool.end();
   }
 
-  async claim(key: string, owner: string, now: number): Promise<ClaimResult> {
-    for (;;) {
-      const inserted = await this.query(`INSERT INTO retell_kit_claims (key, owner, claimed_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING`, [key, owner, now]);
-      if (inserted.rowCount === 1) return { state: 'claimed' };
-      const { rows } = await this.query<{ owner: string; claimed_at: string; done: boolean; status: number | null; body: string | null }>(
-        `SELECT owner, claimed_at, done, status, body FROM retell_kit_claims WHERE key = $1`,
-        [key],
-      );
-      const row = rows[0];
-      // Released between the two statements: try again.
-      if (!row) continue;
-      if (row.done) return { state: 'done', response: { status: row.status ?? 200, body: JSON.parse(row.body ?? 'null') } };
-      return { state: 'pending', owner: row.owner, claimedAt: Number(row.claimed_at) };
-    }
+  /**
+   * Claims and answers are group-committed: those asked for in the same event-loop turn (and while
+   * earlier groups are in flight) go to Postgres as one statement, one transaction. Under load this
+   * turns N statements, N commits and N socket writes into one of each; alone, a claim still goes
+   * out at once (setImmediate), so nothing waits for a timer. Each caller resolves only once its
+   * group has committed: what it is told is durable (as durable as the server's synchronous_commit).
+   */
+  claim(key: string, owner: string, now: number): Promise<ClaimResult> {
+    return this.claims.submit({ key, owner, now });
   }
 
-  async takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<boolean> {
-    const { rowCount } = await this.query(`UPDATE retell_kit_claims SET owner = $2, claimed_at = $4 WHERE key = $1 AND NOT done AND claimed_at < $3`, [key, owner, staleBefore, now]);
-    return rowCount === 1;
-  }
-
-  async complete(key: string, owner: string, response: StoredResponse, trace?: FunctionTrace): Promise<void> {
-    const now = Date.now();
-    const body = JSON.stringify(response.body ?? null);
-    if (!trace) {
-      await this.query(`UPDATE retell_kit_claims SET done = true, status = $3, body = $4, completed_at = $5 WHERE key = $1 AND owner = $2 AND NOT done`, [key, owner, response.status, body, now]);
-      return;
-    }
-    // One statement, so one transaction: the trace is written only when the answer is.
-    await this.query(
-      `WITH kept AS (UPDATE retell_kit_claims SET done = true, status = $3, body = $4, completed_at = $5 WHERE key = $1 AND owner = $2 AND NOT done RETURNING key)
-       INSERT INTO retell_kit_traces (trace_id, call_id, data, recorded_at) SELECT $6, $7, $8, $5 FROM kept`,
-      [key, owner, response.status, body, now, trace.traceId, trace.callId, JSON.stringify(trace)],
+  private async claimGroup(items: readonly { key: string; owner: string; now: number }[]): Promise<(ClaimResult | undefined)[]> {
+    // Keys inserted in key order: two replicas' groups never wait on each other in opposite orders.
+    // A key whose row was committed by another replica after this statement's snapshot conflicts but
+    // is not visible to the SELECT arm (nor is a row released meanwhile): undefined, asked again.
+    const { rows } = await this.query<{ n: string; new_fence: string | null; fence: string | null; owner: string | null; claimed_at: string | null; done: boolean | null; status: number | null; body: string | null }>(
+      `WITH req AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS r(key, owner, claimed_at, n)),
+       ins AS (INSERT INTO retell_kit_claims (key, owner, claimed_at) SELECT key, owner, claimed_at FROM req ORDER BY key ON CONFLICT (key) DO NOTHING RETURNING key, fence)
+       SELECT req.n, ins.fence AS new_fence, c.fence, c.owner, c.claimed_at, c.done, c.status, c.body
+       FROM req LEFT JOIN ins ON ins.key = req.key LEFT JOIN retell_kit_claims c ON c.key = req.key AND ins.key IS NULL`,
+      [items.map((i) => i.key), items.map((i) => i.owner), items.map((i) => i.now)],
+      'rk_claim_group',
     );
+    const out: (ClaimResult | undefined)[] = items.map(() => undefined);
+    for (const row of rows) {
+      const i = Number(row.n) - 1;
+      if (row.new_fence !== null) out[i] = { state: 'claimed', fence: Number(row.new_fence) };
+      else if (row.owner === null) out[i] = undefined;
+      else if (row.done) out[i] = { state: 'done', response: { status: row.status ?? 200, body: JSON.parse(row.body ?? 'null') } };
+      else out[i] = { state: 'pending', owner: row.owner, claimedAt: Number(row.claimed_at) };
+    }
+    return out;
   }
 
-  async release(key: string, owner: string): Promise<void> {
-    await this.query(`DELETE FROM retell_kit_claims WHERE key = $1 AND owner = $2 AND NOT done`, [key, owner]);
+  async takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<number | undefined> {
+    const { rows } = await this.query<{ fence: string }>(
+      `UPDATE retell_kit_claims SET owner = $2, claimed_at = $4, fence = nextval('retell_kit_fence') WHERE key = $1 AND NOT done AND claimed_at < $3 RETURNING fence`,
+      [key, owner, staleBefore, now],
+    );
+    return rows[0] ? Number(rows[0].fence) : undefined;
+  }
+
+  complete(key: string, holder: ClaimHolder, response: StoredResponse, trace?: FunctionTrace): Promise<boolean> {
+    return this.completions.submit({ key, holder, status: response.status, body: JSON.stringify(response.body ?? null), trace: trace ? JSON.stringify(trace) : null, traceId: trace?.traceId ?? null, callId: trace?.callId ?? null });
+  }
+
+  private async completeGroup(items: readonly Completion[]): Promise<boolean[]> {
+    // The holder's fence is checked in the statement that writes: a holder taken over never settles.
+    // One statement, so one transaction: a trace is written only when its answer is.
+    const { rows } = await this.query<{ key: string }>(
+      `WITH req AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS r(key, owner, fence, status, body, trace_id, call_id, data, n)),
+       kept AS (UPDATE retell_kit_claims c SET done = true, status = req.status, body = req.body, completed_at = $9
+                FROM (SELECT * FROM req ORDER BY key) req WHERE c.key = req.key AND c.owner = req.owner AND c.fence = req.fence AND NOT c.done RETURNING c.key),
+       traced AS (INSERT INTO retell_kit_traces (trace_id, call_id, data, recorded_at)
+                  SELECT req.trace_id, req.call_id, req.data, $9 FROM req JOIN kept ON kept.key = req.key WHERE req.data IS NOT NULL ORDER BY req.n)
+       SELECT key FROM kept`,
+      [
+        items.map((i) => i.key),
+        items.map((i) => i.holder.owner),
+        items.map((i) => i.holder.fence),
+        items.map((i) => i.status),
+        items.map((i) => i.body),
+        items.map((i) => i.traceId),
+        items.map((i) => i.callId),
+        items.map((i) => i.trace),
+        Date.now(),
+      ],
+      'rk_complete_group',
+    );
+    const kept = new Set(rows.map((row) => row.key));
+    return items.map((i) => kept.has(i.key));
+  }
+
+  async release(key: string, holder: ClaimHolder): Promise<boolean> {
+    const { rowCount } = await this.query(`DELETE FROM retell_kit_claims WHERE key = $1 AND owner = $2 AND fence = $3 AND NOT done`, [key, holder.owner, holder.fence], 'rk_release');
+    return rowCount === 1;
   }
 
   async appendEvent(event: NewEvent): Promise<{ inserted: boolean; event: StoredEvent }> {
@@ -352,14 +481,18 @@ export class PostgresStore implements Store {
     return rows.map(toEvent);
   }
 
-  async markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }): Promise<void> {
+  async markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }, fence?: number): Promise<boolean> {
     // A settled event gives its lease back; a pending one (attempt counted, or a retry to come) keeps it.
-    await this.query(
+    // With a fence: only while that lease is the event's latest, and never re-opening a settled event
+    // (the same write again, after a lost acknowledgement, still succeeds).
+    const { rowCount } = await this.query(
       `UPDATE retell_kit_events SET state = $1, attempts = $2, error = $3, handled_at = $4,
          lease_owner = CASE WHEN $1 = 'pending' THEN lease_owner END, lease_until = CASE WHEN $1 = 'pending' THEN lease_until END
-       WHERE id = $5`,
-      [update.state, update.attempts, update.error ?? null, update.handledAt ?? null, id],
+       WHERE id = $5 AND ($6::bigint IS NULL OR (lease_fence = $6 AND (state = 'pending' OR state = $1)))`,
+      [update.state, update.attempts, update.error ?? null, update.handledAt ?? null, id, fence ?? null],
+      'rk_mark_event',
     );
+    return rowCount === 1;
   }
 
   async leaseEvents(owner: string, now: number, leaseMs: number, options: { id?: number; limit?: number } = {}): Promise<StoredEvent[]> {
@@ -367,22 +500,27 @@ export class PostgresStore implements Store {
     // every earlier pending event of its call is already leased by this owner: one call's events run in
     // order, on one replica at a time.
     const { rows } = await this.query<EventRow>(
-      `UPDATE retell_kit_events e SET lease_owner = $1, lease_until = $2
+      `UPDATE retell_kit_events e SET lease_owner = $1, lease_until = $2, lease_fence = nextval('retell_kit_fence')
        WHERE e.id IN (
          SELECT c.id FROM retell_kit_events c
          WHERE c.state = 'pending' AND (c.lease_until IS NULL OR c.lease_until < $3) AND ($4::bigint IS NULL OR c.id = $4)
            AND NOT EXISTS (SELECT 1 FROM retell_kit_events p WHERE p.call_id = c.call_id AND p.id < c.id AND p.state = 'pending'
                            AND (p.lease_owner IS DISTINCT FROM $1 OR p.lease_until < $3))
          ORDER BY c.id LIMIT $5 FOR UPDATE SKIP LOCKED)
-       RETURNING ${EVENT_COLUMNS}`,
+       RETURNING ${LEASED_COLUMNS}`,
       [owner, now + leaseMs, now, options.id ?? null, options.limit ?? 100],
     );
     return rows.map(toEvent).sort((a, b) => a.id - b.id);
   }
 
-  async renewEventLeases(owner: string, ids: readonly number[], now: number, leaseMs: number): Promise<void> {
-    if (!ids.length) return;
-    await this.query(`UPDATE retell_kit_events SET lease_until = $3 WHERE id = ANY($2::bigint[]) AND lease_owner = $1 AND state = 'pending'`, [owner, ids, now + leaseMs]);
+  async renewEventLeases(owner: string, leases: readonly { id: number; fence: number }[], now: number, leaseMs: number): Promise<number[]> {
+    if (!leases.length) return [];
+    const { rows } = await this.query<{ id: string }>(
+      `UPDATE retell_kit_events e SET lease_until = $2 FROM unnest($3::bigint[], $4::bigint[]) AS h(id, fence)
+       WHERE e.id = h.id AND e.lease_fence = h.fence AND e.lease_owner = $1 AND e.state = 'pending' RETURNING e.id`,
+      [owner, now + leaseMs, leases.map((l) => l.id), leases.map((l) => l.fence)],
+    );
+    return rows.map((row) => Number(row.id));
   }
 
   async releaseEventLeases(owner: string): Promise<void> {
@@ -415,8 +553,11 @@ export class PostgresStore implements Store {
 
   async rewriteCall(callId: string, rewrite: (records: CallRecords) => CallRecords): Promise<void> {
     await this.transaction(async (client) => {
-      // Lock the call's handled events first: two replicas sweeping the same call take turns.
-      const events = (await client.query<{ id: string; body: string }>(`SELECT id, body FROM retell_kit_events WHERE call_id = $1 AND state <> 'pending' ORDER BY id FOR UPDATE`, [callId])).rows.map((r) => ({ id: Number(r.id), body: r.body }));
+      // Lock the call's handled events first: two replicas sweeping the same call take turns, and the
+      // second sees (FOR UPDATE reads the latest committed rows) that the first rewrote them: nothing to do.
+      const locked = (await client.query<{ id: string; body: string; rewritten: boolean }>(`SELECT id, body, rewritten FROM retell_kit_events WHERE call_id = $1 AND state <> 'pending' ORDER BY id FOR UPDATE`, [callId])).rows;
+      if (!locked.some((r) => !r.rewritten)) return;
+      const events = locked.map((r) => ({ id: Number(r.id), body: r.body }));
       const traceRows = (await client.query<{ seq: string; data: string }>(`SELECT seq, data FROM retell_kit_traces WHERE call_id = $1 ORDER BY seq FOR UPDATE`, [callId])).rows;
       const out = rewrite({ events, traces: traceRows.map((row) => JSON.parse(row.data) as FunctionTrace) });
       const byId = new Map(events.map((e) => [e.id, e.body]));

@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import { KitError } from '../errors.js';
 import { StoreLock } from './lock.js';
 import { driverError, loadSqliteDriver } from './sqlite-driver.js';
-import type { CallRecords, ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
+import type { CallRecords, ClaimHolder, ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
 
 export const DEFAULT_STORE_PATH = '.retell-kit/state.db';
 
@@ -136,7 +136,9 @@ export class SqliteStore implements Store {
   readonly lock: StoreLock | undefined;
   private readonly db: Database.Database;
   private readonly stmts;
-  private readonly pending = new Map<string, { owner: string; claimedAt: number }>();
+  private readonly pending = new Map<string, { owner: string; claimedAt: number; fence: number }>();
+  /** Fencing tokens (claims are in memory, so is their counter): every claim and takeover gets the next one. */
+  private fence = 0;
   /** Key -> row id of every kept answer: lookups never touch the disk, inserts only append. */
   private readonly answers = new Map<string, number>();
   private readonly retentionMs: number;
@@ -215,7 +217,7 @@ export class SqliteStore implements Store {
       tracesForCall: db.prepare<[string], { data: string }>(`SELECT data FROM traces WHERE call_id = ? ORDER BY seq`),
       traceRowsForCall: db.prepare<[string], { seq: number; data: string }>(`SELECT seq, data FROM traces WHERE call_id = ? ORDER BY seq`),
       traceRewrite: db.prepare(`UPDATE traces SET data = ? WHERE seq = ?`),
-      handledEventsForCall: db.prepare<[string], { id: number; body: string }>(`SELECT id, body FROM events WHERE call_id = ? AND state != 'pending' ORDER BY id`),
+      handledEventsForCall: db.prepare<[string], { id: number; body: string; rewritten: number }>(`SELECT id, body, rewritten FROM events WHERE call_id = ? AND state != 'pending' ORDER BY id`),
       eventRewrite: db.prepare(`UPDATE events SET body = ?, rewritten = 1 WHERE id = ? AND state != 'pending'`),
       eventsMarkRewritten: db.prepare(`UPDATE events SET rewritten = 1 WHERE call_id = ? AND state != 'pending'`),
       callsAwaitingRewrite: db.prepare<[number, number], { call_id: string }>(
@@ -281,23 +283,32 @@ export class SqliteStore implements Store {
     const id = this.answers.get(key);
     const row = id === undefined ? undefined : this.stmts.answerById.get(id);
     if (row) return { state: 'done', response: { status: row.status ?? 200, body: JSON.parse(row.body ?? 'null') } };
-    this.pending.set(key, { owner, claimedAt: now });
-    return { state: 'claimed' };
+    const fence = ++this.fence;
+    this.pending.set(key, { owner, claimedAt: now, fence });
+    return { state: 'claimed', fence };
   }
 
-  async takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<boolean> {
+  async takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<number | undefined> {
     const pending = this.pending.get(key);
-    if (!pending || pending.claimedAt >= staleBefore) return false;
-    this.pending.set(key, { owner, claimedAt: now });
-    return true;
+    if (!pending || pending.claimedAt >= staleBefore) return undefined;
+    const fence = ++this.fence;
+    this.pending.set(key, { owner, claimedAt: now, fence });
+    return fence;
   }
 
-  async complete(key: string, owner: string, response: StoredResponse, trace?: FunctionTrace): Promise<void> {
-    if (this.pending.get(key)?.owner !== owner) return;
+  private holds(key: string, holder: ClaimHolder): boolean {
+    const pending = this.pending.get(key);
+    return pending !== undefined && pending.owner === holder.owner && pending.fence === holder.fence;
+  }
+
+  async complete(key: string, holder: ClaimHolder, response: StoredResponse, trace?: FunctionTrace): Promise<boolean> {
+    // A second complete by the same holder before the batch commits finds the claim still pending:
+    // the batch keeps the first (the key leaves `pending` once committed).
+    if (!this.holds(key, holder) || this.completions.some((c) => c.key === key)) return false;
     // Group commit: answers finished in the same event-loop turn go in one transaction (a commit
     // costs ~35 us here, an appended row ~5 us), and each caller resolves only once it is on disk.
-    return new Promise<void>((resolve, reject) => {
-      this.completions.push({ key, status: response.status, body: JSON.stringify(response.body ?? null), trace, resolve, reject });
+    return new Promise<boolean>((resolve, reject) => {
+      this.completions.push({ key, status: response.status, body: JSON.stringify(response.body ?? null), trace, resolve: () => resolve(true), reject });
       if (this.completions.length === 1) setImmediate(this.commitCompletions);
     });
   }
@@ -361,8 +372,10 @@ export class SqliteStore implements Store {
     return result;
   }
 
-  async release(key: string, owner: string): Promise<void> {
-    if (this.pending.get(key)?.owner === owner) this.pending.delete(key);
+  async release(key: string, holder: ClaimHolder): Promise<boolean> {
+    if (!this.holds(key, holder) || this.completions.some((c) => c.key === key)) return false;
+    this.pending.delete(key);
+    return true;
   }
 
   async appendEvent(event: NewEvent): Promise<{ inserted: boolean; event: StoredEvent }> {
@@ -398,8 +411,9 @@ export class SqliteStore implements Store {
     return this.stmts.eventsPending.all(afterId, limit).map(toEvent);
   }
 
-  async markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }): Promise<void> {
-    this.stmts.eventMark.run(update.state, update.attempts, update.error ?? null, update.handledAt ?? null, id);
+  // One process owns the file and events are not leased: no stale lease holder to fence off (`fence` is accepted and ignored).
+  async markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }, _fence?: number): Promise<boolean> {
+    return this.stmts.eventMark.run(update.state, update.attempts, update.error ?? null, update.handledAt ?? null, id).changes === 1;
   }
 
   async eventsForCall(callId: string): Promise<StoredEvent[]> {
@@ -423,8 +437,14 @@ export class SqliteStore implements Store {
     const { traceRowsForCall, traceRewrite, handledEventsForCall, eventRewrite } = this.stmts;
     this.db.exec('BEGIN IMMEDIATE');
     try {
+      const handled = handledEventsForCall.all(callId);
+      // Everything handled was rewritten already (a sweep and a final event met): nothing to do.
+      if (!handled.some((e) => !e.rewritten)) {
+        this.db.exec('COMMIT');
+        return;
+      }
       const traceRows = traceRowsForCall.all(callId);
-      const events = handledEventsForCall.all(callId);
+      const events = handled.map((e) => ({ id: e.id, body: e.body }));
       const out = rewrite({ events, traces: traceRows.map((row) => JSON.parse(row.data) as FunctionTrace) });
       const byId = new Map(events.map((e) => [e.id, e.body]));
       for (const e of out.events) if (byId.has(e.id) && byId.get(e.id) !== e.body) eventRewrite.run(e.body, e.id);

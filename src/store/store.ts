@@ -9,7 +9,8 @@ export interface StoredResponse {
 }
 
 export type ClaimResult =
-  | { state: 'claimed' }
+  /** `fence`: this claim's fencing token; complete and release succeed only with it. */
+  | { state: 'claimed'; fence: number }
   | { state: 'pending'; owner: string; claimedAt: number }
   | { state: 'done'; response: StoredResponse };
 
@@ -27,8 +28,20 @@ export interface NewEvent {
   supersede?: boolean;
 }
 
+/**
+ * Who holds a function call's claim: the owner and the fencing token its claim or takeover returned.
+ * Tokens only grow (a takeover gets a higher one), so a holder that stalled past its claim (GC pause,
+ * SIGSTOP) and was taken over can no longer settle it: its complete and release are refused.
+ */
+export interface ClaimHolder {
+  owner: string;
+  fence: number;
+}
+
 export interface StoredEvent extends NewEvent {
   id: number;
+  /** Shared stores: the fencing token of the lease this copy was leased under (markEvent checks it). */
+  fence?: number;
   state: EventState;
   attempts: number;
   error?: string;
@@ -95,22 +108,28 @@ export interface Store {
   // (SQLite: one process; Postgres: every replica); the completed answer must be durable.
   /** Take `key` for `owner` if nobody has; otherwise say who has it or what it answered. */
   claim(key: string, owner: string, now: number): Promise<ClaimResult>;
-  /** Replace a pending claim older than `staleBefore` (its owner died). True when taken. */
-  takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<boolean>;
+  /** Replace a pending claim older than `staleBefore` (its owner died or stalled): the new fencing token, or undefined when not taken. */
+  takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<number | undefined>;
   /**
-   * Keep the answer; only the owner of a pending claim can complete it. `trace`, when given, is
-   * written in the same transaction: an answered call is never missing from the traces.
+   * Keep the answer; only the current holder of a pending claim (owner and fence, checked in the
+   * statement that writes) can complete it. `trace`, when given, is written in the same transaction:
+   * an answered call is never missing from the traces. False when refused (taken over, done, gone).
    */
-  complete(key: string, owner: string, response: StoredResponse, trace?: FunctionTrace): Promise<void>;
-  /** Drop a pending claim so a retry runs again (the handler failed). */
-  release(key: string, owner: string): Promise<void>;
+  complete(key: string, holder: ClaimHolder, response: StoredResponse, trace?: FunctionTrace): Promise<boolean>;
+  /** Drop a pending claim so a retry runs again (the handler failed). False when `holder` no longer holds it. */
+  release(key: string, holder: ClaimHolder): Promise<boolean>;
 
   // Webhook events, stored before the 2xx and handled from the record.
   /** Insert unless an event with the same dedupeKey exists. */
   appendEvent(event: NewEvent): Promise<{ inserted: boolean; event: StoredEvent }>;
   /** Events not yet handled, oldest first (after `afterId`, to page through a backlog). */
   pendingEvents(limit?: number, afterId?: number): Promise<StoredEvent[]>;
-  markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }): Promise<void>;
+  /**
+   * Record an event's state. With `fence` (shared stores: the token its lease came with) the write
+   * happens only while that lease is the event's latest, in the same statement: a replica that stalled
+   * past its lease and was taken over cannot settle (or re-open) the event. False when refused or unknown.
+   */
+  markEvent(id: number, update: { state: EventState; attempts: number; error?: string; handledAt?: number }, fence?: number): Promise<boolean>;
   eventsForCall(callId: string): Promise<StoredEvent[]>;
   getEvent(id: number): Promise<StoredEvent | undefined>;
 
@@ -119,12 +138,13 @@ export interface Store {
   // to whoever leases them after the lease runs out. One call's events are leased in order: a later
   // event is only leased by the process that holds (or held and settled) every earlier pending one.
   /**
-   * Lease pending events whose lease is free or expired, oldest first (only `id` when given). Settling
-   * an event (markEvent done or failed) gives its lease back.
+   * Lease pending events whose lease is free or expired, oldest first (only `id` when given). Each lease
+   * gets a new, higher fencing token (StoredEvent.fence). Settling an event (markEvent done or failed)
+   * gives its lease back.
    */
   leaseEvents?(owner: string, now: number, leaseMs: number, options?: { id?: number; limit?: number }): Promise<StoredEvent[]>;
-  /** Extend the leases `owner` holds on these events. */
-  renewEventLeases?(owner: string, ids: readonly number[], now: number, leaseMs: number): Promise<void>;
+  /** Extend the leases `owner` still holds (same fence) on these events; the ids renewed (the others were lost). */
+  renewEventLeases?(owner: string, leases: readonly { id: number; fence: number }[], now: number, leaseMs: number): Promise<number[]>;
   /** Give back every lease `owner` holds (a clean shutdown: others take the events at once). */
   releaseEventLeases?(owner: string): Promise<void>;
 
@@ -135,6 +155,8 @@ export interface Store {
   /**
    * Rewrite a call's handled (done or failed) events and its traces in one transaction (redaction at
    * rest once the call is over). Pending events are never passed: their handlers need the body as sent.
+   * When every handled event of the call was rewritten already, `rewrite` is not called: two replicas
+   * sweeping the same call (or a sweep meeting a final event) take turns and rewrite it once.
    */
   rewriteCall(callId: string, rewrite: (records: CallRecords) => CallRecords): Promise<void>;
   /** Calls whose end (call_ended / chat_ended) was handled before `endedBefore` and that were never rewritten. */

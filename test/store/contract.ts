@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FunctionTrace, Store } from '../../src/store/store.js';
+import type { ClaimHolder, FunctionTrace, Store } from '../../src/store/store.js';
 
 /**
  * The one suite every Store must pass (SQLite today, Postgres tomorrow). `open` returns a fresh,
@@ -19,48 +19,93 @@ export function storeContract(name: string, factory: { open(): Promise<Store>; r
       await expect(store.ping()).resolves.toBeUndefined();
     });
 
+    /** Claim `key` for `owner` (it must be free) and return the holder. */
+    const claimed = async (key: string, owner: string, now = 1): Promise<ClaimHolder> => {
+      const result = await store.claim(key, owner, now);
+      if (result.state !== 'claimed') throw new Error(`${key} was not free: ${result.state}`);
+      return { owner, fence: result.fence };
+    };
+
     it('claims a key once, shows the holder, then the stored answer', async () => {
-      expect(await store.claim('k1', 'a', 1000)).toEqual({ state: 'claimed' });
+      const first = await store.claim('k1', 'a', 1000);
+      expect(first).toEqual({ state: 'claimed', fence: expect.any(Number) });
+      const a = { owner: 'a', fence: (first as { fence: number }).fence };
       expect(await store.claim('k1', 'b', 1001)).toEqual({ state: 'pending', owner: 'a', claimedAt: 1000 });
-      await store.complete('k1', 'b', { status: 200, body: { wrong: true } }); // not the owner: ignored
+      expect(await store.complete('k1', { owner: 'b', fence: a.fence }, { status: 200, body: { wrong: true } })).toBe(false); // not the owner: refused
       expect(await store.claim('k1', 'b', 1002)).toMatchObject({ state: 'pending', owner: 'a' });
-      await store.complete('k1', 'a', { status: 201, body: { booked: true, note: 'Zoë 💇' } });
+      expect(await store.complete('k1', a, { status: 201, body: { booked: true, note: 'Zoë 💇' } })).toBe(true);
       expect(await store.claim('k1', 'b', 1003)).toEqual({ state: 'done', response: { status: 201, body: { booked: true, note: 'Zoë 💇' } } });
-      await store.release('k1', 'a'); // done records are kept
-      expect(await store.claim('k1', 'c', 1004)).toMatchObject({ state: 'done' });
+      expect(await store.complete('k1', a, { status: 200, body: 'again' })).toBe(false); // done: never overwritten
+      expect(await store.release('k1', a)).toBe(false); // done records are kept
+      expect(await store.claim('k1', 'c', 1004)).toEqual({ state: 'done', response: { status: 201, body: { booked: true, note: 'Zoë 💇' } } });
     });
 
     it('writes the trace given with an answer, and only when the answer is kept', async () => {
       const trace: FunctionTrace = { traceId: 'tr1', callId: 'cx', name: 'book', handler: 'book', args: { a: 1 }, status: 200, result: { ok: true }, outcome: 'ok', durationMs: 2, startedAt: 5, duplicate: false };
-      await store.claim('kt', 'a', 1);
-      await store.complete('kt', 'b', { status: 200, body: 'no' }, { ...trace, traceId: 'not-owner' }); // not the owner: nothing written
-      await store.complete('kt', 'a', { status: 200, body: { ok: true } }, trace);
+      const a = await claimed('kt', 'a');
+      expect(await store.complete('kt', { owner: 'b', fence: a.fence }, { status: 200, body: 'no' }, { ...trace, traceId: 'not-owner' })).toBe(false); // nothing written
+      expect(await store.complete('kt', a, { status: 200, body: { ok: true } }, trace)).toBe(true);
+      expect(await store.complete('kt', a, { status: 200, body: 'twice' }, { ...trace, traceId: 'twice' })).toBe(false);
       expect(await store.tracesForCall('cx')).toEqual([trace]);
     });
 
     it('keeps string, null and array answers as they were', async () => {
       for (const [key, body] of [['s', 'sunny'], ['n', null], ['a', [1, 'two']]] as const) {
-        await store.claim(key, 'a', 1);
-        await store.complete(key, 'a', { status: 200, body });
+        await store.complete(key, await claimed(key, 'a'), { status: 200, body });
         expect(await store.claim(key, 'b', 2)).toEqual({ state: 'done', response: { status: 200, body } });
       }
     });
 
     it('releases a pending claim so a retry can run', async () => {
-      await store.claim('k2', 'a', 1);
-      await store.release('k2', 'b'); // not the owner: ignored
+      const a = await claimed('k2', 'a');
+      expect(await store.release('k2', { owner: 'b', fence: a.fence })).toBe(false); // not the owner: refused
       expect(await store.claim('k2', 'b', 2)).toMatchObject({ state: 'pending', owner: 'a' });
-      await store.release('k2', 'a');
-      expect(await store.claim('k2', 'b', 3)).toEqual({ state: 'claimed' });
+      expect(await store.release('k2', a)).toBe(true);
+      expect(await store.claim('k2', 'b', 3)).toEqual({ state: 'claimed', fence: expect.any(Number) });
     });
 
     it('takes over only a stale pending claim', async () => {
-      await store.claim('k3', 'dead', 1000);
-      expect(await store.takeOver('k3', 'alive', 1000, 5000)).toBe(false); // not older than 1000
-      expect(await store.takeOver('k3', 'alive', 1001, 5000)).toBe(true);
+      await claimed('k3', 'dead', 1000);
+      expect(await store.takeOver('k3', 'alive', 1000, 5000)).toBeUndefined(); // not older than 1000
+      const fence = await store.takeOver('k3', 'alive', 1001, 5000);
+      expect(fence).toEqual(expect.any(Number));
       expect(await store.claim('k3', 'x', 6000)).toEqual({ state: 'pending', owner: 'alive', claimedAt: 5000 });
-      await store.complete('k3', 'alive', { status: 200, body: 1 });
-      expect(await store.takeOver('k3', 'other', 10_000, 10_000)).toBe(false); // done: never taken
+      expect(await store.complete('k3', { owner: 'alive', fence: fence! }, { status: 200, body: 1 })).toBe(true);
+      expect(await store.takeOver('k3', 'other', 10_000, 10_000)).toBeUndefined(); // done: never taken
+    });
+
+    it('fences claims: a holder taken over can neither answer nor release, even when it takes the claim back later', async () => {
+      const stalled = await claimed('kf', 'A', 1000);
+      // A stalls past its claim (GC pause, SIGSTOP): B takes over with a higher token.
+      const bFence = (await store.takeOver('kf', 'B', 2000, 3000))!;
+      expect(bFence).toBeGreaterThan(stalled.fence);
+      // B stalls too; A's process takes the claim back for a retry: a third token, same owner name.
+      const again = (await store.takeOver('kf', 'A', 4000, 5000))!;
+      expect(again).toBeGreaterThan(bFence);
+      // The first run of A and the run of B wake up: both refused, nothing written.
+      expect(await store.complete('kf', stalled, { status: 200, body: 'stale A' })).toBe(false);
+      expect(await store.release('kf', stalled)).toBe(false);
+      expect(await store.complete('kf', { owner: 'B', fence: bFence }, { status: 200, body: 'stale B' })).toBe(false);
+      expect(await store.claim('kf', 'x', 6000)).toEqual({ state: 'pending', owner: 'A', claimedAt: 5000 });
+      // Only the current holder settles it, once.
+      expect(await store.complete('kf', { owner: 'A', fence: again }, { status: 200, body: 'current' })).toBe(true);
+      expect(await store.claim('kf', 'x', 7000)).toEqual({ state: 'done', response: { status: 200, body: 'current' } });
+    });
+
+    it('a release then a new claim gives a new token: the old holder cannot settle the new claim', async () => {
+      const first = await claimed('kr', 'A');
+      expect(await store.release('kr', first)).toBe(true);
+      const second = await claimed('kr', 'A');
+      expect(second.fence).not.toBe(first.fence);
+      expect(await store.complete('kr', first, { status: 200, body: 'old run' })).toBe(false);
+      expect(await store.complete('kr', second, { status: 200, body: 'new run' })).toBe(true);
+      expect(await store.claim('kr', 'x', 2)).toMatchObject({ state: 'done', response: { body: 'new run' } });
+    });
+
+    it('markEvent says whether the event was there to mark', async () => {
+      const { event } = await store.appendEvent({ dedupeKey: 'call_ended:me', event: 'call_ended', callId: 'me', body: '{}', receivedAt: 1 });
+      expect(await store.markEvent(event.id, { state: 'done', attempts: 1 })).toBe(true);
+      expect(await store.markEvent(987_654, { state: 'done', attempts: 1 })).toBe(false);
     });
 
     it('stores one-shot events once per dedupe key and every repeating event', async () => {
@@ -178,8 +223,7 @@ export function storeContract(name: string, factory: { open(): Promise<Store>; r
 
     if (factory.reopen) {
       it('keeps everything across close and reopen', async () => {
-        await store.claim('k', 'a', 1);
-        await store.complete('k', 'a', { status: 200, body: { kept: true } });
+        await store.complete('k', await claimed('k', 'a'), { status: 200, body: { kept: true } });
         const { event } = await store.appendEvent({ dedupeKey: 'call_ended:c9', event: 'call_ended', callId: 'c9', body: '{"x":"ü"}', receivedAt: 5 });
         await store.kvSet('ns', 'k', [1]);
         await store.close();

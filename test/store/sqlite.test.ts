@@ -39,15 +39,15 @@ describe('SqliteStore', () => {
   it('forgets answers older than the retention window, and only those', async () => {
     const file = path.join(dir, 'retention.db');
     let store = new SqliteStore({ file, answerRetentionMs: 200 });
-    await store.claim('old', 'a', 1);
-    await store.complete('old', 'a', { status: 200, body: 'old' });
+    const old = (await store.claim('old', 'a', 1)) as { fence: number };
+    expect(await store.complete('old', { owner: 'a', fence: old.fence }, { status: 200, body: 'old' })).toBe(true);
     await new Promise((r) => setTimeout(r, 250));
-    await store.claim('new', 'a', 2);
-    await store.complete('new', 'a', { status: 200, body: 'new' });
+    const fresh = (await store.claim('new', 'a', 2)) as { fence: number };
+    expect(await store.complete('new', { owner: 'a', fence: fresh.fence }, { status: 200, body: 'new' })).toBe(true);
     await store.close();
     store = new SqliteStore({ file, answerRetentionMs: 200 });
     try {
-      expect(await store.claim('old', 'b', 3)).toEqual({ state: 'claimed' });
+      expect(await store.claim('old', 'b', 3)).toEqual({ state: 'claimed', fence: expect.any(Number) });
       expect(await store.claim('new', 'b', 3)).toEqual({ state: 'done', response: { status: 200, body: 'new' } });
     } finally {
       await store.close();
