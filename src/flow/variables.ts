@@ -123,12 +123,22 @@ export interface StringAt {
  * Every string inside a value that may hold a {{variable}} (object keys excluded), iteratively.
  * `skip` names keys whose subtree is not template text (ids, code, JSON paths).
  */
-export function templateStrings(value: unknown, pointer: string, skip: ReadonlySet<string>): StringAt[] {
-  const out: StringAt[] = [];
+export function templateStrings(value: unknown, pointer: string, skip: ReadonlySet<string>, out: StringAt[] = []): StringAt[] {
+  // The common cases without a stack: a string, or a value with no string holding a {{ at all.
+  if (typeof value === 'string') {
+    if (value.includes('{{')) out.push({ text: value, pointer });
+    return out;
+  }
+  if (value === null || typeof value !== 'object') return out;
   // Pointers are built only for containers and for strings that hold a {{ (most strings do not).
-  const stack: { value: unknown; parent: string; key?: string | number }[] = [{ value, parent: pointer }];
-  while (stack.length > 0) {
-    const { value: v, parent, key } = stack.pop()!;
+  // Parallel stacks, not one object a step: this walks every node of a flow.
+  const values: unknown[] = [value];
+  const parents: string[] = [pointer];
+  const keys: (string | number | undefined)[] = [undefined];
+  while (values.length > 0) {
+    const v = values.pop();
+    const parent = parents.pop()!;
+    const key = keys.pop();
     if (typeof v === 'string') {
       if (v.includes('{{')) out.push({ text: v, pointer: key === undefined ? parent : join(parent, key) });
       continue;
@@ -136,10 +146,20 @@ export function templateStrings(value: unknown, pointer: string, skip: ReadonlyS
     if (v === null || typeof v !== 'object') continue;
     const p = key === undefined ? parent : join(parent, key);
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], parent: p, key: i });
+      for (let i = v.length - 1; i >= 0; i--) {
+        values.push(v[i]);
+        parents.push(p);
+        keys.push(i);
+      }
     } else {
-      const keys = Object.keys(v);
-      for (let i = keys.length - 1; i >= 0; i--) if (!skip.has(keys[i]!)) stack.push({ value: (v as Record<string, unknown>)[keys[i]!], parent: p, key: keys[i]! });
+      const names = Object.keys(v);
+      for (let i = names.length - 1; i >= 0; i--) {
+        const k = names[i]!;
+        if (skip.has(k)) continue;
+        values.push((v as Record<string, unknown>)[k]);
+        parents.push(p);
+        keys.push(k);
+      }
     }
   }
   return out;
