@@ -1,6 +1,5 @@
 import { label, type EdgeKind, type GraphEdge } from '../../flow/graph.js';
 import { join } from '../../flow/pointer.js';
-import { nodeType } from '../../flow/node-types.js';
 import { defineRule } from '../rule.js';
 import { nodeResponseVariables } from '../../flow/variables.js';
 import { isPlaceholderNormalised, normalise, outcomeWord, promptText } from '../text.js';
@@ -106,7 +105,7 @@ export default defineRule({
       const meant = edge.kind === 'normal' ? literalMeant(n) : undefined;
       if (meant) {
         // always_edge and skip_response_edge exist on conversation and subagent nodes only.
-        const facts = nodeType(edge.from.type);
+        const facts = edge.from.facts;
         const talking = facts.waitsForCaller && facts.follows.has('always');
         const field = meant !== 'else_edge' && !talking ? 'else_edge' : meant;
         const instead =
@@ -125,7 +124,7 @@ export default defineRule({
       // A node that waits for its call and stores the answer can route on the stored value.
       // Only when the text names a stored variable's subject, so the suggestion is concrete; a hint, not a defect.
       const from = edge.from;
-      if (edge.kind === 'normal' && nodeType(from.type).callsTool && from.raw.wait_for_result !== false && outcomeWord(text)) {
+      if (edge.kind === 'normal' && from.facts.callsTool && from.raw.wait_for_result !== false && outcomeWord(text)) {
         const variable = matchingVariable(n, nodeResponseVariables(from));
         if (variable) {
           report({
