@@ -1,8 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, isKitError, KitError } from './errors.js';
 import { version } from './version.js';
-import { describeRoutes } from './http/routes.js';
-import { SERVE_ROUTES } from './server/routes/table.js';
 import { FORMAT_CHOICES } from './report/index.js';
 
 /** The package's version, from package.json through src/version.ts (commands/lint.ts imports it from here). */
@@ -71,11 +69,11 @@ Exit codes: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage, c
     .option('--wait-for-lock <seconds>', 'if another serve owns the store, wait this long for it to drain and let go (a handover)', parseSeconds)
     .addHelpText(
       'after',
-      `
+      () => `
 The API key that verifies x-retell-signature comes from RETELL_API_KEY (or server.apiKey in the
 config), never from a flag.
 
-${routeList()}
+${serveRouteList ?? 'Routes: see docs/serve.md'}
 
 Examples:
   $ RETELL_API_KEY=key_... retell-kit serve
@@ -356,8 +354,16 @@ Exit codes: 0 after SIGTERM/SIGINT, 2 I/O trouble (port in use, unreadable --dat
   return program;
 }
 
-/** serve's routes for its help, from the table the server matches (wrapped like the text around it). */
-function routeList(): string {
+/** serve's route list for its help text; set by loadServeRoutes before serve's help can be shown. */
+let serveRouteList: string | undefined;
+
+/**
+ * serve's routes for its help, from the table the server matches (wrapped like the text around it).
+ * Loaded only when serve or help runs: lint and the other commands never load the server's tables.
+ */
+export async function loadServeRoutes(): Promise<void> {
+  if (serveRouteList !== undefined) return;
+  const [{ describeRoutes }, { SERVE_ROUTES }] = await Promise.all([import('./http/routes.js'), import('./server/routes/table.js')]);
   const lines: string[] = [];
   let line = 'Routes:';
   for (const [i, route] of describeRoutes(SERVE_ROUTES).entries()) {
@@ -368,7 +374,7 @@ function routeList(): string {
     }
     line += ` ${item}`;
   }
-  return [...lines, line].join('\n');
+  serveRouteList = [...lines, line].join('\n');
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -417,6 +423,8 @@ export async function main(argv: string[]): Promise<void> {
   });
   const program = buildProgram();
   try {
+    // `serve --help` and `help serve` list serve's routes; every other command starts without them.
+    if (argv.includes('serve') || argv.includes('help')) await loadServeRoutes();
     await program.parseAsync(agentVersionFlag(argv));
   } catch (error) {
     process.exitCode = reportError(error, debug);

@@ -28,8 +28,8 @@ export interface Diagnostic {
   /** The flow/identity.ts key of the edge or node the finding is about (the edge when both). */
   targetKey?: string;
   hint?: string;
-  /** A mechanical fix at `pointer` (--fix applies it; not part of the JSON report). */
-  fix?: { action: 'replace-value'; value: string } | { action: 'rename-key'; to: string };
+  /** A mechanical fix at `pointer`, or at `fix.at` when given (--fix applies it; not part of the JSON report). */
+  fix?: ({ action: 'replace-value'; value: string } | { action: 'rename-key'; to: string }) & { at?: string };
   /** Other places the finding is about: the members of a region (a trap, an unreachable part, a silent loop), capped at RELATED_LIMIT. */
   related?: RelatedLocation[];
   docsUrl: string;

@@ -1,5 +1,5 @@
 import type { FlowInput } from './load.js';
-import { nodeType, TERMINAL_TOOL_TYPES, type EdgeKind } from './node-types.js';
+import { nodeType, TERMINAL_TOOL_TYPES, type EdgeKind, type NodeTypeFacts } from './node-types.js';
 import { join } from './pointer.js';
 
 export type { EdgeKind } from './node-types.js';
@@ -32,6 +32,8 @@ export interface GraphNode {
   raw: Raw;
   scope: Scope;
   isGlobal: boolean;
+  /** What Retell does with this node's type (flow/node-types.ts), looked up once when the graph is built. */
+  facts: NodeTypeFacts;
   out: GraphEdge[];
   in: GraphEdge[];
   /** For component nodes: the local component they enter, when it resolves. */
@@ -97,7 +99,7 @@ export function componentIdOf(component: Raw): string | undefined {
 
 /** True when the node can end or hand off the call by itself (type, or a subagent's end/transfer tool). */
 export function isTerminal(node: GraphNode): boolean {
-  const facts = nodeType(node.type);
+  const facts = node.facts;
   if (facts.terminal) return true;
   // A subagent ends the call when the LLM picks an inline end or transfer tool.
   if (facts.inlineTools && Array.isArray(node.raw.tools)) {
@@ -109,7 +111,7 @@ export function isTerminal(node: GraphNode): boolean {
 /** An edge taken without waiting for the caller: every edge of a non-waiting node, and skip-response edges. */
 export function isSilentEdge(edge: GraphEdge): boolean {
   if (edge.kind === 'skip-response') return true;
-  return !nodeType(edge.from.type).waitsForCaller;
+  return !edge.from.facts.waitsForCaller;
 }
 
 /** Build the graph of one flow. Never throws on malformed input: what is missing is simply absent. */
@@ -162,6 +164,7 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
         raw: n,
         scope,
         isGlobal: isRaw(n.global_node_setting),
+        facts: nodeType(typeof n.type === 'string' ? n.type : ''),
         out: [],
         in: [],
       };
@@ -214,7 +217,7 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
 
   for (const node of nodes) {
     const n = node.raw;
-    const facts = nodeType(node.type);
+    const facts = node.facts;
     if (Array.isArray(n.edges)) n.edges.forEach((e, i) => addEdge(node, 'normal', e, join(node.pointer, 'edges', i)));
     if (n.else_edge !== undefined) addEdge(node, 'else', n.else_edge, join(node.pointer, 'else_edge'));
     if (n.always_edge !== undefined) addEdge(node, 'always', n.always_edge, join(node.pointer, 'always_edge'));
@@ -262,7 +265,7 @@ export function scopeLabel(scope: Scope): string {
 /** Tool ids a node can call: a function node's tool_id, a subagent's tool_ids. */
 export function toolRefs(node: GraphNode): { id: string; pointer: string }[] {
   const n = node.raw;
-  const field = nodeType(node.type).toolRefs;
+  const field = node.facts.toolRefs;
   if (field === 'tool_id' && typeof n.tool_id === 'string') return [{ id: n.tool_id, pointer: join(node.pointer, 'tool_id') }];
   if (field === 'tool_ids' && Array.isArray(n.tool_ids)) {
     return n.tool_ids.flatMap((id, i) => (typeof id === 'string' ? [{ id, pointer: join(node.pointer, 'tool_ids', i) }] : []));

@@ -109,8 +109,12 @@ export const UNKNOWN_NODE_TYPE: NodeTypeFacts = {
   follows: kinds('normal', 'else', 'always', 'skip-response', 'transfer-failed', 'swap-failed', 'sms-success', 'sms-failed', 'go-back'),
 };
 
+// A Map: every rule asks for every node's row, and a lookup by a string JSON.parse made (not
+// internalised) costs a string-table probe on an object, but only a cached hash on a Map.
+const BY_TYPE: ReadonlyMap<string, NodeTypeFacts> = new Map(Object.entries(NODE_TYPES));
+
 export function nodeType(type: string): NodeTypeFacts {
-  return Object.hasOwn(NODE_TYPES, type) ? NODE_TYPES[type]! : UNKNOWN_NODE_TYPE;
+  return BY_TYPE.get(type) ?? UNKNOWN_NODE_TYPE;
 }
 
 /** Inline subagent tools that end or hand off the call. */

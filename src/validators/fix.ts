@@ -54,11 +54,13 @@ export async function fixFile(result: FileResult, cwd = process.cwd()): Promise<
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? '\uFEFF' : '';
   const text = before;
   const starts = offsets(text);
-  const ranges = loaded.source.locate(fixable.map((d) => d.pointer));
+  const target = (d: (typeof fixable)[number]) => d.fix!.at ?? d.pointer;
+  const ranges = loaded.source.locate(fixable.map(target));
   const edits: Edit[] = [];
   for (const d of fixable) {
-    const range = ranges.get(d.pointer);
-    const current = get(loaded.value, d.pointer);
+    const at = target(d);
+    const range = ranges.get(at);
+    const current = get(loaded.value, at);
     if (!range || current === undefined) continue;
     const { start, end } = span(starts, range);
     // The range must hold exactly the value the finding is about, or the file moved under us.
@@ -73,7 +75,7 @@ export async function fixFile(result: FileResult, cwd = process.cwd()): Promise<
     if (fix.action === 'replace-value') {
       edits.push({ start, end, text: JSON.stringify(fix.value) });
     } else {
-      const key = d.pointer.slice(d.pointer.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+      const key = at.slice(at.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
       const head = text.slice(Math.max(0, start - 4096), start);
       const m = new RegExp(`${escapeRegExp(JSON.stringify(key))}\\s*:\\s*$`).exec(head);
       if (!m) continue;

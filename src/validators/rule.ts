@@ -50,8 +50,12 @@ export interface Report<MessageId extends string = string> {
   fix?: Fix;
 }
 
-/** Text edits --fix makes, at a pointer: replace a scalar value, or rename the key that holds it. */
-export type Fix = { action: 'replace-value'; value: string } | { action: 'rename-key'; to: string };
+/**
+ * Text edits --fix makes, at the report's pointer (or at `at`, when the value to edit is not the one
+ * the finding points at, e.g. a node's type for a finding about its tools): replace a scalar value,
+ * or rename the key that holds it.
+ */
+export type Fix = ({ action: 'replace-value'; value: string } | { action: 'rename-key'; to: string }) & { at?: string };
 
 export interface RuleContext<MessageId extends string = string> {
   readonly file: string;

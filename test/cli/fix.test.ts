@@ -64,6 +64,50 @@ describe('--fix and --fix-dry-run (mechanical fixes only)', () => {
     expect(y.stderr).toContain('flow.yaml: not fixed: --fix edits JSON files only');
   });
 
+  // Tools on conversation nodes moved to subagent nodes (Retell, 2026-04-18). A subagent is a
+  // conversation node plus tools, but only with a prompt instruction: then the type is the one change.
+  const TOOLS_ON_CONVERSATION = (instruction: string) =>
+    [
+      '{',
+      '  "start_speaker": "agent",',
+      '  "model_choice": { "type": "cascading", "model": "gpt-4.1" },',
+      '  "start_node_id": "greet",',
+      '  "tools": [{ "type": "custom", "tool_id": "tool_book", "name": "book", "description": "Book it", "url": "https://example.com/book" }],',
+      '  "nodes": [',
+      `    { "id": "greet", "type": "conversation", "instruction": ${instruction}, "tool_ids": ["tool_book"],`,
+      '      "edges": [{ "id": "e1", "transition_condition": { "type": "prompt", "prompt": "Caller is done" }, "destination_node_id": "bye" }] },',
+      '    { "id": "bye", "type": "end" }',
+      '  ]',
+      '}',
+      '',
+    ].join('\n');
+
+  it('--fix makes a conversation node that carries tools a subagent node, once', () => {
+    const before = TOOLS_ON_CONVERSATION('{ "type": "prompt", "text": "Greet the caller and offer to book." }');
+    const dir = project(before);
+    const dry = cli(['lint', 'flow.json', '--fix-dry-run'], { cwd: dir });
+    expect(dry.stdout).toContain('-    { "id": "greet", "type": "conversation",');
+    expect(dry.stdout).toContain('+    { "id": "greet", "type": "subagent",');
+    expect(dry.stderr).toBe('retell-kit: --fix-dry-run: 1 fix in 1 file (nothing written)\n');
+    const r = cli(['lint', 'flow.json', '--fix', '-f', 'json'], { cwd: dir });
+    expect(readFileSync(path.join(dir, 'flow.json'), 'utf8')).toBe(before.replace('"type": "conversation"', '"type": "subagent"'));
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).results[0].diagnostics).toEqual([]);
+    // Idempotent: nothing is left to fix, and the file stays as it is.
+    const again = cli(['lint', 'flow.json', '--fix'], { cwd: dir });
+    expect(again.stderr).not.toContain('applied');
+    expect(readFileSync(path.join(dir, 'flow.json'), 'utf8')).toBe(before.replace('"type": "conversation"', '"type": "subagent"'));
+  });
+
+  it('leaves a conversation node with a static-text instruction alone: a subagent takes only a prompt', () => {
+    const before = TOOLS_ON_CONVERSATION('{ "type": "static_text", "text": "Hello, how can I help?" }');
+    const dir = project(before);
+    const r = cli(['lint', 'flow.json', '--fix', '-f', 'json'], { cwd: dir });
+    expect(readFileSync(path.join(dir, 'flow.json'), 'utf8')).toBe(before);
+    expect(r.stderr).not.toContain('applied');
+    expect(JSON.parse(r.stdout).results[0].diagnostics.map((d: { messageId: string }) => d.messageId)).toContain('conversationTools');
+  });
+
   it('refuses stdin, and --list-rules marks the fixable rules', () => {
     expect(cli(['lint', '-', '--fix'], { input: FLOW }).status).toBe(2);
     const rules = JSON.parse(cli(['lint', '--list-rules', '-f', 'json']).stdout) as { id: string; fixable: boolean }[];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import stylish, { printable } from '../../src/report/stylish.js';
+import stylish, { COLLAPSE_ABOVE, COLLAPSE_SHOW, printable } from '../../src/report/stylish.js';
+import json from '../../src/report/json.js';
 import { brokenFlow, context, lint, sampleResults } from './sample.js';
 
 describe('stylish formatter', () => {
@@ -20,5 +21,31 @@ describe('stylish formatter', () => {
     expect(out).not.toContain('\u001b');
     expect(out).toContain('goes to "evil\\n\\u001b[31mred"');
     expect(out.split('\n')).toHaveLength(5);
+  });
+
+  it('collapses a kind of finding repeated in a file: the first few at their places, then a count and the rest of the places', () => {
+    // 40 dead ends (one rule, one message, one severity) and one dangling edge.
+    const result = lint(brokenFlow({ dangling: ['nowhere'], deadEnds: 40 }));
+    const deadEnds = result.diagnostics.filter((d) => d.ruleId === 'no-dead-end');
+    expect(deadEnds).toHaveLength(40);
+    const out = stylish([result], context).split('\n');
+    const shown = out.filter((l) => l.includes('no-dead-end'));
+    expect(shown).toHaveLength(COLLAPSE_SHOW);
+    expect(shown.map((l) => l.trim().split(/ +/)[0])).toEqual(deadEnds.slice(0, COLLAPSE_SHOW).map((d) => `${d.line}:${d.column}`));
+    const more = out[out.indexOf(shown.at(-1)!) + 1]!.trim();
+    const rest = deadEnds.slice(COLLAPSE_SHOW);
+    expect(more).toBe(`… and ${rest.length} more like this at ${rest.slice(0, 6).map((d) => `${d.line}:${d.column}`).join(', ')} and ${rest.length - 6} more (all of them: --format json or sarif)`);
+    // Other kinds are untouched, and the summary still counts every finding.
+    expect(out.filter((l) => l.includes('no-dangling-edge'))).toHaveLength(1);
+    expect(out.at(-2)).toBe(`✖ ${result.diagnostics.length} problems (${result.diagnostics.length} errors, 0 warnings)`);
+    // Machine formats keep every finding.
+    expect(JSON.parse(json([result], context)).results[0].diagnostics).toHaveLength(result.diagnostics.length);
+  });
+
+  it(`keeps every finding of a kind seen at most ${COLLAPSE_ABOVE} times`, () => {
+    const result = lint(brokenFlow({ dangling: [], deadEnds: COLLAPSE_ABOVE }));
+    const out = stylish([result], context);
+    expect(out.split('\n').filter((l) => l.includes('no-dead-end'))).toHaveLength(COLLAPSE_ABOVE);
+    expect(out).not.toContain('more like this');
   });
 });

@@ -1,6 +1,5 @@
 import { join } from '../../flow/pointer.js';
 import { label } from '../../flow/graph.js';
-import { nodeType } from '../../flow/node-types.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule({
@@ -17,7 +16,7 @@ export default defineRule({
     for (const node of graph.nodes) {
       // A branch is evaluated once on entry, and a component node decides once when its component
       // exits, so there is no "wait and try again": Retell requires the else edge (node-types.ts).
-      const facts = nodeType(node.type);
+      const facts = node.facts;
       if (!facts.needsElse) continue;
       const elseEdge = node.out.find((e) => e.kind === 'else');
       const when = facts.entersComponent ? 'when the component exits and no condition matches' : 'when no condition matches';

@@ -1,6 +1,5 @@
 import { join } from '../../flow/pointer.js';
 import { label, type GraphNode, type Scope } from '../../flow/graph.js';
-import { nodeType } from '../../flow/node-types.js';
 import { suggest } from '../../util/suggest.js';
 import { defineRule, type Report } from '../rule.js';
 
@@ -25,7 +24,7 @@ export default defineRule({
   check({ graph, analysis, report }) {
     const callers = new Map<Scope, GraphNode[]>();
     for (const node of graph.nodes) {
-      if (!nodeType(node.type).entersComponent) continue;
+      if (!node.facts.entersComponent) continue;
       if (node.scope.kind === 'component') {
         report({ messageId: 'nested', data: { node: label(node), component: componentName(node.scope) }, node });
       }
@@ -73,7 +72,7 @@ function hasReachableExit(entries: GraphNode[]): boolean {
   const stack = [...entries];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (nodeType(node.type).exitsComponent) return true;
+    if (node.facts.exitsComponent) return true;
     for (const e of node.out) {
       if (e.to && !seen.has(e.to)) {
         seen.add(e.to);

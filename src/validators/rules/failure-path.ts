@@ -23,7 +23,7 @@ export default defineRule({
   },
   check({ graph, report }) {
     for (const node of graph.nodes) {
-      for (const want of nodeType(node.type).failureEdges) check(node, want);
+      for (const want of node.facts.failureEdges) check(node, want);
     }
 
     function check(node: GraphNode, want: FailureEdge): void {

@@ -1,12 +1,11 @@
 import { isTerminal, label, type GraphEdge, type GraphNode } from '../../flow/graph.js';
-import { nodeType } from '../../flow/node-types.js';
 import { defineRule } from '../rule.js';
 
 /** How an edge a node carries fails to be a way on: not attached, going to no node, or of a kind Retell does not follow (or define) on that type. */
 export type EdgeFailure = 'unattached' | 'dangling' | 'not-followed';
 
 export function edgeFailure(edge: GraphEdge): EdgeFailure | undefined {
-  if (!nodeType(edge.from.type).follows.has(edge.kind)) return 'not-followed';
+  if (!edge.from.facts.follows.has(edge.kind)) return 'not-followed';
   if (edge.kind === 'go-back') return undefined;
   if (edge.destinationId === undefined) return 'unattached';
   return edge.to ? undefined : 'dangling';
@@ -54,7 +53,7 @@ export default defineRule({
   },
   check({ graph, report }) {
     for (const node of graph.nodes) {
-      const facts = nodeType(node.type);
+      const facts = node.facts;
       if (facts.edgeless || isTerminal(node) || node.type === '') continue;
       // A go-back condition returns the caller where they came from: a way out.
       if (node.out.some((e) => e.kind === 'go-back' || (e.to && facts.follows.has(e.kind)))) continue;

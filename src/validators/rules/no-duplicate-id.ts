@@ -14,8 +14,11 @@ class FirstSeen<T> {
     if (earlier === undefined) this.first.set(key, value);
     return earlier;
   }
-  entries(): [string, T][] {
-    return [...this.first.entries()];
+  /** A copy that goes on from what this one has seen. */
+  clone(): FirstSeen<T> {
+    const copy = new FirstSeen<T>();
+    for (const [k, v] of this.first) copy.first.set(k, v);
+    return copy;
   }
 }
 
@@ -82,7 +85,7 @@ function checkTools(graph: FlowGraph, report: (r: Report<'toolId' | 'toolName'>)
 
   for (const scope of graph.components) {
     const own = graph.tools.filter((t) => !t.inlineOf && t.scope === scope);
-    checkToolSet(own, new FirstSeen(flowIds.entries()), new FirstSeen(flowNames.entries()), report);
+    checkToolSet(own, flowIds.clone(), flowNames.clone(), report);
   }
 
   const inlineBySubagent = new Map<GraphNode, ToolDef[]>();

@@ -1,6 +1,5 @@
 import { join } from '../../flow/pointer.js';
 import { label, scopeLabel, toolRefs, type GraphNode, type ToolDef } from '../../flow/graph.js';
-import { nodeType } from '../../flow/node-types.js';
 import { suggest } from '../../util/suggest.js';
 import { defineRule } from '../rule.js';
 
@@ -32,7 +31,7 @@ export default defineRule({
   },
   check({ graph, report }) {
     for (const node of graph.nodes) {
-      const refs = nodeType(node.type).toolRefs;
+      const refs = node.facts.toolRefs;
       if (refs === 'tool_id') {
         // A shared tool lives outside this file; we cannot check it.
         if (node.raw.tool_type === 'shared') continue;

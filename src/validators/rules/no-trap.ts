@@ -1,5 +1,4 @@
 import { isTerminal, label, type GraphNode, type Scope } from '../../flow/graph.js';
-import { nodeType } from '../../flow/node-types.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule({
@@ -15,7 +14,7 @@ export default defineRule({
   },
   check({ graph, analysis, report }) {
     // No way to end a call anywhere: one finding for the flow, not one trap per region.
-    const endsCalls = graph.nodes.some((n) => isTerminal(n) && (n.scope.kind === 'flow' || !nodeType(n.type).exitsComponent));
+    const endsCalls = graph.nodes.some((n) => isTerminal(n) && (n.scope.kind === 'flow' || !n.facts.exitsComponent));
     if (!endsCalls && graph.nodes.length > 0) {
       report({ messageId: 'noEnding', data: { nodes: graph.nodes.length }, pointer: graph.pointer });
       return;

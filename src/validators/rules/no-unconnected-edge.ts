@@ -1,5 +1,4 @@
 import { label, type EdgeKind } from '../../flow/graph.js';
-import { nodeType } from '../../flow/node-types.js';
 import { defineRule } from '../rule.js';
 
 // Failure edges (transfer, swap, sms) belong to failure-path; a branch's else to branch-needs-else.
@@ -20,7 +19,7 @@ export default defineRule({
     for (const edge of graph.edges) {
       if (!KINDS.has(edge.kind) || edge.destinationId !== undefined) continue;
       const from = edge.from;
-      if (edge.kind === 'else' && nodeType(from.type).needsElse) continue;
+      if (edge.kind === 'else' && from.facts.needsElse) continue;
       const condition = edge.condition?.type === 'prompt' && typeof edge.condition.prompt === 'string' ? edge.condition.prompt : '';
       const kind = edge.kind === 'normal' ? `edge${condition ? ` "${condition.slice(0, 60)}"` : ''}` : `${edge.kind} edge`;
       report({ messageId: 'unconnected', data: { kind, node: label(from) }, edge });

@@ -103,8 +103,13 @@ export default defineRule({
       check('the global prompt', [{ text: graph.raw.global_prompt, pointer: join(graph.pointer, 'global_prompt') }]);
     }
     for (const node of graph.nodes) {
-      const found = NODE_TEMPLATE_FIELDS.flatMap((key) => (key in node.raw ? templateStrings(node.raw[key], join(node.pointer, key), NOT_TEMPLATES) : []));
-      check(() => `${node.type ? `${node.type} node` : 'node'} ${label(node)}`, found, node);
+      const raw = node.raw;
+      const found: StringAt[] = [];
+      for (const key of NODE_TEMPLATE_FIELDS) {
+        const value = raw[key];
+        if (value !== undefined) templateStrings(value, join(node.pointer, key), NOT_TEMPLATES, found);
+      }
+      if (found.length > 0) check(`${node.type ? `${node.type} node` : 'node'} ${label(node)}`, found, node);
     }
     // Inline subagent tools were walked with their node.
     for (const tool of graph.tools) {

@@ -1,9 +1,8 @@
 import { label, type EdgeKind, type GraphEdge } from '../../flow/graph.js';
 import { join } from '../../flow/pointer.js';
-import { nodeType } from '../../flow/node-types.js';
 import { defineRule } from '../rule.js';
 import { nodeResponseVariables } from '../../flow/variables.js';
-import { isPlaceholder, normalise, outcomeWord, promptText } from '../text.js';
+import { isPlaceholderNormalised, normalise, outcomeWord, promptText } from '../text.js';
 
 // Edges whose prompt the author writes. Special edges carry fixed literals (Else, Always, ...).
 const AUTHORED: ReadonlySet<EdgeKind> = new Set(['normal', 'go-back']);
@@ -23,9 +22,8 @@ const GENERIC_WORDS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
-/** The special edge a special-literal text on an ordinary edge was meant to be. */
-function literalMeant(text: string): string | undefined {
-  const n = normalise(text);
+/** The special edge a special-literal text (normalised) on an ordinary edge was meant to be. */
+function literalMeant(n: string): string | undefined {
   if (n === 'always' || n.startsWith('always ')) return 'always_edge';
   if (n === 'else') return 'else_edge';
   if (n === 'skip response') return 'skip_response_edge';
@@ -36,8 +34,8 @@ function literalMeant(text: string): string | undefined {
 const WEAK_PARTS: ReadonlySet<string> = new Set(['id', 'is', 'has', 'flag', 'the', 'of', 'to', 'count', 'data', 'value', 'result', 'results', 'response', 'status']);
 
 /** The response variable whose name shares a meaningful word with the condition text. */
-function matchingVariable(text: string, variables: string[]): string | undefined {
-  const words = new Set(normalise(text).split(/[\s_]+/));
+function matchingVariable(normalised: string, variables: string[]): string | undefined {
+  const words = new Set(normalised.split(WORD_BREAK));
   return variables.find((v) =>
     v
       .toLowerCase()
@@ -53,8 +51,10 @@ function exampleEquation(variable: string): string {
   return FLAG_NAME.test(variable) ? `{{${variable}}} == "true"` : `{{${variable}}} exists`;
 }
 
-function isGeneric(text: string): boolean {
-  const words = normalise(text).split(/[\s_]+/).filter(Boolean);
+const WORD_BREAK = /[\s_]+/;
+
+function isGeneric(normalised: string): boolean {
+  const words = normalised.split(WORD_BREAK).filter(Boolean);
   return words.length > 0 && words.every((w) => GENERIC_WORDS.has(w));
 }
 
@@ -78,6 +78,13 @@ export default defineRule({
     },
   },
   check({ graph, report }) {
+    // Flows repeat their condition texts: each distinct text is normalised once.
+    const normalised = new Map<string, string>();
+    const normal = (text: string): string => {
+      let n = normalised.get(text);
+      if (n === undefined) normalised.set(text, (n = normalise(text)));
+      return n;
+    };
     for (const edge of graph.edges) {
       if (!AUTHORED.has(edge.kind)) continue;
       // An edge never attached is one leftover, reported once by no-unconnected-edge (which quotes its text).
@@ -90,14 +97,15 @@ export default defineRule({
         report({ messageId: 'empty', data: { where: base.where }, edge, pointer: edge.condition && 'prompt' in edge.condition ? pointer : edge.pointer });
         continue;
       }
-      if (isPlaceholder(text)) {
+      const n = normal(text);
+      if (isPlaceholderNormalised(n)) {
         report({ messageId: 'placeholder', data: base, edge, pointer });
         continue;
       }
-      const meant = edge.kind === 'normal' ? literalMeant(text) : undefined;
+      const meant = edge.kind === 'normal' ? literalMeant(n) : undefined;
       if (meant) {
         // always_edge and skip_response_edge exist on conversation and subagent nodes only.
-        const facts = nodeType(edge.from.type);
+        const facts = edge.from.facts;
         const talking = facts.waitsForCaller && facts.follows.has('always');
         const field = meant !== 'else_edge' && !talking ? 'else_edge' : meant;
         const instead =
@@ -109,15 +117,15 @@ export default defineRule({
         report({ messageId: 'literal', data: { ...base, instead }, edge, pointer });
         continue;
       }
-      if (isGeneric(text)) {
+      if (isGeneric(n)) {
         report({ messageId: 'generic', data: base, edge, pointer });
         continue;
       }
       // A node that waits for its call and stores the answer can route on the stored value.
       // Only when the text names a stored variable's subject, so the suggestion is concrete; a hint, not a defect.
       const from = edge.from;
-      if (edge.kind === 'normal' && nodeType(from.type).callsTool && from.raw.wait_for_result !== false && outcomeWord(text)) {
-        const variable = matchingVariable(text, nodeResponseVariables(from));
+      if (edge.kind === 'normal' && from.facts.callsTool && from.raw.wait_for_result !== false && outcomeWord(text)) {
+        const variable = matchingVariable(n, nodeResponseVariables(from));
         if (variable) {
           report({
             messageId: 'preferEquation',

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import { isRaw, label } from '../../flow/graph.js';
-import { nodeType } from '../../flow/node-types.js';
 import { join } from '../../flow/pointer.js';
 import { lazyZod } from '../../util/lazy-zod.js';
 import { defineRule } from '../rule.js';
@@ -55,7 +54,7 @@ export default defineRule({
           pointer: join(node.pointer, 'instruction', 'text'),
         });
       }
-      if (nodeType(node.type).inlineTools) {
+      if (node.facts.inlineTools) {
         const count = (Array.isArray(node.raw.tool_ids) ? node.raw.tool_ids.length : 0) + (Array.isArray(node.raw.tools) ? node.raw.tools.length : 0);
         if (count > maxTools) report({ messageId: 'tooManyTools', data: { node: label(node), count, max: maxTools }, node });
       }

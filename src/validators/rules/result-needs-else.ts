@@ -1,5 +1,4 @@
 import { label } from '../../flow/graph.js';
-import { nodeType } from '../../flow/node-types.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule({
@@ -14,7 +13,7 @@ export default defineRule({
   },
   check({ graph, report }) {
     for (const node of graph.nodes) {
-      const facts = nodeType(node.type);
+      const facts = node.facts;
       // Branch and component nodes must have an else: branch-needs-else. These may, and should.
       if (!(facts.callsTool || facts.extractsVariables) || facts.needsElse) continue;
       const conditions = node.out.filter((e) => e.kind === 'normal');

@@ -35,7 +35,11 @@ export default defineRule({
       if (node.type !== 'conversation') continue;
       const tools = node.raw.tools ?? node.raw.tool_ids;
       if (Array.isArray(tools) && tools.length > 0) {
-        report({ messageId: 'conversationTools', data: { node: label(node), date: CONVERSATION_TOOLS_DEPRECATED }, node, pointer: join(node.pointer, Array.isArray(node.raw.tools) ? 'tools' : 'tool_ids') });
+        // A subagent node is a conversation node plus tools (retell-sdk's types: the same keys and edges,
+        // tools and tool_ids added), but its instruction must be a prompt: only then is the type the one change.
+        const instruction = node.raw.instruction;
+        const fix = isRaw(instruction) && instruction.type === 'prompt' ? { fix: { action: 'replace-value' as const, value: 'subagent', at: join(node.pointer, 'type') } } : {};
+        report({ messageId: 'conversationTools', data: { node: label(node), date: CONVERSATION_TOOLS_DEPRECATED }, node, pointer: join(node.pointer, Array.isArray(node.raw.tools) ? 'tools' : 'tool_ids'), ...fix });
       }
     }
   },

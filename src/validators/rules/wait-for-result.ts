@@ -1,5 +1,4 @@
 import { isRaw, label } from '../../flow/graph.js';
-import { nodeType } from '../../flow/node-types.js';
 import { extractVariables, nodeResponseVariables } from '../../flow/variables.js';
 import { join } from '../../flow/pointer.js';
 import { defineRule } from '../rule.js';
@@ -19,7 +18,7 @@ export default defineRule({
   },
   check({ graph, report }) {
     for (const node of graph.nodes) {
-      if (!nodeType(node.type).callsTool || node.raw.wait_for_result !== false) continue;
+      if (!node.facts.callsTool || node.raw.wait_for_result !== false) continue;
       const written = new Set(nodeResponseVariables(node));
       for (const edge of node.out) {
         if (edge.kind === 'go-back') continue;
