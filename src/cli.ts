@@ -314,6 +314,8 @@ Exit codes: 0 promoted to 100 %; 1 rolled back or paused; 2 usage, config, API o
     .option('--host <host>', 'interface to bind (default 127.0.0.1)')
     .option('--data <dir>', 'folder the workspace persists in (default: in memory)')
     .option('--quiet', 'no request log')
+    .option('--example', 'start with an example: a published agent on a booking flow, bound to +14155550100 (when the workspace is empty)')
+    .option('--traffic <calls-per-minute>', 'keep simulated calls coming on every bound number, by its current weights (e.g. 600)', parsePositiveNumber)
     .addHelpText(
       'after',
       `
@@ -324,6 +326,7 @@ POST /emulator/simulate-calls, GET|PUT /emulator/state, POST /emulator/reset (do
 
 Examples:
   $ retell-kit emulator --data .retell-kit/emulator
+  $ retell-kit emulator --example --traffic 600     # an agent to pull and deploy, 10 calls a second
   $ RETELL_BASE_URL=http://127.0.0.1:8765 RETELL_API_KEY=test retell-kit pull --all
 
 Exit codes: 0 after SIGTERM/SIGINT, 2 I/O trouble (port in use, unreadable --data).`,
@@ -386,6 +389,12 @@ function parsePort(value: string): number {
   if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n > 65_535) {
     throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free one)');
   }
+  return n;
+}
+
+function parsePositiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 600_000) throw new InvalidArgumentError('expected a number above 0 (calls per minute, at most 600000)');
   return n;
 }
 

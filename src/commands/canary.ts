@@ -31,7 +31,7 @@ interface Session {
 }
 
 /** Config, client, store and the canary deployment the flags name; the store is closed by `run`. */
-async function withCanary<T>(flags: CanaryFlags, run: (s: Session) => Promise<T>): Promise<T> {
+async function withCanary<T>(flags: CanaryFlags, run: (s: Session) => Promise<T>, options: { orFinished?: boolean } = {}): Promise<T> {
   const cwd = process.cwd();
   const { config, filepath } = await loadConfig({ configPath: flags.config, cwd });
   const settings = canarySettings(config.canary);
@@ -39,7 +39,7 @@ async function withCanary<T>(flags: CanaryFlags, run: (s: Session) => Promise<T>
   const base = filepath ? path.dirname(filepath) : cwd;
   const store = await openStore(chooseStore({ flag: flags.store, config: config.server?.store, base, env: process.env }), { shared: true, command: 'retell-kit canary' });
   try {
-    const deployment = await findCanary(store, { number: flags.number, agentId: flags.agent });
+    const deployment = await findCanary(store, { number: flags.number, agentId: flags.agent }, options);
     return await run({ client, store, settings, deployment });
   } finally {
     await store.close();
@@ -55,7 +55,7 @@ function format(flags: CanaryFlags): 'text' | 'json' {
 /** `canary status`: exit 0 healthy / inconclusive / insufficient, 1 degraded, 2 trouble. */
 export async function runCanaryStatus(flags: CanaryFlags): Promise<number> {
   const fmt = format(flags);
-  const status = await withCanary(flags, (s) => canaryStatus(s, s.deployment));
+  const status = await withCanary(flags, (s) => canaryStatus(s, s.deployment), { orFinished: true });
   process.stdout.write(fmt === 'json' ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
   return status.verdict === 'degraded' ? ExitCode.findings : ExitCode.ok;
 }
@@ -132,7 +132,7 @@ export function renderStatus(s: CanaryStatus): string {
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
   const out = [
-    `canary ${s.deployment.agentId} v${s.deployment.stableVersion} → v${s.deployment.canaryVersion} at ${s.percent} % on ${s.deployment.numbers.join(', ')} (deployment ${s.deployment.id})`,
+    `canary ${s.deployment.agentId} v${s.deployment.stableVersion} → v${s.deployment.canaryVersion} at ${s.percent} % on ${s.deployment.numbers.join(', ')} (deployment ${s.deployment.id}${s.deployment.state === 'canary' ? '' : `, ${s.deployment.state.replace('_', ' ')}`})`,
     `verdict: ${s.verdict}: ${s.reason}`,
     '',
     ...rows.map((r) => `  ${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`.trimEnd()),

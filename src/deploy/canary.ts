@@ -76,8 +76,14 @@ export interface CanaryContext {
 }
 
 /** The deployment `canary` acts on, or one clear line saying there is none. */
-export async function findCanary(store: Store, filter: { number?: string; agentId?: string } = {}): Promise<Deployment> {
-  const found = await new Deployments(store).active(filter);
+export async function findCanary(store: Store, filter: { number?: string; agentId?: string } = {}, options: { orFinished?: boolean } = {}): Promise<Deployment> {
+  const deployments = new Deployments(store);
+  // status after a watch: the newest canary deployment, promoted or rolled back, still has a verdict to show.
+  const found =
+    (await deployments.active(filter)) ??
+    (options.orFinished
+      ? (await deployments.list()).find((d) => d.canaryPercent !== null && d.newVersion !== undefined && (!filter.number || d.numbers.includes(filter.number)) && (!filter.agentId || d.agentId === filter.agentId))
+      : undefined);
   if (!found) {
     const which = [filter.agentId && `agent ${filter.agentId}`, filter.number && `number ${filter.number}`].filter(Boolean).join(' on ');
     throw new KitError('not-found', `no canary in progress${which ? ` for ${which}` : ''} in the store`, { hint: 'check --store, --agent and --number: the store must be the one the deployment was recorded in' });

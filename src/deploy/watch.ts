@@ -74,7 +74,7 @@ export async function watchCanary(o: WatchOptions): Promise<WatchResult> {
         o.onEvent?.({ type: 'check', status, percent: from, stepElapsedMs, stepCalls, waiting: `healthy: moving to ${to} %` });
         d = await moveTraffic(client, store, d, to, { action: to >= 100 ? 'promote' : 'step', reason: status.reason, verdict: status.verdict, canaryCalls, now: now() });
         o.onEvent?.({ type: 'move', from, to, reason: status.reason });
-        if (to >= 100) return finish(o, { outcome: 'promoted', reason: `promoted to 100 % after ${settings.steps.filter((s) => s < 100).join(' → ')} %: ${status.reason}`, deployment: d, status });
+        if (to >= 100) return finish(o, { outcome: 'promoted', reason: `promoted to 100 % after ${trafficPath(d).join(' → ')} %: ${status.reason}`, deployment: d, status });
         continue;
       }
       waiting = `healthy; the step needs ${formatDuration(settings.stepMinTimeMs)} and ${settings.stepMinCalls} canary calls (has ${formatDuration(stepElapsedMs)}, ${stepCalls})`;
@@ -127,3 +127,10 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+
+/** The canary shares the deployment went through before 100 %: where it started, then each step (from its history). */
+function trafficPath(d: Deployment): number[] {
+  const path = [d.canaryPercent ?? d.history.find((e) => e.from !== undefined)?.from ?? 0];
+  for (const e of d.history) if ((e.action === 'step' || e.action === 'promote') && e.to !== undefined && e.to < 100 && e.to !== path[path.length - 1]) path.push(e.to);
+  return path;
+}

@@ -25,6 +25,8 @@ export interface SimulateRequest {
   count: number;
   outcomes?: Record<string, Partial<OutcomeRates>>;
   seed?: number;
+  /** The calls start at this epoch ms, spread over the next second (live traffic); default: ended calls over the last minutes. */
+  start_timestamp?: number;
 }
 
 export interface SimulateResult {
@@ -72,7 +74,7 @@ export async function simulateCalls(state: EmulatorState, body: unknown, signing
     const successful = random() < rates.call_successful;
     const functionError = random() < rates.function_error;
     const agentHangup = random() < 0.6;
-    const start = base - duration - (request.count - i) * 1000;
+    const start = request.start_timestamp !== undefined ? request.start_timestamp + Math.floor((i * 1000) / request.count) : base - duration - (request.count - i) * 1000;
     calls.push(buildCall({ agent: target.agent, to: request.phone_number, from: `+1555${String(Math.floor(random() * 10_000_000)).padStart(7, '0')}`, start, duration, transferred, successful, functionError, agentHangup }));
   }
   for (const call of calls) state.calls[String(call.call_id)] = call;
@@ -201,10 +203,11 @@ async function pool<T>(items: T[], concurrency: number, run: (item: T) => Promis
 function parse(body: unknown): SimulateRequest {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('body: expected {"phone_number": "+1...", "count": 200, "outcomes": {...}, "seed": 7}');
   const r = body as Record<string, unknown>;
-  for (const key of Object.keys(r)) if (!['phone_number', 'count', 'outcomes', 'seed'].includes(key)) throw bad(`body: unknown field "${key}" (fields: phone_number, count, outcomes, seed)`);
+  for (const key of Object.keys(r)) if (!['phone_number', 'count', 'outcomes', 'seed', 'start_timestamp'].includes(key)) throw bad(`body: unknown field "${key}" (fields: phone_number, count, outcomes, seed, start_timestamp)`);
   if (typeof r.phone_number !== 'string') throw bad('phone_number: required, the E.164 number the calls come in on');
   if (!(Number.isInteger(r.count) && (r.count as number) >= 1 && (r.count as number) <= MAX_CALLS)) throw bad(`count: expected a whole number from 1 to ${MAX_CALLS}`);
   if (r.seed !== undefined && !(Number.isInteger(r.seed) && (r.seed as number) >= 0)) throw bad('seed: expected a non-negative whole number');
+  if (r.start_timestamp !== undefined && !(Number.isInteger(r.start_timestamp) && (r.start_timestamp as number) > 0)) throw bad('start_timestamp: expected epoch milliseconds');
   if (r.outcomes !== undefined && (typeof r.outcomes !== 'object' || r.outcomes === null || Array.isArray(r.outcomes))) throw bad('outcomes: expected an object keyed by "<agent_id>@<version>"');
   for (const [key, rates] of Object.entries((r.outcomes ?? {}) as Record<string, unknown>)) {
     if (!/^[^@]+@\d+$/.test(key)) throw bad(`outcomes: key "${key}" is not "<agent_id>@<version number>"`);

@@ -136,6 +136,17 @@ describe('POST /emulator/simulate-calls', () => {
     expect(again.json.by_version).toEqual(json.by_version);
   });
 
+  it('with start_timestamp, calls start then (live traffic, after a canary was bound) instead of before now', async () => {
+    const { agentId, number } = await canary([0.5, 0.5]);
+    const startAt = Date.now() + 60_000;
+    const { json } = await simulate({ phone_number: number, count: 20, seed: 3, start_timestamp: startAt });
+    expect(json.calls).toBe(20);
+    const calls = await new RetellClient({ apiKey: KEY, baseUrl: emulator.url }).listCalls({ agentId, since: startAt });
+    expect(calls).toHaveLength(20);
+    expect(calls.every((c) => c.start_timestamp! >= startAt && c.start_timestamp! < startAt + 1000)).toBe(true);
+    expect(await simulate({ phone_number: number, count: 1, start_timestamp: 'now' })).toMatchObject({ status: 400, json: { message: 'start_timestamp: expected epoch milliseconds' } });
+  });
+
   it('refuses what it cannot simulate, in Retell error shape', async () => {
     const { agentId, number } = await canary([0.5, 0.5]);
     expect(await simulate({ phone_number: '+19999999999', count: 1 })).toEqual({ status: 404, json: { status: 'error', message: 'phone number +19999999999 not found' } });
