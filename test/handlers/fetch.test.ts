@@ -1,3 +1,4 @@
+import { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Breaker, createFetch, FetchError, nextDelay, retryableStatus, retryAfterMs, type Fetcher, type FetchPolicyInput } from '../../src/handlers/fetch.js';
 import { flakyDownstream, type Flaky } from '../helpers/flaky.js';
@@ -108,6 +109,52 @@ describe('retries', () => {
     expect(down.hits).toHaveLength(3);
     await fetcher.forCall({ ...scope, functionName: 'b' }).fetch(`${down.url}/slots`).catch(() => {});
     expect(down.hits).toHaveLength(4);
+  });
+});
+
+describe('cutting an attempt off (no AbortSignal is handed to undici)', () => {
+  it('the function’s deadline signal cuts off a request in flight: a deadline FetchError at once, logged as such', async () => {
+    down.script('/slots', [{ stallMs: 5000 }]);
+    const fetcher = createFetch({ policy: { breaker: false } });
+    fetchers.push(fetcher);
+    const deadline = new AbortController();
+    const { fetch, log } = fetcher.forCall({ callId: 'call_cut', functionName: 'f', idempotencyKey: 'fn:cut', deadline: Date.now() + 10_000, signal: deadline.signal });
+    const started = Date.now();
+    setTimeout(() => deadline.abort(new Error('f timed out after 150 ms')), 150);
+    const error = (await fetch(`${down.url}/slots`).catch((e: unknown) => e)) as FetchError;
+    expect(error).toBeInstanceOf(FetchError);
+    expect(error.code).toBe('deadline');
+    expect((error.cause as Error).message).toBe('f timed out after 150 ms');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(log.attempts.map((a) => a.error)).toEqual(['deadline']);
+    // A later request of the same run, after the deadline: refused without touching the host.
+    const hits = down.hits.length;
+    await expect(fetch(`${down.url}/slots`)).rejects.toMatchObject({ code: 'deadline' });
+    expect(down.hits.length).toBe(hits);
+  });
+
+  it('the caller’s own signal cuts off its request, and only that one', async () => {
+    down.script('/slow', [{ stallMs: 400, then: { status: 200, body: { ok: 'slow' } } }]);
+    const { fetch } = setup({ breaker: false }, 5000);
+    const mine = new AbortController();
+    const cut = fetch(`${down.url}/slow`, { signal: mine.signal, maxAttempts: 1 }).catch((e: unknown) => e);
+    const other = fetch(`${down.url}/slow`, { maxAttempts: 1 });
+    setTimeout(() => mine.abort(), 50);
+    expect(await cut).toMatchObject({ code: 'deadline' });
+    expect(await (await other).json()).toEqual({ ok: 'slow' });
+  });
+
+  it('a request still queued for a connection when its time is up fails then, and is never sent', async () => {
+    down.script('/slots', [{ stallMs: 5000 }]);
+    const dispatcher = new Agent({ connections: 1 });
+    const { fetch } = setup({ attemptTimeoutMs: 200, maxAttempts: 1, breaker: false }, 5000, { dispatcher });
+    const started = Date.now();
+    const results = await Promise.all([fetch(`${down.url}/slots`).catch((e: unknown) => e), fetch(`${down.url}/slots`).catch((e: unknown) => e)]);
+    expect(Date.now() - started).toBeLessThan(1500);
+    for (const r of results) expect(r).toMatchObject({ code: 'unavailable', message: expect.stringContaining('did not answer within 200 ms') });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(down.hits).toHaveLength(1);
+    await dispatcher.close();
   });
 });
 
