@@ -413,11 +413,18 @@ export class Fetcher {
     const url = new URL(input);
     const href = url.href;
     const method = (init.method ?? (init.json !== undefined ? 'POST' : 'GET')).toUpperCase();
-    const headers: Record<string, string> = { ...init.headers };
+    // A copy only when there is something to add to (a GET without headers sends none).
+    let headers: Record<string, string> | undefined = init.headers;
+    let copied = false;
+    const setHeader = (name: string, value: string) => {
+      if (!copied) headers = { ...headers };
+      copied = true;
+      headers![name] = value;
+    };
     let body = init.body;
     if (init.json !== undefined) {
       body = JSON.stringify(init.json);
-      if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
+      if (!headers || !hasHeader(headers, 'content-type')) setHeader('content-type', 'application/json');
     }
     const text = bodyText(body);
     const policy = this.policy;
@@ -426,7 +433,7 @@ export class Fetcher {
       if (init.idempotencyKey === false) maxAttempts = 1;
       else {
         const key = init.idempotencyKey ?? downstreamKey({ functionKey: scope.idempotencyKey, method, url: href, body: text, ordinal });
-        if (!hasHeader(headers, policy.idempotencyHeader.toLowerCase())) headers[policy.idempotencyHeader] = key;
+        if (!headers || !hasHeader(headers, policy.idempotencyHeader.toLowerCase())) setHeader(policy.idempotencyHeader, key);
       }
     }
     const host = url.host;

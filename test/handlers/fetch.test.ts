@@ -183,6 +183,21 @@ describe('idempotency', () => {
     expect(down.bookings).toHaveLength(2);
   });
 
+  it('sends the caller’s headers as given (its content-type wins), adds the key, and never changes the caller’s object', async () => {
+    const { fetch } = setup();
+    const headers = { 'X-Trace': 't1', 'Content-Type': 'application/vnd.salon+json' };
+    await fetch(`${down.url}/book`, { json: { slot: '12:00' }, headers });
+    await fetch(`${down.url}/plain`, { headers });
+    await fetch(`${down.url}/plain`);
+    expect(headers).toEqual({ 'X-Trace': 't1', 'Content-Type': 'application/vnd.salon+json' });
+    const [post, get, bare] = down.hits;
+    expect(post!.headers).toMatchObject({ 'x-trace': 't1', 'content-type': 'application/vnd.salon+json', 'idempotency-key': expect.stringMatching(/^[0-9a-f]{48}$/) });
+    expect(post!.body).toBe('{"slot":"12:00"}');
+    expect(get!.headers['x-trace']).toBe('t1');
+    expect(get!.headers['idempotency-key']).toBeUndefined();
+    expect(bare!.headers['x-trace']).toBeUndefined();
+  });
+
   it('a POST with idempotencyKey: false is never retried; the header name is configurable', async () => {
     down.script('/book', [{ status: 503 }, { status: 200 }]);
     const { fetch } = setup({ idempotencyHeader: 'X-Request-Id' });
