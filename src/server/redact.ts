@@ -103,9 +103,23 @@ export class Redactor {
   /** A JSON value with every secret removed (a handler that returns or throws the API key). */
   scrubValue<T>(value: T): T {
     if (!this.secrets.length || value === null || value === undefined) return value;
+    // Every function answer passes here: look for a secret in its strings and keys first, and
+    // serialise only the rare answer that holds one.
+    if (!this.holdsSecret(value, 0)) return value;
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    if (!this.secrets.some((secret) => text.includes(secret))) return value;
     return (typeof value === 'string' ? this.scrub(text) : JSON.parse(this.scrub(text))) as T;
+  }
+
+  /** Whether a secret appears in a string or key of `value` (deeper than 64 levels: assumed so, and scrubbed the slow way). */
+  private holdsSecret(value: unknown, depth: number): boolean {
+    if (typeof value === 'string') return this.secrets.some((secret) => value.includes(secret));
+    if (value === null || typeof value !== 'object') return false;
+    if (depth > 64) return true;
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return this.holdsSecret(JSON.stringify(value), depth);
+    if (Array.isArray(value)) return value.some((item) => this.holdsSecret(item, depth + 1));
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) if (this.holdsSecret(key, depth) || this.holdsSecret(record[key], depth + 1)) return true;
+    return false;
   }
 
   private categoryOf(key: string, inArgs: boolean): string | undefined {

@@ -48,6 +48,18 @@ describe('Redactor', () => {
     });
   });
 
+  it('scrubValue finds the secret in nested strings, keys, arrays and toJSON output, and returns a clean value as it is', () => {
+    const clean = { a: [1, 'two', { three: null }], when: new Date(0) };
+    expect(r.scrubValue(clean)).toBe(clean);
+    expect(r.scrubValue({ a: [{ b: 'x key_secret_123456 y' }] })).toEqual({ a: [{ b: 'x <secret> y' }] });
+    expect(r.scrubValue({ key_secret_123456: 1 })).toEqual({ '<secret>': 1 });
+    expect(r.scrubValue({ t: { toJSON: () => 'key_secret_123456' } })).toEqual({ t: '<secret>' });
+    let deep: unknown = 'key_secret_123456';
+    for (let i = 0; i < 80; i++) deep = [deep];
+    expect(JSON.stringify(r.scrubValue(deep))).not.toContain('key_secret_123456');
+    expect(r.scrubValue('key_secret_123456!')).toBe('<secret>!');
+  });
+
   it('keeps a key named __proto__ as a key', () => {
     const input = JSON.parse('{"__proto__": {"phone": "+14155550100"}, "a": 1}');
     const out = r.forLog(input) as Record<string, unknown>;
