@@ -4,7 +4,9 @@
 // budget, deadline, attempt log) with a fresh per-function-call scope for every request, as serve
 // builds one per function call. GET, and POST with the derived Idempotency-Key. Rounds take turns;
 // the ratio is the median of the rounds. Target (issue 16): overhead <= 10 %.
-// Options: --requests <n> (default 4000 a round), --rounds <n> (default 7), --concurrency <n> (default 8), --no-write.
+// Options: --requests <n> (default 4000 a round), --rounds <n> (default 7), --concurrency <n> (default 8), --no-write,
+// --baseline <dir> [--baseline-label <text>]: ctx.fetch from another build (e.g. a copy of dist/ before a change) as a
+// third contender taking turns with the other two, so a change is measured against its baseline in the same run.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
@@ -30,6 +32,11 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i === -1 ? fallback : Number(process.argv[i + 1]);
 };
+const argText = (name) => {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+};
+const baselineDir = argText('--baseline') && path.resolve(argText('--baseline'));
 
 if (process.argv[2] === '--downstream') {
   const body = JSON.stringify({ slots: ['09:30', '11:00', '14:15'], ok: true });
@@ -55,14 +62,15 @@ if (process.argv[2] === '--downstream') {
   try {
     const agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
     const fetcher = createFetch();
+    const baselineFetcher = baselineDir ? (await import(path.join(baselineDir, 'handlers/fetch.js'))).createFetch() : undefined;
     let n = 0;
     const bare = (method) => async () => {
       const res = await fetch(`${url}/slots`, method === 'POST' ? { method, dispatcher: agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ slot: '09:30', n: n++ }) } : { dispatcher: agent });
       await res.json();
     };
-    const kit = (method) => async () => {
+    const kit = (method, from = fetcher) => async () => {
       const i = n++;
-      const ctxFetch = fetcher.forCall({ callId: `call_${i % 500}`, functionName: 'book', idempotencyKey: `fn:${i}`, deadline: Date.now() + 10_000 }).fetch;
+      const ctxFetch = from.forCall({ callId: `call_${i % 500}`, functionName: 'book', idempotencyKey: `fn:${i}`, deadline: Date.now() + 10_000 }).fetch;
       const res = await ctxFetch(`${url}/slots`, method === 'POST' ? { json: { slot: '09:30', n: i } } : undefined);
       await res.json();
     };
@@ -87,29 +95,37 @@ if (process.argv[2] === '--downstream') {
       await run(kit(method));
       const b = [];
       const k = [];
+      const base = [];
+      if (baselineFetcher) await run(kit(method, baselineFetcher));
       for (let r = 0; r < rounds; r++) {
         if (r % 2 === 0) {
           b.push(await run(bare(method)));
           k.push(await run(kit(method)));
+          if (baselineFetcher) base.push(await run(kit(method, baselineFetcher)));
         } else {
+          if (baselineFetcher) base.push(await run(kit(method, baselineFetcher)));
           k.push(await run(kit(method)));
           b.push(await run(bare(method)));
         }
       }
       const ratios = b.map((x, i) => k[i].cpu / x.cpu);
       const wallRatios = b.map((x, i) => k[i].wall / x.wall);
-      rows.push({ method, bare: median(b.map((x) => x.cpu)), kit: median(k.map((x) => x.cpu)), bareWall: median(b.map((x) => x.wall)), kitWall: median(k.map((x) => x.wall)), ratio: median(ratios), wallRatio: median(wallRatios), ratios });
+      rows.push({ method, bare: median(b.map((x) => x.cpu)), kit: median(k.map((x) => x.cpu)), bareWall: median(b.map((x) => x.wall)), kitWall: median(k.map((x) => x.wall)), ratio: median(ratios), wallRatio: median(wallRatios), ratios, baseRatio: base.length ? median(b.map((x, i) => base[i].cpu / x.cpu)) : undefined, baseCpu: base.length ? median(base.map((x) => x.cpu)) : undefined });
     }
     await agent.close();
     await fetcher.close();
-        const table = [
+    await baselineFetcher?.close();
+    const table = [
       `| ${requests.toLocaleString('en')} requests, ${concurrency} in flight | undici fetch CPU (baseline) | ctx.fetch CPU | CPU ratio | overhead | wall: undici / ctx.fetch (ratio) |`,
       '|---|---|---|---|---|---|',
       ...rows.map((r) => `| ${r.method}${r.method === 'POST' ? ' (+ Idempotency-Key)' : ''} | ${r.bare.toFixed(0)} ms (${((r.bare / requests) * 1000).toFixed(0)} µs/req) | ${r.kit.toFixed(0)} ms (${((r.kit / requests) * 1000).toFixed(0)} µs/req) | ${r.ratio.toFixed(3)}× | ${((r.ratio - 1) * 100).toFixed(1)} % | ${r.bareWall.toFixed(0)} / ${r.kitWall.toFixed(0)} ms (${r.wallRatio.toFixed(2)}×) |`),
     ].join('\n');
     const worst = Math.max(...rows.map((r) => r.ratio));
     const verdict = `CPU rounds (ctx.fetch / undici): ${rows.map((r) => `${r.method} ${r.ratios.map((x) => x.toFixed(2)).join(', ')}`).join('; ')}.\nTarget (issue 16): overhead <= 10 %: worst ${((worst - 1) * 100).toFixed(1)} % — ${worst <= 1.1 ? 'met' : 'NOT met'}.`;
-    console.log(`${table}\n\n${verdict}`);
+    const baselineLine = baselineDir
+      ? `Against the baseline build (${argText('--baseline-label') ?? baselineDir}) in the same run: ${rows.map((r) => `${r.method} ${((r.baseCpu / requests) * 1000).toFixed(0)} -> ${((r.kit / requests) * 1000).toFixed(0)} µs/req, overhead ${((r.baseRatio - 1) * 100).toFixed(1)} % -> ${((r.ratio - 1) * 100).toFixed(1)} %`).join('; ')}.`
+      : '';
+    console.log(`${table}\n\n${verdict}${baselineLine ? `\n${baselineLine}` : ''}`);
     if (!process.argv.includes('--no-write')) {
       const file = path.join(here, 'RESULTS.md');
       const section = [
@@ -127,6 +143,7 @@ if (process.argv[2] === '--downstream') {
         table,
         '',
         verdict,
+        ...(baselineLine ? ['', baselineLine] : []),
         '',
         ...READING,
         '',
