@@ -28,9 +28,11 @@ const READING = [
   'decodes and parses it (as bare does), claims the key, validates args, runs the handler, commits the answer with its trace',
   '(group commit: ~28 answers a transaction under this load) and logs one redacted line. Cut this session: the log line',
   '(13 -> 4 µs: no defineProperty, no delete, one JSON.stringify, phone pattern only on strings with 7+ digits) and the',
-  'serialisation of every answer to look for the API key. The largest remaining piece is the trace row\'s (call_id, seq)',
-  'index: with 1,000 calls interleaved each row dirties its own index page (an answer + trace costs ~18 µs a request',
-  'in batches of 28, ~7 µs without that index, better-sqlite3 micro-benchmark); it lives in src/store/sqlite.ts.',
+  'serialisation of every answer to look for the API key; in the SQLite store, checkpointing the WAL every 4,000 pages',
+  'instead of 1,000. The largest remaining piece is still the trace row\'s (call_id, seq) index: with 1,000 calls',
+  'interleaved each row dirties its own index page (answer + trace ~15 µs a request in batches of 28 after the',
+  'checkpoint change, ~7 µs without that index, better-sqlite3 micro-benchmark); indexing traces in larger background',
+  'batches is the next lever (src/store/sqlite.ts).',
 ];
 const KEY = 'key_bench_0123456789abcdef';
 const BODY_BYTES = 5 * 1024;
