@@ -49,7 +49,7 @@ describe('package entries', () => {
 
   it('package.json exports every entry with its types', async () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; default: string }> };
-    for (const key of ['.', './server', './replay']) {
+    for (const key of ['.', './server', './replay', './fetch']) {
       const entry = pkg.exports[key]!;
       expect(readFileSync(path.join(ROOT, entry.types), 'utf8')).toContain('export');
       expect(readFileSync(path.join(ROOT, entry.default), 'utf8')).toContain('export');
@@ -61,5 +61,23 @@ describe('package entries', () => {
     expect(main.createServer).toBeUndefined();
     expect(typeof server.createServer).toBe('function');
     expect(typeof server.SqliteStore).toBe('function');
+  });
+
+  it('retell-kit/fetch is ctx.fetch on its own (createFetch, FetchError): no server, no store', async () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; default: string }> };
+    const entry = path.join(ROOT, pkg.exports['./fetch']!.default);
+    const loaded = resolvedBy(entry);
+    expect(loaded.filter((url) => url.includes('better-sqlite3') || url.includes('/dist/store/') || url.includes('/dist/server/'))).toEqual([]);
+    const types = readFileSync(path.join(ROOT, pkg.exports['./fetch']!.types), 'utf8');
+    for (const name of ['createFetch', 'FetchError', 'FetchErrorCode', 'FetchPolicyInput', 'KitFetch', 'CallScope']) expect(types, name).toContain(name);
+    const mod = (await import(pathToFileURL(entry).href)) as typeof import('../src/handlers/fetch.js');
+    // Lockdown answers from recorded exchanges without a socket; an unmatched request is a FetchError.
+    const fetcher = mod.createFetch({ mode: 'lockdown', exchanges: [{ method: 'GET', url: 'https://cal.example/slots', status: 200, body: '{"slots":["09:30"]}' }] });
+    const { fetch } = fetcher.forCall({ callId: 'c', functionName: 'f', idempotencyKey: 'fn:k', deadline: Date.now() + 5000 });
+    expect(await (await fetch('https://cal.example/slots')).json()).toEqual({ slots: ['09:30'] });
+    const error = await fetch('https://cal.example/book', { method: 'POST' }).catch((e: unknown) => e);
+    expect(mod.isFetchError(error)).toBe(true);
+    expect(error).toBeInstanceOf(mod.FetchError);
+    expect((error as InstanceType<typeof mod.FetchError>).code).toBe('lockdown');
   });
 });

@@ -255,11 +255,83 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Whether `headers` has `lowerName` in any case. */
+function hasHeader(headers: Record<string, string>, lowerName: string): boolean {
+  for (const name in headers) if (name.toLowerCase() === lowerName) return true;
+  return false;
+}
+
 function bodyText(body: KitFetchInit['body']): string | undefined {
   if (body == null) return undefined;
   if (typeof body === 'string') return body;
   if (body instanceof URLSearchParams) return body.toString();
   return Buffer.from(body).toString('utf8');
+}
+
+/**
+ * One attempt's way to be cut off (its timeout, the function's deadline, the caller's own signal)
+ * without handing undici an AbortSignal: on Node 20 a signal per request (ours, then undici's
+ * WeakRef, FinalizationRegistry entry and listener that follow it) cost more client CPU than the
+ * rest of ctx.fetch together (bench:fetch). undici gives each dispatched request an abort function
+ * instead; the attempt keeps it, and a cut before the request reached a socket is applied the
+ * moment it does (so a queued request is never sent), while the attempt's promise settles at once.
+ */
+interface AttemptControl {
+  /** The request's abort, once undici dispatched it to a connection. */
+  abort?: (reason: Error) => void;
+  /** Why the attempt was cut off, once it was. */
+  reason?: Error;
+  /** Settles the attempt's promise with the cut's reason. */
+  reject?: (reason: Error) => void;
+}
+
+/** What a function run does with ctx.fetch: its scope, its log, the attempts in flight. */
+interface CallRun {
+  scope: CallScope;
+  log: CallFetchLog;
+  inflight: Set<AttemptControl>;
+  listening: boolean;
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error(signal.reason === undefined ? 'aborted' : String(signal.reason));
+}
+
+function cutOff(control: AttemptControl, reason: Error): void {
+  if (control.reason) return;
+  control.reason = reason;
+  control.abort?.(reason);
+  control.reject?.(reason);
+}
+
+type DispatchHandler = Parameters<Dispatcher['dispatch']>[1] & {
+  onConnect?: (abort: (reason?: Error) => void, context?: unknown) => void;
+  onRequestStart?: (controller: { abort(reason: Error): void }, context: unknown) => void;
+};
+
+/** A dispatcher for one attempt: the shared one, with the request's abort function kept in `control`. */
+function attemptDispatcher(dispatcher: Dispatcher, control: AttemptControl): Dispatcher {
+  return {
+    dispatch(options: Dispatcher.DispatchOptions, handler: DispatchHandler) {
+      const onConnect = handler.onConnect;
+      if (typeof onConnect === 'function') {
+        handler.onConnect = function (this: unknown, abort: (reason?: Error) => void, context?: unknown) {
+          control.abort = abort;
+          onConnect.call(this, abort, context);
+          if (control.reason) abort(control.reason);
+        };
+      }
+      const onRequestStart = handler.onRequestStart;
+      if (typeof onRequestStart === 'function') {
+        handler.onRequestStart = function (this: unknown, controller: { abort(reason: Error): void }, context: unknown) {
+          control.abort = (reason) => controller.abort(reason);
+          onRequestStart.call(this, controller, context);
+          if (control.reason) controller.abort(control.reason);
+        };
+      }
+      return dispatcher.dispatch(options, handler);
+    },
+  } as unknown as Dispatcher;
 }
 
 /** Network failures worth another attempt (undici's RetryHandler list, plus its own socket errors). */
@@ -314,7 +386,8 @@ export class Fetcher {
   /** ctx.fetch for one function run; `log` collects what it did. */
   forCall(scope: CallScope, log: CallFetchLog = { attempts: [], exchanges: [] }): { fetch: KitFetch; log: CallFetchLog } {
     let ordinal = 0;
-    const fetch: KitFetch = (url, init = {}) => this.request(scope, log, ++ordinal, url, init);
+    const run: CallRun = { scope, log, inflight: new Set(), listening: false };
+    const fetch: KitFetch = (url, init = {}) => this.request(run, ++ordinal, url, init);
     return { fetch, log };
   }
 
@@ -327,14 +400,31 @@ export class Fetcher {
     await this.ownDispatcher?.close();
   }
 
-  private async request(scope: CallScope, log: CallFetchLog, ordinal: number, input: string | URL, init: KitFetchInit): Promise<Response> {
+  private async request(run: CallRun, ordinal: number, input: string | URL, init: KitFetchInit): Promise<Response> {
+    const { scope, log, inflight } = run;
+    if (scope.signal && !run.listening) {
+      // One listener for the function run: the deadline cuts off whatever attempts are in flight.
+      run.listening = true;
+      const signal = scope.signal;
+      signal.addEventListener('abort', () => {
+        for (const control of inflight) cutOff(control, abortReason(signal));
+      }, { once: true });
+    }
     const url = new URL(input);
+    const href = url.href;
     const method = (init.method ?? (init.json !== undefined ? 'POST' : 'GET')).toUpperCase();
-    const headers: Record<string, string> = { ...init.headers };
+    // A copy only when there is something to add to (a GET without headers sends none).
+    let headers: Record<string, string> | undefined = init.headers;
+    let copied = false;
+    const setHeader = (name: string, value: string) => {
+      if (!copied) headers = { ...headers };
+      copied = true;
+      headers![name] = value;
+    };
     let body = init.body;
     if (init.json !== undefined) {
       body = JSON.stringify(init.json);
-      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+      if (!headers || !hasHeader(headers, 'content-type')) setHeader('content-type', 'application/json');
     }
     const text = bodyText(body);
     const policy = this.policy;
@@ -342,8 +432,8 @@ export class Fetcher {
     if (!IDEMPOTENT_METHODS.has(method) && !init.idempotent) {
       if (init.idempotencyKey === false) maxAttempts = 1;
       else {
-        const key = init.idempotencyKey ?? downstreamKey({ functionKey: scope.idempotencyKey, method, url: url.href, body: text, ordinal });
-        if (!Object.keys(headers).some((h) => h.toLowerCase() === policy.idempotencyHeader.toLowerCase())) headers[policy.idempotencyHeader] = key;
+        const key = init.idempotencyKey ?? downstreamKey({ functionKey: scope.idempotencyKey, method, url: href, body: text, ordinal });
+        if (!headers || !hasHeader(headers, policy.idempotencyHeader.toLowerCase())) setHeader(policy.idempotencyHeader, key);
       }
     }
     const host = url.host;
@@ -355,9 +445,9 @@ export class Fetcher {
     const breaker = this.breaker(host);
     let previousDelay = policy.backoff.baseMs;
     for (let attempt = 1; ; attempt++) {
-      const remaining = budgetEnd - this.now();
-      const breakerState = breaker?.current() ?? 'closed';
       const startedAt = this.now();
+      const remaining = budgetEnd - startedAt;
+      const breakerState = breaker?.current() ?? 'closed';
       const base = { host, method, path, attempt, breaker: breakerState, startedAt };
       if (remaining <= 0) {
         this.note(log, { ...base, error: 'deadline', durationMs: 0 });
@@ -369,28 +459,35 @@ export class Fetcher {
       }
       const last = attempt >= maxAttempts;
       const attemptMs = Math.min(remaining, policy.attemptTimeoutMs ?? (last ? remaining : Math.max(remaining / 2, Math.min(remaining, 500))));
-      const controller = new AbortController();
+      const control: AttemptControl = {};
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        controller.abort(new Error('attempt timed out'));
+        cutOff(control, new Error('attempt timed out'));
       }, attemptMs);
-      const onAbort = () => controller.abort(scope.signal?.reason);
-      scope.signal?.addEventListener('abort', onAbort, { once: true });
-      if (init.signal) init.signal.addEventListener('abort', onAbort, { once: true });
+      // The function's deadline (one listener per function run) and the caller's own signal.
+      inflight.add(control);
+      const onAbort = init.signal ? () => cutOff(control, abortReason(init.signal!)) : undefined;
+      if (onAbort) init.signal!.addEventListener('abort', onAbort, { once: true });
       const started = performance.now();
       let response: Response | undefined;
       let failure: string | undefined;
       let caught: unknown;
       try {
-        response = await undiciFetch(url, { ...(init as object), method, headers, body, signal: controller.signal, dispatcher: this.dispatcher } as Parameters<typeof undiciFetch>[1]);
+        if (scope.signal?.aborted) cutOff(control, abortReason(scope.signal));
+        if (init.signal?.aborted) cutOff(control, abortReason(init.signal));
+        if (control.reason) throw control.reason;
+        response = await new Promise<Response>((resolve, reject) => {
+          control.reject = reject;
+          undiciFetch(href, { ...(init as object), method, headers, body, signal: undefined, dispatcher: attemptDispatcher(this.dispatcher, control) } as Parameters<typeof undiciFetch>[1]).then(resolve, reject);
+        });
       } catch (error) {
         caught = error;
-        failure = timedOut ? 'timeout' : controller.signal.aborted ? 'aborted' : errorCode(error);
+        failure = timedOut ? 'timeout' : control.reason ? 'aborted' : errorCode(error);
       } finally {
         clearTimeout(timer);
-        scope.signal?.removeEventListener('abort', onAbort);
-        init.signal?.removeEventListener('abort', onAbort);
+        inflight.delete(control);
+        if (onAbort) init.signal!.removeEventListener('abort', onAbort);
       }
       const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
       const status = response?.status;

@@ -23,11 +23,13 @@ export function createLogger(options: LoggerOptions): Logger {
 
 function boundLogger(options: LoggerOptions, chalk: ChalkInstance, bound: Record<string, unknown>): Logger {
   const min = RANK[options.level ?? 'info'];
+  const hasBound = Object.keys(bound).length > 0;
+  // Every function call logs a line: the record is redacted once (forLog copies, so the caller's
+  // fields are never touched) and serialised straight to text, without an intermediate object.
   const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (RANK[level] < min) return;
-    const record = options.redactor.forLog({ ...bound, ...fields });
-    for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];
-    const line = options.pretty ? prettyLine(chalk, level, msg, record) : JSON.stringify(jsonRecord(level, msg, record));
+    const record = options.redactor.forLog(hasBound ? { ...bound, ...fields } : (fields ?? {}));
+    const line = options.pretty ? prettyLine(chalk, level, msg, record) : jsonLine(level, msg, record);
     options.write(`${options.redactor.scrub(line)}\n`);
   };
   return {
@@ -41,15 +43,43 @@ function boundLogger(options: LoggerOptions, chalk: ChalkInstance, bound: Record
 
 const RESERVED = new Set(['time', 'level', 'msg']);
 
-/** time, level and msg first and never overwritten: a field of the same name becomes `<name>_`. */
-function jsonRecord(level: LogLevel, msg: string, record: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { time: new Date().toISOString(), level, msg };
-  for (const [key, value] of Object.entries(record)) {
-    let name = key;
-    while (RESERVED.has(name) || Object.prototype.hasOwnProperty.call(out, name)) name = `${name}_`;
-    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+/**
+ * One JSON object: time, level and msg first and never overwritten (a field of the same name becomes
+ * `<name>_`); fields whose value is undefined are left out, as JSON.stringify leaves them out.
+ */
+function jsonLine(level: LogLevel, msg: string, record: Record<string, unknown>): string {
+  const head = `{"time":"${isoNow()}","level":"${level}","msg":${JSON.stringify(msg)}`;
+  const keys = Object.keys(record);
+  if (!keys.some((key) => RESERVED.has(key))) {
+    // Keys of one object are unique: no renaming, so the record is serialised in one call.
+    const body = JSON.stringify(record);
+    return body.length > 2 ? `${head},${body.slice(1)}` : `${head}}`;
   }
-  return out;
+  let line = head;
+  const used = new Set(RESERVED);
+  for (const key of keys) {
+    const value = record[key];
+    if (value === undefined) continue;
+    const json = JSON.stringify(value);
+    if (json === undefined) continue;
+    let name = key;
+    while (used.has(name)) name = `${name}_`;
+    used.add(name);
+    line += `,${JSON.stringify(name)}:${json}`;
+  }
+  return `${line}}`;
+}
+
+// The timestamp text of the current millisecond, made once (lines come in bursts).
+let isoAt = -1;
+let isoText = '';
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== isoAt) {
+    isoAt = now;
+    isoText = new Date(now).toISOString();
+  }
+  return isoText;
 }
 
 /** Control characters (a newline in a call_id, an escape sequence) shown escaped: one log line stays one line. */
@@ -67,8 +97,9 @@ function printable(text: string): string {
 const LEVEL_COLOR: Record<LogLevel, 'gray' | 'cyan' | 'yellow' | 'red'> = { debug: 'gray', info: 'cyan', warn: 'yellow', error: 'red' };
 
 function prettyLine(chalk: ChalkInstance, level: LogLevel, msg: string, record: Record<string, unknown>): string {
-  const time = new Date().toISOString().slice(11, 23);
+  const time = isoNow().slice(11, 23);
   const rest = Object.entries(record)
+    .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${chalk.gray(printable(k))}=${printable(typeof v === 'string' ? v : JSON.stringify(v) ?? String(v))}`)
     .join(' ');
   return `${chalk.gray(time)} ${chalk[LEVEL_COLOR[level]](level.toUpperCase().padEnd(5))} ${printable(msg)}${rest ? ` ${rest}` : ''}`;

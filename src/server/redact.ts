@@ -27,6 +27,20 @@ const NAME_KEY = /^(?:first|last|full|middle|given|family|customer|caller|client
 /** Under these keys (a function call's arguments) a plain `name` is a person; elsewhere it is a tool name. */
 const ARGS_KEYS = new Set(['args', 'arguments']);
 
+/**
+ * Whether a string has the 7 digits the shortest phone number the pattern accepts has (E.164's
+ * minimum; the others need 10): ids, names and short words skip the pattern altogether.
+ */
+function mayHoldPhone(text: string): boolean {
+  if (text.length < 7) return false;
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57 && ++digits === 7) return true;
+  }
+  return false;
+}
+
 type Label = (category: string, value: string) => string;
 
 function escapeRegExp(text: string): string {
@@ -89,15 +103,30 @@ export class Redactor {
   /** A JSON value with every secret removed (a handler that returns or throws the API key). */
   scrubValue<T>(value: T): T {
     if (!this.secrets.length || value === null || value === undefined) return value;
+    // Every function answer passes here: look for a secret in its strings and keys first, and
+    // serialise only the rare answer that holds one.
+    if (!this.holdsSecret(value, 0)) return value;
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    if (!this.secrets.some((secret) => text.includes(secret))) return value;
     return (typeof value === 'string' ? this.scrub(text) : JSON.parse(this.scrub(text))) as T;
+  }
+
+  /** Whether a secret appears in a string or key of `value` (deeper than 64 levels: assumed so, and scrubbed the slow way). */
+  private holdsSecret(value: unknown, depth: number): boolean {
+    if (typeof value === 'string') return this.secrets.some((secret) => value.includes(secret));
+    if (value === null || typeof value !== 'object') return false;
+    if (depth > 64) return true;
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return this.holdsSecret(JSON.stringify(value), depth);
+    if (Array.isArray(value)) return value.some((item) => this.holdsSecret(item, depth + 1));
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) if (this.holdsSecret(key, depth) || this.holdsSecret(record[key], depth + 1)) return true;
+    return false;
   }
 
   private categoryOf(key: string, inArgs: boolean): string | undefined {
     const lower = key.toLowerCase();
-    if (this.fields.has(lower)) return lower.replace(/[^a-z0-9_]/g, '_');
-    if (this.names && (NAME_KEY.test(key) || (inArgs && lower === 'name'))) return 'name';
+    if (this.fields.size && this.fields.has(lower)) return lower.replace(/[^a-z0-9_]/g, '_');
+    // Every name-like key ends in "name": most keys are ruled out without the pattern.
+    if (this.names && lower.endsWith('name') && (NAME_KEY.test(key) || (inArgs && lower === 'name'))) return 'name';
     return undefined;
   }
 
@@ -109,47 +138,57 @@ export class Redactor {
   }
 
   private apply<T>(value: T, label: Label): T {
-    // Pass 1: values under sensitive keys, so they are also caught inside free text.
+    // Pass 1: values under sensitive keys, so they are also caught inside free text. (This runs for
+    // every log line: Object.keys and plain assignment, not entries and defineProperty, on the way.)
     const known: { text: string; category: string }[] = [];
     const collect = (node: unknown, depth: number, inArgs: boolean): void => {
       if (depth > 64 || node === null || typeof node !== 'object') return;
-      for (const [key, child] of Object.entries(node as Record<string, unknown>)) {
+      const record = node as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const child = record[key];
         const category = this.categoryOf(key, inArgs);
         if (category && (typeof child === 'string' || typeof child === 'number') && String(child).trim().length >= 2) {
           const text = String(child).trim();
           known.push({ text, category });
           // "Maria" alone in the transcript is the same person as customer_name "Maria Lopez".
           if (category === 'name') for (const part of text.split(/\s+/)) if (part.length >= 3 && part !== text) known.push({ text: part, category: `name\u0001${text}` });
-        } else collect(child, depth + 1, inArgs || ARGS_KEYS.has(key));
+        } else if (child !== null && typeof child === 'object') collect(child, depth + 1, inArgs || ARGS_KEYS.has(key));
       }
     };
     collect(value, 0, false);
-    known.sort((a, b) => b.text.length - a.text.length);
-    const knownPattern = known.length ? new RegExp(`\\b(?:${known.map((k) => escapeRegExp(k.text)).join('|')})\\b`, 'gi') : undefined;
-    const lookup = new Map(known.map((k) => [k.text.toLowerCase(), k] as const));
-    const labelKnown = (match: string): string => {
-      const entry = lookup.get(match.toLowerCase());
-      if (!entry) return match;
-      // Parts of a name share their full name's placeholder.
-      const [category, whole] = entry.category.split('\u0001');
-      return label(category!, whole ?? entry.text);
-    };
+    let knownPattern: RegExp | undefined;
+    let labelKnown: ((match: string) => string) | undefined;
+    if (known.length) {
+      known.sort((a, b) => b.text.length - a.text.length);
+      knownPattern = new RegExp(`\\b(?:${known.map((k) => escapeRegExp(k.text)).join('|')})\\b`, 'gi');
+      const lookup = new Map(known.map((k) => [k.text.toLowerCase(), k] as const));
+      labelKnown = (match: string): string => {
+        const entry = lookup.get(match.toLowerCase());
+        if (!entry) return match;
+        // Parts of a name share their full name's placeholder.
+        const [category, whole] = entry.category.split('\u0001');
+        return label(category!, whole ?? entry.text);
+      };
+    }
     const redactString = (text: string): string => {
-      let out = this.scrub(text);
-      if (knownPattern) out = out.replace(knownPattern, labelKnown);
-      if (this.phoneNumbers) out = out.replace(PHONE, (match) => (Redactor.phoneMatch(match) ? label('phone', match) : match));
+      let out = this.secrets.length ? this.scrub(text) : text;
+      if (knownPattern) out = out.replace(knownPattern, labelKnown!);
+      if (this.phoneNumbers && mayHoldPhone(out)) out = out.replace(PHONE, (match) => (Redactor.phoneMatch(match) ? label('phone', match) : match));
       return out;
     };
     const walk = (node: unknown, depth: number, inArgs: boolean): unknown => {
       if (typeof node === 'string') return redactString(node);
       if (node === null || typeof node !== 'object' || depth > 64) return node;
       if (Array.isArray(node)) return node.map((child) => walk(child, depth + 1, inArgs));
+      const record = node as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const [key, child] of Object.entries(node as Record<string, unknown>)) {
+      for (const key of Object.keys(record)) {
+        const child = record[key];
         const category = this.categoryOf(key, inArgs);
         const redacted = category && (typeof child === 'string' || typeof child === 'number') ? label(category, String(child).trim()) : walk(child, depth + 1, inArgs || ARGS_KEYS.has(key));
-        // defineProperty: a key named __proto__ stays a key (plain assignment would drop it).
-        Object.defineProperty(out, key, { value: redacted, enumerable: true, writable: true, configurable: true });
+        // A key named __proto__ stays a key (plain assignment would set the prototype and drop it).
+        if (key === '__proto__') Object.defineProperty(out, key, { value: redacted, enumerable: true, writable: true, configurable: true });
+        else out[key] = redacted;
       }
       return out;
     };

@@ -1,3 +1,4 @@
+import { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Breaker, createFetch, FetchError, nextDelay, retryableStatus, retryAfterMs, type Fetcher, type FetchPolicyInput } from '../../src/handlers/fetch.js';
 import { flakyDownstream, type Flaky } from '../helpers/flaky.js';
@@ -111,6 +112,52 @@ describe('retries', () => {
   });
 });
 
+describe('cutting an attempt off (no AbortSignal is handed to undici)', () => {
+  it('the function’s deadline signal cuts off a request in flight: a deadline FetchError at once, logged as such', async () => {
+    down.script('/slots', [{ stallMs: 5000 }]);
+    const fetcher = createFetch({ policy: { breaker: false } });
+    fetchers.push(fetcher);
+    const deadline = new AbortController();
+    const { fetch, log } = fetcher.forCall({ callId: 'call_cut', functionName: 'f', idempotencyKey: 'fn:cut', deadline: Date.now() + 10_000, signal: deadline.signal });
+    const started = Date.now();
+    setTimeout(() => deadline.abort(new Error('f timed out after 150 ms')), 150);
+    const error = (await fetch(`${down.url}/slots`).catch((e: unknown) => e)) as FetchError;
+    expect(error).toBeInstanceOf(FetchError);
+    expect(error.code).toBe('deadline');
+    expect((error.cause as Error).message).toBe('f timed out after 150 ms');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(log.attempts.map((a) => a.error)).toEqual(['deadline']);
+    // A later request of the same run, after the deadline: refused without touching the host.
+    const hits = down.hits.length;
+    await expect(fetch(`${down.url}/slots`)).rejects.toMatchObject({ code: 'deadline' });
+    expect(down.hits.length).toBe(hits);
+  });
+
+  it('the caller’s own signal cuts off its request, and only that one', async () => {
+    down.script('/slow', [{ stallMs: 400, then: { status: 200, body: { ok: 'slow' } } }]);
+    const { fetch } = setup({ breaker: false }, 5000);
+    const mine = new AbortController();
+    const cut = fetch(`${down.url}/slow`, { signal: mine.signal, maxAttempts: 1 }).catch((e: unknown) => e);
+    const other = fetch(`${down.url}/slow`, { maxAttempts: 1 });
+    setTimeout(() => mine.abort(), 50);
+    expect(await cut).toMatchObject({ code: 'deadline' });
+    expect(await (await other).json()).toEqual({ ok: 'slow' });
+  });
+
+  it('a request still queued for a connection when its time is up fails then, and is never sent', async () => {
+    down.script('/slots', [{ stallMs: 5000 }]);
+    const dispatcher = new Agent({ connections: 1 });
+    const { fetch } = setup({ attemptTimeoutMs: 200, maxAttempts: 1, breaker: false }, 5000, { dispatcher });
+    const started = Date.now();
+    const results = await Promise.all([fetch(`${down.url}/slots`).catch((e: unknown) => e), fetch(`${down.url}/slots`).catch((e: unknown) => e)]);
+    expect(Date.now() - started).toBeLessThan(1500);
+    for (const r of results) expect(r).toMatchObject({ code: 'unavailable', message: expect.stringContaining('did not answer within 200 ms') });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(down.hits).toHaveLength(1);
+    await dispatcher.close();
+  });
+});
+
 describe('idempotency', () => {
   it('a POST retried after a timeout reaches the host twice with one key and is booked once', async () => {
     down.script('/book', [{ stallMs: 1500, then: { status: 200 } }, { status: 200 }]);
@@ -134,6 +181,21 @@ describe('idempotency', () => {
     expect(keys[1]).toBe(keys[0]);
     expect(keys[2]).not.toBe(keys[0]);
     expect(down.bookings).toHaveLength(2);
+  });
+
+  it('sends the caller’s headers as given (its content-type wins), adds the key, and never changes the caller’s object', async () => {
+    const { fetch } = setup();
+    const headers = { 'X-Trace': 't1', 'Content-Type': 'application/vnd.salon+json' };
+    await fetch(`${down.url}/book`, { json: { slot: '12:00' }, headers });
+    await fetch(`${down.url}/plain`, { headers });
+    await fetch(`${down.url}/plain`);
+    expect(headers).toEqual({ 'X-Trace': 't1', 'Content-Type': 'application/vnd.salon+json' });
+    const [post, get, bare] = down.hits;
+    expect(post!.headers).toMatchObject({ 'x-trace': 't1', 'content-type': 'application/vnd.salon+json', 'idempotency-key': expect.stringMatching(/^[0-9a-f]{48}$/) });
+    expect(post!.body).toBe('{"slot":"12:00"}');
+    expect(get!.headers['x-trace']).toBe('t1');
+    expect(get!.headers['idempotency-key']).toBeUndefined();
+    expect(bare!.headers['x-trace']).toBeUndefined();
   });
 
   it('a POST with idempotencyKey: false is never retried; the header name is configurable', async () => {

@@ -61,6 +61,11 @@ describe('npm pack', () => {
     // The binary that ran is the installed one, not the checkout's.
     expect(readFileSync(path.join(app, 'node_modules/retell-kit/package.json'), 'utf8')).toContain('"name": "retell-kit"');
 
+    // The library entries resolve by name through the package's exports, as a user's code imports them.
+    const entries = spawnSync(process.execPath, ['--input-type=module', '-e', "const f = await import('retell-kit/fetch'); const m = await import('retell-kit'); console.log(typeof f.createFetch, typeof f.FetchError, typeof m.defineFunction)"], { cwd: app, encoding: 'utf8', timeout: 30_000 });
+    expect(entries.status, entries.stderr).toBe(0);
+    expect(entries.stdout.trim()).toBe('function function function');
+
     const docs = run(['docs', 'no-dead-end']);
     expect(docs.status, docs.stderr).toBe(0);
     expect(docs.stdout.startsWith('## no-dead-end\n')).toBe(true);

@@ -15,6 +15,9 @@ describe('Redactor', () => {
     ['München 089/1234567', 'München <phone>'],
     ['Handy 0151 23456789', 'Handy <phone>'],
     ['+44 20 7946 0958 or (415) 555-0100', '<phone> or <phone>'],
+    // The shortest number the pattern accepts (7 digits, E.164): strings with fewer digits skip it.
+    ['short +1234567', 'short <phone>'],
+    ['+1234567', '<phone>'],
   ])('redacts the phone number in %j', (text, expected) => {
     expect(log(text)).toBe(expected);
   });
@@ -27,6 +30,7 @@ describe('Redactor', () => {
     'call_1234567890',
     'order 0042',
     'version 1.4155550100',
+    'short +123456',
   ])('leaves %j alone', (text) => {
     expect(log(text)).toBe(text);
   });
@@ -35,6 +39,25 @@ describe('Redactor', () => {
     const out = r.session()({ name: 'book_appointment', args: { name: 'Maria Lopez', date: '2026-03-14' }, transcript: 'Agent: thanks Maria' }) as any;
     expect(out).toEqual({ name: 'book_appointment', args: { name: '<name-1>', date: '2026-03-14' }, transcript: 'Agent: thanks <name-1>' });
     expect(r.forLog({ tool_calls: [{ name: 'lookup', arguments: { name: 'Bob Stone' } }] })).toEqual({ tool_calls: [{ name: 'lookup', arguments: { name: '<name>' } }] });
+  });
+
+  it('finds name-like keys in any case, and configured fields, at any depth', () => {
+    const custom = new Redactor({ fields: ['Email'] });
+    expect(custom.forLog({ a: { CUSTOMER_NAME: 'Ann Lee', contactName: 'Bo Chan', email: 'x@y.z', rename: 'keep', nickname: 'keep' } })).toEqual({
+      a: { CUSTOMER_NAME: '<name>', contactName: '<name>', email: '<email>', rename: 'keep', nickname: 'keep' },
+    });
+  });
+
+  it('scrubValue finds the secret in nested strings, keys, arrays and toJSON output, and returns a clean value as it is', () => {
+    const clean = { a: [1, 'two', { three: null }], when: new Date(0) };
+    expect(r.scrubValue(clean)).toBe(clean);
+    expect(r.scrubValue({ a: [{ b: 'x key_secret_123456 y' }] })).toEqual({ a: [{ b: 'x <secret> y' }] });
+    expect(r.scrubValue({ key_secret_123456: 1 })).toEqual({ '<secret>': 1 });
+    expect(r.scrubValue({ t: { toJSON: () => 'key_secret_123456' } })).toEqual({ t: '<secret>' });
+    let deep: unknown = 'key_secret_123456';
+    for (let i = 0; i < 80; i++) deep = [deep];
+    expect(JSON.stringify(r.scrubValue(deep))).not.toContain('key_secret_123456');
+    expect(r.scrubValue('key_secret_123456!')).toBe('<secret>!');
   });
 
   it('keeps a key named __proto__ as a key', () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -34,6 +34,21 @@ describe('SqliteStore', () => {
     const header = readFileSync(path.join(dir, 'wal.db'));
     expect(header[18]).toBe(2); // file format write version 2 = WAL
     expect(existsSync(path.join(dir, 'wal.db'))).toBe(true);
+  });
+
+  it('checkpoints its WAL every 4,000 pages rather than SQLite\'s default 1,000, and keeps the file within 16 MB', async () => {
+    const file = path.join(dir, 'checkpoint.db');
+    const store = new SqliteStore({ file });
+    const body = { text: 'x'.repeat(4000) }; // about one 4 KB page an answer
+    for (let i = 0; i < 1600; i++) {
+      await store.claim(`k${i}`, 'me', Date.now());
+      await store.complete(`k${i}`, 'me', { status: 200, body });
+    }
+    const wal = statSync(`${file}-wal`).size;
+    // With the default, the WAL would have been checkpointed and reused at ~1,000 pages (~4 MB).
+    expect(wal).toBeGreaterThan(1300 * 4096);
+    expect(wal).toBeLessThan(16 * 1024 * 1024 + 64 * 1024);
+    await store.close();
   });
 
   it('forgets answers older than the retention window, and only those', async () => {
