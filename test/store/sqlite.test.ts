@@ -41,8 +41,8 @@ describe('SqliteStore', () => {
     const store = new SqliteStore({ file });
     const body = { text: 'x'.repeat(4000) }; // about one 4 KB page an answer
     for (let i = 0; i < 1600; i++) {
-      await store.claim(`k${i}`, 'me', Date.now());
-      await store.complete(`k${i}`, 'me', { status: 200, body });
+      const claim = (await store.claim(`k${i}`, 'me', Date.now())) as { fence: number };
+      await store.complete(`k${i}`, { owner: 'me', fence: claim.fence }, { status: 200, body });
     }
     const wal = statSync(`${file}-wal`).size;
     // With the default, the WAL would have been checkpointed and reused at ~1,000 pages (~4 MB).
