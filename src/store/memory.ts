@@ -1,4 +1,5 @@
 import type { CallRecords, ClaimHolder, ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
+import { PendingClaims } from './claims.js';
 
 const DAY_MS = 86_400_000;
 /** The SQLite store's defaults (src/store/sqlite.ts), without importing its native driver. */
@@ -10,9 +11,8 @@ const DEFAULT_RETENTION: Retention = { answersMs: 48 * 3_600_000, eventsMs: 14 *
  * SqliteStore; values are copied through JSON on the way in and out, as a real store serialises them.
  */
 export class MemoryStore implements Store {
-  private readonly pending = new Map<string, { owner: string; claimedAt: number; fence: number }>();
+  private readonly pending = new PendingClaims();
   /** Fencing tokens: every claim and takeover gets the next one. */
-  private fence = 0;
   private readonly answers = new Map<string, { json: string; at: number }>();
   private readonly events = new Map<number, StoredEvent>();
   private readonly eventsByKey = new Map<string, StoredEvent>();
@@ -83,26 +83,15 @@ export class MemoryStore implements Store {
     if (pending) return { state: 'pending', owner: pending.owner, claimedAt: pending.claimedAt };
     const answer = this.answers.get(key);
     if (answer !== undefined) return { state: 'done', response: JSON.parse(answer.json) as StoredResponse };
-    const fence = ++this.fence;
-    this.pending.set(key, { owner, claimedAt: now, fence });
-    return { state: 'claimed', fence };
+    return { state: 'claimed', fence: this.pending.claim(key, owner, now) };
   }
 
   async takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<number | undefined> {
-    const pending = this.pending.get(key);
-    if (!pending || pending.claimedAt >= staleBefore) return undefined;
-    const fence = ++this.fence;
-    this.pending.set(key, { owner, claimedAt: now, fence });
-    return fence;
-  }
-
-  private holds(key: string, holder: ClaimHolder): boolean {
-    const pending = this.pending.get(key);
-    return pending !== undefined && pending.owner === holder.owner && pending.fence === holder.fence;
+    return this.pending.takeOver(key, owner, staleBefore, now);
   }
 
   async complete(key: string, holder: ClaimHolder, response: StoredResponse, trace?: FunctionTrace): Promise<boolean> {
-    if (!this.holds(key, holder)) return false;
+    if (!this.pending.holds(key, holder)) return false;
     this.answers.set(key, { json: JSON.stringify({ status: response.status, body: response.body ?? null }), at: Date.now() });
     this.pending.delete(key);
     if (trace) await this.recordTraces([trace]);
@@ -110,7 +99,7 @@ export class MemoryStore implements Store {
   }
 
   async release(key: string, holder: ClaimHolder): Promise<boolean> {
-    if (!this.holds(key, holder)) return false;
+    if (!this.pending.holds(key, holder)) return false;
     this.pending.delete(key);
     return true;
   }

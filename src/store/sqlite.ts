@@ -5,6 +5,7 @@ import { KitError } from '../errors.js';
 import { StoreLock } from './lock.js';
 import { driverError, loadSqliteDriver } from './sqlite-driver.js';
 import type { CallRecords, ClaimHolder, ClaimResult, EventState, FunctionTrace, KeyValue, NewEvent, PruneResult, Retention, Store, StoredEvent, StoredResponse } from './store.js';
+import { PendingClaims } from './claims.js';
 
 export const DEFAULT_STORE_PATH = '.retell-kit/state.db';
 
@@ -136,9 +137,8 @@ export class SqliteStore implements Store {
   readonly lock: StoreLock | undefined;
   private readonly db: Database.Database;
   private readonly stmts;
-  private readonly pending = new Map<string, { owner: string; claimedAt: number; fence: number }>();
+  private readonly pending = new PendingClaims();
   /** Fencing tokens (claims are in memory, so is their counter): every claim and takeover gets the next one. */
-  private fence = 0;
   /** Key -> row id of every kept answer: lookups never touch the disk, inserts only append. */
   private readonly answers = new Map<string, number>();
   private readonly retentionMs: number;
@@ -287,28 +287,17 @@ export class SqliteStore implements Store {
     const id = this.answers.get(key);
     const row = id === undefined ? undefined : this.stmts.answerById.get(id);
     if (row) return { state: 'done', response: { status: row.status ?? 200, body: JSON.parse(row.body ?? 'null') } };
-    const fence = ++this.fence;
-    this.pending.set(key, { owner, claimedAt: now, fence });
-    return { state: 'claimed', fence };
+    return { state: 'claimed', fence: this.pending.claim(key, owner, now) };
   }
 
   async takeOver(key: string, owner: string, staleBefore: number, now: number): Promise<number | undefined> {
-    const pending = this.pending.get(key);
-    if (!pending || pending.claimedAt >= staleBefore) return undefined;
-    const fence = ++this.fence;
-    this.pending.set(key, { owner, claimedAt: now, fence });
-    return fence;
-  }
-
-  private holds(key: string, holder: ClaimHolder): boolean {
-    const pending = this.pending.get(key);
-    return pending !== undefined && pending.owner === holder.owner && pending.fence === holder.fence;
+    return this.pending.takeOver(key, owner, staleBefore, now);
   }
 
   async complete(key: string, holder: ClaimHolder, response: StoredResponse, trace?: FunctionTrace): Promise<boolean> {
     // A second complete by the same holder before the batch commits finds the claim still pending:
     // the batch keeps the first (the key leaves `pending` once committed).
-    if (!this.holds(key, holder) || this.completions.some((c) => c.key === key)) return false;
+    if (!this.pending.holds(key, holder) || this.completions.some((c) => c.key === key)) return false;
     // Group commit: answers finished in the same event-loop turn go in one transaction (a commit
     // costs ~35 us here, an appended row ~5 us), and each caller resolves only once it is on disk.
     return new Promise<boolean>((resolve, reject) => {
@@ -377,7 +366,7 @@ export class SqliteStore implements Store {
   }
 
   async release(key: string, holder: ClaimHolder): Promise<boolean> {
-    if (!this.holds(key, holder) || this.completions.some((c) => c.key === key)) return false;
+    if (!this.pending.holds(key, holder) || this.completions.some((c) => c.key === key)) return false;
     this.pending.delete(key);
     return true;
   }
