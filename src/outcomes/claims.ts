@@ -26,7 +26,7 @@ export const DEFAULT_BOOKED_PHRASES: ClaimPhrases = {
       "you're confirmed", 'you are confirmed', "you're scheduled", 'you are scheduled', "i've got you down", 'i have you down', "i've put you down",
     ],
     de: [
-      'ihr termin ist gebucht', 'ist gebucht', 'wurde gebucht', 'ich habe … gebucht', 'habe ich … gebucht', 'ist eingetragen', 'sind eingetragen', 'wurde eingetragen', 'ich habe … eingetragen',
+      'ihr termin ist gebucht', 'ist … gebucht', 'wurde … gebucht', 'ich habe … gebucht', 'habe ich … gebucht', 'ist … eingetragen', 'sind … eingetragen', 'wurde … eingetragen', 'ich habe … eingetragen',
       'habe ich … eingetragen', 'erfolgreich gebucht', 'erfolgreich eingetragen', 'termin ist bestätigt', 'termin wurde bestätigt', 'ich habe … reserviert', 'ist reserviert', 'wurde reserviert', 'ist fest gebucht',
       'buchung ist bestätigt', 'termin steht',
     ],
@@ -270,5 +270,5 @@ export function findClaims(outcome: string, matcher: ClaimMatcher, utterances: r
   // A failed attempt and no claim: did the agent tell the caller?
   if (turns.some((t) => matcher.acknowledgement(t.text))) return undefined;
   const node = nodeAt(transitions, turns[0]!.index);
-  return { outcome, status: 'unfulfilled', kind: 'failure-ignored', quote: sentences(turns[0]!.text)[0] ?? turns[0]!.text, ...(node ? { node } : {}), failed: failed!, attempts: attempts.length };
+  return { outcome, status: 'unfulfilled', kind: 'failure-ignored', quote: turns[0]!.text.length > 200 ? `${turns[0]!.text.slice(0, 199)}…` : turns[0]!.text, ...(node ? { node } : {}), failed: failed!, attempts: attempts.length };
 }

@@ -94,7 +94,7 @@ export interface Report {
   version: typeof REPORT_VERSION;
   generatedAt: string;
   period: { from: string | null; to: string | null };
-  calls: { read: number; connected: number; notConnected: number; unattributed: number; unfulfilledClaims: number; recovered: number; outcomes: Record<string, number> };
+  calls: { read: number; duplicates: number; connected: number; notConnected: number; unattributed: number; unfulfilledClaims: number; recovered: number; outcomes: Record<string, number> };
   byVersion: VersionReport[];
   outcomes: OutcomeStats[];
   functions: FunctionStats[];
@@ -238,6 +238,8 @@ export class ReportBuilder {
   private readonly unfulfilled: ClaimEntry[] = [];
   private readonly recovered: ClaimEntry[] = [];
   private read = 0;
+  private duplicates = 0;
+  private readonly seen = new Set<string>();
 
   constructor(options: ReportOptions = {}) {
     const config = options.config ?? {};
@@ -251,6 +253,12 @@ export class ReportBuilder {
 
   add(source: ReportSource): void {
     this.read++;
+    // The same call twice (its recording and its call object): the first one given counts.
+    if (this.seen.has(source.callId)) {
+      this.duplicates++;
+      return;
+    }
+    this.seen.add(source.callId);
     const call = source.call;
     const transcript = parseCallTranscript(call);
     const start = epoch(call.start_timestamp);
@@ -411,6 +419,7 @@ export class ReportBuilder {
       period: { from: starts[0] ?? null, to: starts.at(-1) ?? null },
       calls: {
         read: this.read,
+        duplicates: this.duplicates,
         connected: connectedCalls,
         notConnected: outcomes.excluded.not_connected,
         unattributed: outcomes.excluded.unattributed,

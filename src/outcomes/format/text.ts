@@ -8,7 +8,8 @@ export function pct(value: number | null): string {
 
 export function ms(value: number | null): string {
   if (value === null) return '-';
-  return value >= 1000 ? `${Math.round(value / 100) / 10}s` : `${Math.round(value)}ms`;
+  if (value >= 1000) return `${Math.round(value / 100) / 10}s`;
+  return value < 10 ? `${Math.round(value * 10) / 10}ms` : `${Math.round(value)}ms`;
 }
 
 export function versionLabel(v: { agentId?: string; agentVersion?: number | string }): string {
