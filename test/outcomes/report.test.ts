@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { formatJson } from '../../src/outcomes/format/json.js';
 import { formatMarkdown } from '../../src/outcomes/format/markdown.js';
