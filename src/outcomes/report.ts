@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ReportConfig } from '../config/schema.js';
 import { KitError } from '../errors.js';
 import { displayPath, expandInputs, readStdin } from '../flow/load.js';
-import { readReplayable } from '../replay/load.js';
+import { readReplayable, replayableFrom } from '../replay/load.js';
 import type { RecordedFunctionCall } from '../retell/recording.js';
 import { callFrom, parseCallTranscript, type TranscriptToolCall } from '../retell/transcript.js';
 import { Redactor } from '../server/redact.js';
@@ -333,7 +333,7 @@ export class ReportBuilder {
       const finding = findClaims(rule.name, this.matchers.get(rule.name)!, transcript.utterances, transcript.nodeTransitions, attempts);
       if (!finding) continue;
       path ??= nodePath(transcript.nodeTransitions);
-      const entry = this.redactEntry(call, {
+      const entry = this.redactEntry(call, transcript.toolCalls, {
         callId: source.callId,
         agentId,
         agentVersion,
@@ -353,12 +353,12 @@ export class ReportBuilder {
   }
 
   /** Quotes and results with phone numbers and names replaced; names the call's arguments and variables hold are known by name. */
-  private redactEntry(call: Record<string, unknown>, entry: ClaimEntry): ClaimEntry {
+  private redactEntry(call: Record<string, unknown>, tools: readonly TranscriptToolCall[], entry: ClaimEntry): ClaimEntry {
     if (!this.redactor) return entry;
     const context = {
       retell_llm_dynamic_variables: call.retell_llm_dynamic_variables,
       collected_dynamic_variables: call.collected_dynamic_variables,
-      args: parseCallTranscript(call).toolCalls.map((t) => t.arguments),
+      args: tools.map((t) => t.arguments),
     };
     const { quote, correction, failed } = entry;
     const out = (this.redactor.session()({ context, out: { quote, correction, failed } }) as { out: Pick<ClaimEntry, 'quote' | 'correction' | 'failed'> }).out;
@@ -460,7 +460,7 @@ export function sourceFromText(text: string, file: string): ReportSource {
   try {
     value = JSON.parse(text);
   } catch {
-    value = undefined;
+    return sourceOf(readReplayable(text, file), file); // replay's words for a file that is not JSON
   }
   const call = value && typeof value === 'object' && !('functionCalls' in value) ? callFrom(value) : undefined;
   if (call && typeof call.call_id === 'string' && call.call_id) {
@@ -473,7 +473,10 @@ export function sourceFromText(text: string, file: string): ReportSource {
       file,
     };
   }
-  const r = readReplayable(text, file);
+  return sourceOf(replayableFrom(value, file), file);
+}
+
+function sourceOf(r: ReturnType<typeof replayableFrom>, file: string): ReportSource {
   return {
     callId: r.callId,
     ...(r.agentId !== undefined ? { agentId: r.agentId } : {}),
@@ -484,24 +487,44 @@ export function sourceFromText(text: string, file: string): ReportSource {
   };
 }
 
+/** Files read ahead of the one being reported on: I/O overlaps the work, memory stays bounded. */
+const READ_AHEAD = 16;
+
+async function readText(absolute: string, shown: string): Promise<string> {
+  try {
+    return await readFile(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new KitError(code === 'ENOENT' ? 'not-found' : 'io', code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${(error as Error).message}`, { file: shown, cause: error });
+  }
+}
+
 /** Files, folders (every .json below) and globs, read one at a time. */
 export async function* readSources(inputs: readonly string[], cwd = process.cwd()): AsyncGenerator<ReportSource> {
   if (inputs.length === 0) throw new KitError('usage', 'no calls to report on', { hint: 'name recordings, call objects, folders or globs, or use --api --agent <agent_id>' });
-  for (const file of await expandInputs(inputs, cwd)) {
-    if (file === '-') {
-      yield sourceFromText(await readStdin(), '<stdin>');
-      continue;
+  const files = await expandInputs(inputs, cwd);
+  const pending: { shown: string; text: Promise<string> }[] = [];
+  let next = 0;
+  const fill = () => {
+    while (pending.length < READ_AHEAD && next < files.length) {
+      const file = files[next++]!;
+      if (file === '-') {
+        pending.push({ shown: '<stdin>', text: readStdin() });
+        continue;
+      }
+      const absolute = path.resolve(cwd, file);
+      const shown = displayPath(absolute, cwd);
+      const text = readText(absolute, shown);
+      text.catch(() => {}); // surfaced in order, when its turn comes
+      pending.push({ shown, text });
     }
-    const absolute = path.resolve(cwd, file);
-    const shown = displayPath(absolute, cwd);
-    let text: string;
-    try {
-      text = await readFile(absolute, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new KitError(code === 'ENOENT' ? 'not-found' : 'io', code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${(error as Error).message}`, { file: shown, cause: error });
-    }
-    yield sourceFromText(text, shown);
+  };
+  fill();
+  while (pending.length) {
+    const { shown, text } = pending.shift()!;
+    const source = sourceFromText(await text, shown);
+    fill();
+    yield source;
   }
 }
 
