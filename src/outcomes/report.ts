@@ -530,7 +530,7 @@ export async function* readSources(inputs: readonly string[], cwd = process.cwd(
 
 /** serve's traces of a call as the function calls a recording would hold. */
 export function tracesAsFunctionCalls(traces: readonly FunctionTrace[]): NonNullable<ReportSource['functionCalls']> {
-  return traces.map((t) => ({ name: t.name, ...(t.toolCallId ? { toolCallId: t.toolCallId } : {}), status: t.status, outcome: t.outcome, result: t.result, durationMs: t.durationMs, startedAt: new Date(t.startedAt).toISOString(), duplicate: t.duplicate }));
+  return traces.map((t) => ({ name: t.name, ...(t.toolCallId ? { toolCallId: t.toolCallId } : {}), status: t.status, outcome: t.outcome, result: t.result, durationMs: t.durationMs, startedAt: new Date(t.startedAt).toISOString(), duplicate: t.duplicate, ...((t as { fallback?: boolean }).fallback ? { fallback: true } : {}) }));
 }
 
 /** The report over a stream of sources. */

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { outcomesByVersion } from '../../src/outcomes/index.js';
 import { RetellClient } from '../../src/retell/client.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import type { FunctionTrace } from '../../src/store/store.js';
 import { runCli, setUpCanary, simulate } from '../deploy/helpers/canary-setup.js';
 import { emulatorWithSdk, KEY } from '../emulator/helpers.js';
 import { tempDir } from '../helpers/cli.js';
@@ -51,6 +53,22 @@ describe('retell-kit report --api', () => {
     }
     expect(report.byVersion.map((v: { agentVersion: number }) => v.agentVersion)).toEqual([0, c.canary]);
     expect(report.functions.map((f: { name: string }) => f.name)).toEqual(['emulated_function']);
+
+    // With serve's store: a call's traces replace its transcript's tool results (latency, fallbacks).
+    const storeFile = path.join(dir, 'serve.db');
+    const store = await SqliteStore.open({ file: storeFile });
+    const traced = sim.call_ids[0]!;
+    await store.recordTraces([
+      { traceId: 't1', callId: traced, name: 'get_menu_v2', handler: 'get_menu', args: {}, status: 200, result: { items: [] }, outcome: 'ok', durationMs: 2500, startedAt: Date.now(), duplicate: false, fallback: true } as FunctionTrace,
+    ]);
+    await store.close();
+    const withStore = await runCli(['report', '--api', '--agent', c.agentId, '--store', storeFile, '--format', 'json'], { cwd: dir, env: { RETELL_API_KEY: KEY, RETELL_BASE_URL: emulator.url } });
+    expect(withStore.status).toBe(0);
+    const functions = JSON.parse(withStore.stdout).functions;
+    expect(functions).toEqual([
+      expect.objectContaining({ name: 'emulated_function', calls: sim.calls - 1 }),
+      expect.objectContaining({ name: 'get_menu', calls: 1, errors: 0, fallbacks: 1, p50Ms: 2500 }),
+    ]);
   }, 60_000);
 
   it('an agent without calls is an empty report (exit 0); an API that cannot be reached is one line and exit 2, the key not printed', async () => {
