@@ -5,7 +5,7 @@
 // the machine is shared; the median of each is reported, and the ratio of the medians.
 // Writes bench/RESULTS.md under "## report".
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +69,9 @@ for (let round = 0; round < ROUNDS; round++) {
   reports.push(run([path.join(repo, 'bin/retell-kit.js'), 'report', recDir, '--format', 'json', '--output', out]));
 }
 last = JSON.parse(readFileSync(out, 'utf8'));
+const htmlFile = path.join(dir, 'report.html');
+run([path.join(repo, 'bin/retell-kit.js'), 'report', recDir, '--format', 'html', '--output', htmlFile]);
+const htmlKb = statSync(htmlFile).size / 1024;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f = { ms: median(floors.map((x) => x.ms)), rss: median(floors.map((x) => x.rss)) };
 const r = { ms: median(reports.map((x) => x.ms)), rss: median(reports.map((x) => x.rss)) };
@@ -81,7 +84,7 @@ const table = [`| ${rows[0].join(' | ')} |`, `|${rows[0].map(() => '---').join('
 const summary = [
   `${N.toLocaleString('en')} recordings (${(bytes / 1024 / 1024).toFixed(0)} MB of JSON) in one run, ${ROUNDS} interleaved rounds on a shared 2-core machine (Node ${process.version}).`,
   `Ratio to the floor: ${(r.ms / f.ms).toFixed(2)}x the time, ${(r.rss / f.rss).toFixed(2)}x the memory. Peak RSS ${r.rss.toFixed(0)} MB against ${(bytes / 1024 / 1024).toFixed(0)} MB of input: files are read one at a time and only the numbers are kept.`,
-  `The report found ${last.calls.connected} calls, ${last.unfulfilledClaims.length} unfulfilled claims, ${last.recovered.length} recovered and ${last.spikes.length} spike(s) (${last.spikes.map((s) => `${s.metric} at ${s.hour}`).join(', ')}).`,
+  `The report found ${last.calls.connected} calls, ${last.unfulfilledClaims.length} unfulfilled claims, ${last.recovered.length} recovered and ${last.spikes.length} spike(s) (${last.spikes.map((s) => `${s.metric} at ${s.hour}`).join(', ')}). The --format html page of the same run: ${htmlKb.toFixed(0)} KB, self-contained (inline SVG, claim tables capped at 500 rows).`,
 ];
 console.log(table);
 console.log(summary.join('\n'));

@@ -82,6 +82,25 @@ describe('formatHtml', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
+  it('caps the claim table at 500 rows (the JSON lists all) so a big report stays a small page', () => {
+    const b = new ReportBuilder({ now: () => new Date(0) });
+    for (let i = 0; i < 600; i++) {
+      b.add({
+        callId: `c${i}`,
+        call: {
+          call_id: `c${i}`, agent_id: 'a', agent_version: 1, call_status: 'ended', start_timestamp: 1_700_000_000_000 + i * 60_000, duration_ms: 1000, disconnection_reason: 'agent_hangup',
+          transcript_with_tool_calls: [{ role: 'agent', content: "You're all set for Monday." }],
+        },
+      });
+    }
+    const report = b.finish();
+    expect(report.unfulfilledClaims).toHaveLength(600);
+    const html = formatHtml(report);
+    expect(html.match(/<tr><td><code>c\d+<\/code>/g)).toHaveLength(500);
+    expect(html).toContain('… and 100 more (--format json lists every one)');
+    expect(Buffer.byteLength(html)).toBeLessThan(200 * 1024);
+  });
+
   it('an empty report is still a page', () => {
     const html = formatHtml(new ReportBuilder({ now: () => new Date(0) }).finish());
     expect(html).toContain('no calls');

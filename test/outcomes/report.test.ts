@@ -77,6 +77,14 @@ describe('report over recordings from serve --record', () => {
   });
 });
 
+describe('markdown', () => {
+  it('writes placeholders and quotes as text, never as tags (GitHub would drop <name-1>)', async () => {
+    const md = formatMarkdown(await report(['fixtures/report/recordings']));
+    expect(md).toContain('"Perfect, &lt;name-1&gt;, you\'re all set for Sunday at 10 o\'clock."');
+    expect(md).not.toContain('<name-1>');
+  });
+});
+
 describe('report over Retell call objects', () => {
   it('finds the same claims in call objects as in their recordings, redacting names and numbers the raw call holds', async () => {
     const r = await report(['fixtures/report/calls']);

@@ -143,12 +143,17 @@ function funnelChart(report: Report): string {
 <svg id="chart-funnel" class="chart" role="img" aria-label="Booking funnel" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">${parts.join('')}</svg></figure>`;
 }
 
+/** Rows shown per claim table; the JSON report lists them all. */
+export const HTML_CLAIM_ROWS = 500;
+
 function claimRows(list: ClaimEntry[]): string {
+  const more = list.length > HTML_CLAIM_ROWS ? `\n<tr><td colspan="6">… and ${list.length - HTML_CLAIM_ROWS} more (--format json lists every one)</td></tr>` : '';
   return list
+    .slice(0, HTML_CLAIM_ROWS)
     .map(
       (c) => `<tr><td><code>${e(c.callId)}</code></td><td>${e(versionLabel(c))}</td><td>${e(c.kind)}</td><td>“${e(c.quote)}”${c.correction ? `<br><small>corrected: “${e(c.correction)}”</small>` : ''}</td><td>${c.failed ? `<code>${e(c.failed.name)}</code>: ${e(resultText(c.failed.result, 200))}` : `no ${e(c.outcome)} function called`}</td><td>${e(c.nodePath.join(' → '))}</td></tr>`,
     )
-    .join('\n');
+    .join('\n') + more;
 }
 
 const CLAIM_HEAD = '<tr><th>call</th><th>version</th><th>kind</th><th>the agent said</th><th>failed result</th><th>node path</th></tr>';

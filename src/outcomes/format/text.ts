@@ -37,6 +37,15 @@ function claimLines(entry: ClaimEntry, c: InstanceType<typeof Chalk>): string[] 
   return lines;
 }
 
+/** Claims printed in full; the rest are counted (--format json lists every one). */
+export const TEXT_CLAIMS = 100;
+
+function claimList(list: ClaimEntry[], c: InstanceType<typeof Chalk>): string[] {
+  const lines = list.slice(0, TEXT_CLAIMS).flatMap((entry) => claimLines(entry, c));
+  if (list.length > TEXT_CLAIMS) lines.push(`  … and ${list.length - TEXT_CLAIMS} more (--format json lists every one)`);
+  return lines;
+}
+
 export function formatText(report: Report, options: { color?: boolean } = {}): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const out: string[] = [];
@@ -77,10 +86,10 @@ export function formatText(report: Report, options: { color?: boolean } = {}): s
   }
   const n = report.unfulfilledClaims.length;
   out.push(n ? c.red.bold(`Said it was done, but it was not (${n})`) : c.green('Said it was done, but it was not: none'));
-  for (const entry of report.unfulfilledClaims) out.push(...claimLines(entry, c));
+  out.push(...claimList(report.unfulfilledClaims, c));
   if (report.recovered.length) {
     out.push('', c.yellow.bold(`Recovered: claimed, then corrected (${report.recovered.length})`));
-    for (const entry of report.recovered) out.push(...claimLines(entry, c));
+    out.push(...claimList(report.recovered, c));
   }
   out.push('');
   if (report.spikes.length) {
