@@ -2,7 +2,7 @@
 // objects one at a time (a report over 10,000 files never holds 10,000 transcripts), keeps per call
 // only what the numbers need, and joins the agent's words with what the functions answered.
 // The per-version outcome numbers come from outcomesByVersion, the code path the canary verdict uses.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ReportConfig } from '../config/schema.js';
 import { KitError } from '../errors.js';
@@ -487,12 +487,13 @@ function sourceOf(r: ReturnType<typeof replayableFrom>, file: string): ReportSou
   };
 }
 
-/** Files read ahead of the one being reported on: I/O overlaps the work, memory stays bounded. */
-const READ_AHEAD = 16;
-
-async function readText(absolute: string, shown: string): Promise<string> {
+/**
+ * One file's text. Synchronous on purpose: the report does nothing else meanwhile, and for many small
+ * files readFileSync costs a third of fs/promises (no thread-pool hop, no file handle object).
+ */
+function readText(absolute: string, shown: string): string {
   try {
-    return await readFile(absolute, 'utf8');
+    return readFileSync(absolute, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new KitError(code === 'ENOENT' ? 'not-found' : 'io', code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${(error as Error).message}`, { file: shown, cause: error });
@@ -502,29 +503,14 @@ async function readText(absolute: string, shown: string): Promise<string> {
 /** Files, folders (every .json below) and globs, read one at a time. */
 export async function* readSources(inputs: readonly string[], cwd = process.cwd()): AsyncGenerator<ReportSource> {
   if (inputs.length === 0) throw new KitError('usage', 'no calls to report on', { hint: 'name recordings, call objects, folders or globs, or use --api --agent <agent_id>' });
-  const files = await expandInputs(inputs, cwd);
-  const pending: { shown: string; text: Promise<string> }[] = [];
-  let next = 0;
-  const fill = () => {
-    while (pending.length < READ_AHEAD && next < files.length) {
-      const file = files[next++]!;
-      if (file === '-') {
-        pending.push({ shown: '<stdin>', text: readStdin() });
-        continue;
-      }
-      const absolute = path.resolve(cwd, file);
-      const shown = displayPath(absolute, cwd);
-      const text = readText(absolute, shown);
-      text.catch(() => {}); // surfaced in order, when its turn comes
-      pending.push({ shown, text });
+  for (const file of await expandInputs(inputs, cwd)) {
+    if (file === '-') {
+      yield sourceFromText(await readStdin(), '<stdin>');
+      continue;
     }
-  };
-  fill();
-  while (pending.length) {
-    const { shown, text } = pending.shift()!;
-    const source = sourceFromText(await text, shown);
-    fill();
-    yield source;
+    const absolute = path.resolve(cwd, file);
+    const shown = displayPath(absolute, cwd);
+    yield sourceFromText(readText(absolute, shown), shown);
   }
 }
 
