@@ -53,6 +53,13 @@ describe('retell-kit report', () => {
     }
   });
 
+  it('redacts quotes by default; --no-redact keeps what the raw call object says', () => {
+    const redacted = JSON.parse(cli(['report', 'fixtures/report/calls', '--format', 'json']).stdout);
+    expect(redacted.unfulfilledClaims[0].quote).toBe("Perfect, <name-1>, you're all set for Sunday at 10 o'clock.");
+    const raw = JSON.parse(cli(['report', 'fixtures/report/calls', '--format', 'json', '--no-redact']).stdout);
+    expect(raw.unfulfilledClaims[0].quote).toBe("Perfect, Maria, you're all set for Sunday at 10 o'clock.");
+  });
+
   it('bad input: one line naming the file, exit 2, no stack', () => {
     const r = cli(['report', 'fixtures/project/flow.json']);
     expect(r.status).toBe(2);

@@ -149,6 +149,20 @@ describe('ReportBuilder', () => {
     expect(r.unfulfilledClaims).toEqual([expect.objectContaining({ callId: 'c1', failed: { name: 'book_appointment_cal', result: 'slot taken', toolCallId: 't1' } })]);
   });
 
+  it('any configured outcome: its functions, its phrases, its own claims', () => {
+    const b = new ReportBuilder({ now: NOW, config: { outcomes: { enrolled: { functions: ['enroll_*'] } }, claims: { enrolled: { phrases: { en: ["you're enrolled"] } } } } });
+    b.add(call(1, {
+      transcript_with_tool_calls: [
+        { role: 'tool_call_invocation', tool_call_id: 'e1', name: 'enroll_class_v2', arguments: '{"class":"yoga"}', time_sec: 1, type: 'custom' },
+        { role: 'tool_call_result', tool_call_id: 'e1', successful: true, content: '{"status":"failed","error":"class full"}', time_sec: 1.4 },
+        { role: 'agent', content: "Great, you're enrolled in yoga on Monday." },
+      ],
+    }));
+    const r = b.finish();
+    expect(r.outcomes.map((o) => [o.name, o.attempted, o.succeeded])).toEqual([['booked', 0, 0], ['enrolled', 1, 0]]);
+    expect(r.unfulfilledClaims).toEqual([expect.objectContaining({ outcome: 'enrolled', kind: 'claimed', quote: "Great, you're enrolled in yoga on Monday.", failed: expect.objectContaining({ name: 'enroll_class_v2' }) })]);
+  });
+
   it('counts fallbacks from serve and leaves out the duplicate answers of retries', () => {
     const b = new ReportBuilder({ now: NOW });
     const fc = { name: 'get_menu', toolCallId: 'x', status: 200, outcome: 'ok', result: { items: [] }, durationMs: 12, startedAt: '2026-01-01T00:00:01.000Z', duplicate: false };
