@@ -118,6 +118,37 @@ Exit codes: 0 every call answers as recorded, 1 a difference, error or missing h
     });
 
   program
+    .command('report')
+    .description('what the calls really did: outcomes per agent version, booking conversion, claims the functions do not back, spikes')
+    .argument('[inputs...]', 'recordings (serve --record), Retell call objects, folders or globs; - reads one from stdin')
+    .option('-c, --config <path>', 'config file (report.outcomes, report.claims, report.alert; default: search for retell-kit.config.*)')
+    .option('-f, --format <name>', 'text | json | markdown | html', 'text')
+    .option('-o, --output <file>', 'write the report to this file instead of stdout')
+    .option('--api', "read the agent's calls from Retell's API instead of files (RETELL_API_KEY)")
+    .option('--agent <agent_id>', 'with --api: the agent')
+    .option('--since <duration>', 'with --api: calls that started within this long, e.g. 7d or 12h')
+    .option('--store <path|url>', "with --api: serve's store, for function errors, latency and fallbacks from its traces")
+    .option('--alert', 'exit 1 with one line per threshold in report.alert that is crossed (and POST to the webhook)')
+    .option('--webhook <url>', 'with --alert: POST Slack-compatible JSON here (default report.alert.webhookUrl)')
+    .option('--no-redact', 'quote the agent and the results without redacting phone numbers and names')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ retell-kit report recordings/
+  $ retell-kit report recordings/ --format html --output report.html
+  $ retell-kit report "calls/*.json" --format json | jq '.unfulfilledClaims[].callId'
+  $ RETELL_API_KEY=key_... retell-kit report --api --agent agent_123 --since 7d --alert
+
+Claims, spikes and the JSON contract: docs/report.md.
+Exit codes: 0 done, 1 with --alert: a threshold crossed, 2 bad input, config or I/O trouble.`,
+    )
+    .action(async (inputs: string[], options) => {
+      const { runReport } = await import('./commands/report.js');
+      process.exitCode = await runReport(inputs, options);
+    });
+
+  program
     .command('trigger')
     .description('send a signed sample Retell event or function call to a server; --explain says why a signature fails')
     .argument('[event]', 'call_started | call_ended | call_analyzed | transcript_updated | transfer_* | call_inbound | function:<name>')

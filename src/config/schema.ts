@@ -215,6 +215,65 @@ export const canaryConfigSchema = z.strictObject({
   interval: duration.optional(),
 });
 
+
+/** Phrases per language (`en`, `de`, ...): the defaults are kept for languages not given. */
+const phraseLists = z.record(z.string().regex(/^[a-z]{2,3}$/, 'a language code such as en or de'), z.array(z.string().min(2)));
+
+/** `retell-kit report`: which functions make an outcome, what the agent says about it, and alert thresholds (docs/report.md). */
+export const reportConfigSchema = z.strictObject({
+  /** Outcomes by name (`booked` by default): the functions that make one, and the test that they succeeded. */
+  outcomes: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9_]*$/, 'an outcome name such as booked'),
+      z.strictObject({
+        /** Tool name globs (`book_*`, `enroll_class`); a `_v17`-style version suffix is ignored. */
+        functions: z.array(z.string().min(1)).min(1),
+        /** A result succeeded when this returns true, or when the value at `path` equals `equals` (default: no failure marker, see docs/report.md). */
+        success: z.union([handlerFunction, z.strictObject({ path: z.string().min(1), equals: z.unknown().optional() })]).optional(),
+      }),
+    )
+    .optional(),
+  /** Per outcome: claims of completion, corrections of a claim, and acknowledgements of a failure, per language. */
+  claims: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9_]*$/, 'an outcome name such as booked'),
+      z.strictObject({ phrases: phraseLists.optional(), corrections: phraseLists.optional(), acknowledgements: phraseLists.optional() }),
+    )
+    .optional(),
+  /** A caller hang-up before this is an early hang-up (default canary.earlyHangup, else 10s). */
+  earlyHangup: duration.optional(),
+  /** Spike detection (the rule is in docs/report.md). */
+  spikes: z
+    .strictObject({
+      /** Function calls an hour needs before it can spike (default 20). */
+      minSamples: z.number().int().min(1).optional(),
+      /** Function calls the trailing baseline needs (default 50). */
+      minBaseline: z.number().int().min(1).optional(),
+      /** Hours of trailing baseline (default 24). */
+      baselineHours: z.number().int().min(1).max(24 * 14).optional(),
+    })
+    .optional(),
+  /** `report --alert`: exit 1 and a message for each threshold crossed. */
+  alert: z
+    .strictObject({
+      /** Function error rate over all function calls, 0..1. */
+      errorRate: z.number().min(0).max(1).optional(),
+      /** p95 latency of any one function, ms. */
+      p95Ms: z.number().min(0).optional(),
+      /** Unfulfilled claims (said done, was not): more than this many crosses (default 0 when alert is set). */
+      unfulfilledClaims: z.number().int().min(0).optional(),
+      /** Booking conversion (booked / calls), 0..1: below this crosses. */
+      minConversion: z.number().min(0).max(1).optional(),
+      /** Early hang-up rate, 0..1. */
+      earlyHangupRate: z.number().min(0).max(1).optional(),
+      /** Any error or latency spike crosses (default false). */
+      spikes: z.boolean().optional(),
+      /** POST Slack-compatible JSON here when a threshold is crossed (may hold a token: never printed). */
+      webhookUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+    })
+    .optional(),
+});
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   lint: lintConfigSchema.optional(),
@@ -241,6 +300,8 @@ export const configSchema = z.strictObject({
   diff: diffConfigSchema.optional(),
   deploy: deployConfigSchema.optional(),
   canary: canaryConfigSchema.optional(),
+  /** `retell-kit report` settings. */
+  report: reportConfigSchema.optional(),
 });
 
 export type LintConfig = z.infer<typeof lintConfigSchema>;
@@ -250,3 +311,4 @@ export type ServerConfig = z.infer<typeof serverConfigSchema>;
 export type RetellConfig = z.infer<typeof retellConfigSchema>;
 export type DeployConfig = z.infer<typeof deployConfigSchema>;
 export type CanaryConfig = z.infer<typeof canaryConfigSchema>;
+export type ReportConfig = z.infer<typeof reportConfigSchema>;

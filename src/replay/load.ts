@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KitError } from '../errors.js';
 import { displayPath, expandInputs, readStdin } from '../flow/load.js';
-import { readRecording, type RecordedFunctionCall, type Recording } from '../retell/recording.js';
+import { checkRecording, type RecordedFunctionCall, type Recording } from '../retell/recording.js';
 import { callFrom, parseCallTranscript, type ToolKind } from '../retell/transcript.js';
 import { recognise, type Recognised, type WebhookEvent } from '../retell/wire.js';
 
@@ -187,8 +187,13 @@ export function readReplayable(text: string, file: string, absolute = path.resol
   } catch (error) {
     throw new KitError('io', `not valid JSON: ${(error as Error).message}`, { file, hint: NOT_REPLAYABLE_HINT });
   }
+  return replayableFrom(value, file, absolute);
+}
+
+/** readReplayable on a value already parsed. */
+export function replayableFrom(value: unknown, file: string, absolute = path.resolve(file)): ReplayCall {
   if (isObject(value) && ('functionCalls' in value || ('version' in value && 'callId' in value))) {
-    return fromRecording(readRecording(text, file), file, absolute);
+    return fromRecording(checkRecording(value, file), file, absolute);
   }
   if (callFrom(value)) return fromCallObject(value as Record<string, unknown>, file, absolute);
   if (holdsFlow(recognise(value))) {

@@ -93,6 +93,11 @@ export function readRecording(text: string, file: string): Recording {
   } catch (error) {
     throw new KitError('io', `recording is not valid JSON: ${(error as Error).message}`, { file, hint: NOT_A_RECORDING_HINT, cause: error });
   }
+  return checkRecording(value, file);
+}
+
+/** readRecording on a value already parsed (a reader that parsed the file once to see what it is). */
+export function checkRecording(value: unknown, file: string): Recording {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new KitError('io', 'not a retell-kit recording (expected a JSON object)', { file, hint: NOT_A_RECORDING_HINT });
   }
