@@ -70,7 +70,7 @@ try {
   for (let i = 0; i < runs; i++) cases.forEach((c, k) => times[k].push(runOnce(c.args).ms));
   const rss = cases.map((c) => runOnce(c.args, { rss: true }).rssMb);
   const svg = readFileSync(o('big.svg'), 'utf8');
-  const nodesDrawn = (svg.match(/class="node flow-node/g) ?? []).length;
+  const nodesDrawn = (svg.match(/class="node flow&#45;node/g) ?? []).length;
   const base = median(times[0]);
 
   out(`Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), load ${os.loadavg()[0].toFixed(1)} (the machine is shared: compare rows of one run, not runs); ${runs} runs each, interleaved, whole process.`);

@@ -62,9 +62,20 @@ describe('graph in a browser', () => {
     const svg = await renderGraph(model, 'svg');
     const page = await browser.newPage();
     const found = await page.evaluate((text) => {
-      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      // The browser's strict XML parser (the test's tsconfig has no DOM types: the shapes used are declared here).
+      interface El {
+        id: string;
+        textContent: string | null;
+        querySelector(s: string): (El & { getAttributeNS(ns: string, name: string): string | null }) | null;
+      }
+      interface Doc {
+        querySelector(s: string): El | null;
+        querySelectorAll(s: string): ArrayLike<El>;
+      }
+      const Parser = (globalThis as unknown as { DOMParser: new () => { parseFromString(t: string, type: string): Doc } }).DOMParser;
+      const doc = new Parser().parseFromString(text, 'image/svg+xml');
       const error = doc.querySelector('parsererror')?.textContent ?? null;
-      const nodes = [...doc.querySelectorAll('g.node')].map((g) => ({ id: g.id, tooltip: g.querySelector('a')?.getAttributeNS('http://www.w3.org/1999/xlink', 'title') ?? '' }));
+      const nodes = Array.from(doc.querySelectorAll('g.node')).map((g) => ({ id: g.id, tooltip: g.querySelector('a')?.getAttributeNS('http://www.w3.org/1999/xlink', 'title') ?? '' }));
       const edges = doc.querySelectorAll('g.edge').length;
       return { error, nodes, edges };
     }, svg);

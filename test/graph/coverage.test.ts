@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import nodePath from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from '../../src/flow/graph.js';
 import { loadFile } from '../../src/flow/load.js';
@@ -103,5 +105,13 @@ describe('graph: coverage', () => {
     expect(model.edges.find((e) => e.key === 'flow/node:book/edge:e_book_bye')!.calls).toBe(4);
     const enter = model.edges.find((e) => e.kind === 'component-enter')!;
     expect(enter.calls).toBe(1);
+  });
+
+  const realWorld = nodePath.resolve(ROOT, '../shared/real-world');
+  const realCall = nodePath.join(realWorld, 'fabianSp77__askproai-api__latest_test_call_analysis.json');
+  it.skipIf(!existsSync(realCall))('the real call beside the project is from another version of the public friseur1 flow: left out, its unknown node named', async () => {
+    const model = await graphFile(nodePath.join(realWorld, 'fabianSp77__askproai-api__friseur1_flow_v43_availability_fix.json'), { cwd: ROOT, coverage: [realCall] });
+    expect(model.coverage!.counted).toBe(0);
+    expect(model.coverage!.foreign).toEqual([expect.objectContaining({ kind: 'other-version', unknownNodeIds: ['func_check_availability_auto_74b489af'] })]);
   });
 });
