@@ -200,7 +200,11 @@ export function computeCoverage(graph: FlowGraph, calls: readonly CallPath[]): C
     if (mark.stuck > 0) summary.stuck.push({ nodeId: node.id, ...(node.name && { name: node.name }), calls: mark.stuck });
   }
   summary.stuck.sort((a, b) => b.calls - a.calls || a.nodeId.localeCompare(b.nodeId));
-  if (longest) summary.longest = longest;
+  if (longest) {
+    summary.longest = longest;
+    const node = graph.nodes.find((n) => n.id === longest!.nodeId);
+    if (node) nodes.get(keyOf.get(node)!)!.longest = true;
+  }
   const edges = new Map<string, number>();
   for (const edge of graph.edges) {
     if (!countable(edge)) continue;

@@ -49,6 +49,8 @@ export interface NodeCoverageMark {
   stuck: number;
   /** Mean seconds a call spent in the node per visit, when the transcript had times. */
   meanSec?: number;
+  /** The node where calls stayed longest on average. */
+  longest?: boolean;
 }
 
 export interface ModelNode {
@@ -399,6 +401,7 @@ export function coverageLine(mark: NodeCoverageMark | undefined): string {
   if (mark.calls === 0) return 'never reached';
   const parts = [`${mark.calls} call${mark.calls === 1 ? '' : 's'}`];
   if (mark.stuck) parts.push(`${mark.stuck} stuck`);
+  if (mark.longest && mark.meanSec !== undefined) parts.push(`longest stay ${mark.meanSec.toFixed(1)} s`);
   return parts.join(' · ');
 }
 

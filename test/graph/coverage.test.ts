@@ -101,7 +101,8 @@ describe('graph: coverage', () => {
   it('the model carries the marks: edge calls and node coverage', async () => {
     const model = await graphFile(FLOW, { cwd: ROOT, coverage: ['fixtures/graph/calls'] });
     expect(model.coverage!.counted).toBe(7);
-    expect(model.nodes.find((n) => n.id === 'check')!.coverage).toMatchObject({ calls: 4, stuck: 1 });
+    expect(model.nodes.find((n) => n.id === 'check')!.coverage).toMatchObject({ calls: 4, stuck: 1, longest: true });
+    expect(model.nodes.filter((n) => n.coverage?.longest)).toHaveLength(1);
     expect(model.edges.find((e) => e.key === 'flow/node:book/edge:e_book_bye')!.calls).toBe(4);
     const enter = model.edges.find((e) => e.kind === 'component-enter')!;
     expect(enter.calls).toBe(1);
