@@ -209,6 +209,36 @@ that cannot be read is never "no changes").`,
     });
 
   program
+    .command('graph')
+    .description('draw a flow: Mermaid, SVG or HTML, nodes coloured by lint findings, edges marked by recorded calls')
+    .argument('<flow>', 'a flow file (.json, .yaml, .yml), an agent export with its flow, or a flow list response')
+    .option('-f, --format <name>', 'mermaid | svg | html | dot (default: from --output\'s extension, else mermaid)')
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .option('--coverage <paths...>', 'recordings (serve --record) or Retell call objects: files, folders, globs; mark each node and edge with the calls that passed through it')
+    .option('--no-lint', 'draw without linting (every node grey)')
+    .option('--flow <id>', 'which flow, when the file holds several (its conversation_flow_id)')
+    .option('-c, --config <path>', 'config file for the lint settings (default: search for retell-kit.config.* from the current folder)')
+    .addHelpText(
+      'after',
+      `
+Nodes are coloured by their worst lint finding (red error, yellow warning, green clean) and shaped by
+type; with --coverage, edges get thicker with the calls that took them, nodes calls ended in without
+reaching an end are outlined orange (stuck), nodes no call reached are dashed. The coverage summary
+goes to stderr (and into the HTML legend). SVG and HTML are rendered offline (Graphviz in WebAssembly).
+
+Examples:
+  $ retell-kit graph flows/booking.json > booking.mmd
+  $ retell-kit graph flows/booking.json -o booking.svg
+  $ retell-kit graph flows/booking.json --coverage recordings/ -o booking.html
+
+Exit codes: 0 drawn, 2 usage or I/O trouble (not a flow, unreadable calls).`,
+    )
+    .action(async (flow: string, options) => {
+      const { runGraph } = await import('./commands/graph.js');
+      process.exitCode = await runGraph(flow, options);
+    });
+
+  program
     .command('pull')
     .description('write a live agent (settings and conversation flow) as files: agents as code')
     .argument('[agent_id]', 'the agent to pull (or --all)')

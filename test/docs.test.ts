@@ -102,7 +102,7 @@ describe('no text promises a command that does not exist yet', () => {
   const PROMISED = new RegExp(`retell-kit (${planned.join('|')})\\b`);
 
   it('--help lists the real commands, and no help text names a planned one', () => {
-    expect(REAL).toEqual(['lint', 'serve', 'replay', 'report', 'trigger', 'diff', 'pull', 'deploy', 'canary', 'emulator', 'docs', 'completion', 'help']);
+    expect(REAL).toEqual(['lint', 'serve', 'replay', 'report', 'trigger', 'diff', 'graph', 'pull', 'deploy', 'canary', 'emulator', 'docs', 'completion', 'help']);
     for (const command of REAL.filter((c) => c !== 'help')) {
       const result = cli([command, '--help']);
       expect(result.status, command).toBe(0);
