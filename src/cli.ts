@@ -9,7 +9,7 @@ export { version };
 /** Commands register cheaply; each one's module is imported only when it runs. */
 export function buildProgram(): Command {
   const program = new Command('retell-kit')
-    .description('Lint, serve, replay, diff and pull Retell AI voice agents like software.')
+    .description('Lint, serve, replay, diff, pull, deploy with canaries and report on Retell AI voice agents like software.')
     .version(version(), '-v, --version')
     .option('--debug', 'print stack traces for errors')
     // Usage errors are one line like every other error: `retell-kit: <what> (run ... --help for usage)`.
