@@ -4,10 +4,8 @@
 import { caption } from './dot.js';
 import { findingCounts, type GraphModel, type LintStatus, type NodeShape } from './model.js';
 import { COVERAGE, STATUS_PAINT } from './style.js';
+import { escapeHtml, pageHead } from '../util/html.js';
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.codePointAt(0)};`);
-}
 
 const SHAPE_WORDS: Readonly<Record<NodeShape, string>> = {
   conversation: 'rounded box: conversation',
@@ -82,17 +80,7 @@ export function toHtml(model: GraphModel, svg: string): string {
     sections.push(`<h2>Lint: ${escapeHtml(findingCounts(findings.map((x) => x.f)) || 'clean')}</h2>${list.length ? `<ul>${list.join('')}${more}</ul>` : ''}`);
   }
 
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="generator" content="retell-kit graph">
-<title>${escapeHtml(model.title)}: flow graph</title>
-<style>${CSS}</style>
-</head>
-<body>
+  return `${pageHead({ title: `${model.title}: flow graph`, generator: 'retell-kit graph', css: CSS })}
 <header><h1>${escapeHtml(model.title)}</h1><p class="sub">${escapeHtml([model.file, ...caption(model)].join(' · '))}</p></header>
 <main>
 <div id="graph">${inline}</div>

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ReportConfig } from '../config/schema.js';
 import { KitError } from '../errors.js';
 import { displayPath, expandInputs, readStdin } from '../flow/load.js';
-import { readReplayable, replayableFrom } from '../replay/load.js';
+import { epoch, readReplayable, replayableFrom } from '../replay/load.js';
 import type { RecordedFunctionCall } from '../retell/recording.js';
 import { callFrom, parseCallTranscript, type TranscriptToolCall } from '../retell/transcript.js';
 import { Redactor } from '../server/redact.js';
@@ -123,14 +123,6 @@ export const LATENCY_BUCKETS = [100, 250, 500, 1000, 2000, 5000];
 const VERSION_SUFFIX = /_v\d+$/i;
 const NOISE_TOOLS = new Set(['end_call', 'transfer_call', 'press_digit', 'agent_swap', 'cancel_transfer', 'bridge_transfer']);
 
-function epoch(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string') {
-    const t = Date.parse(value);
-    return Number.isNaN(t) ? undefined : t;
-  }
-  return undefined;
-}
 
 function ratio(count: number, total: number): number | null {
   return total > 0 ? Math.round((count / total) * 10_000) / 10_000 : null;

@@ -70,7 +70,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function epoch(value: unknown): number | undefined {
+/** Epoch ms from a number or a date string (recordings and call objects carry either). */
+export function epoch(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string') {
     const t = Date.parse(value);

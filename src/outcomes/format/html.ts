@@ -3,12 +3,10 @@
 // can be mailed, and archived with the build. Every text from a call is escaped.
 import type { ClaimEntry, Report, VersionReport } from '../report.js';
 import { ms, pct, resultText, versionLabel } from './text.js';
+import { escapeHtml, pageHead } from '../../util/html.js';
 
 const COLORS = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2', '#dc2626', '#4b5563'];
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 
 const e = escapeHtml;
 
@@ -168,29 +166,7 @@ export function formatHtml(report: Report): string {
   const functions = report.functions.map((f) => `<tr><td><code>${e(f.name)}</code></td><td>${f.calls}</td><td>${f.errors} (${pct(f.errorRate)})</td><td>${ms(f.p50Ms)}</td><td>${ms(f.p95Ms)}</td><td>${f.fallbacks}</td><td>${f.noResult}</td></tr>`).join('\n');
   const spikes = report.spikes.map((s) => `<tr><td>${e(s.hour)}</td><td>${e(s.metric)}</td><td>${s.metric === 'error_rate' ? pct(s.value) : ms(s.value)}</td><td>${s.metric === 'error_rate' ? pct(s.baseline) : ms(s.baseline)}</td><td>${s.samples}</td></tr>`).join('\n');
   const period = report.period.from ? `${e(report.period.from.slice(0, 16).replace('T', ' '))} to ${e(report.period.to!.slice(0, 16).replace('T', ' '))} UTC` : 'no calls';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="generator" content="retell-kit report">
-<title>Call report: ${report.calls.connected} calls</title>
-<style>
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111827;margin:24px auto;max-width:980px;padding:0 16px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
-.sub{color:#6b7280;margin:0 0 16px}
-.tiles{display:flex;gap:12px;flex-wrap:wrap}.tile{border:1px solid #e5e7eb;border-radius:8px;padding:10px 14px;min-width:120px}
-.tile b{display:block;font-size:22px}.tile.bad b{color:#dc2626}
-table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border-bottom:1px solid #e5e7eb;padding:5px 8px;text-align:left;vertical-align:top}
-th{background:#f9fafb;font-weight:600}td:nth-child(n+2){font-variant-numeric:tabular-nums}
-figure{margin:12px 0}figcaption{font-weight:600;margin-bottom:4px}
-.chart{max-width:100%;height:auto;display:block}.axis{font-size:11px;fill:#6b7280}.label{font-size:12px;fill:#111827}.value{font-size:11px;fill:#111827}
-.legend .key{margin-right:14px;font-size:12px}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
-.none{color:#059669}
-</style>
-</head>
-<body>
+  return `${pageHead({ title: `Call report: ${report.calls.connected} calls`, generator: 'retell-kit report', css: REPORT_CSS })}
 <h1>Call report</h1>
 <p class="sub">${report.calls.connected} calls, ${period}. Generated ${e(report.generatedAt)} by retell-kit.</p>
 <div class="tiles">
@@ -220,3 +196,17 @@ ${report.spikes.length ? `<table><tr><th>hour (UTC)</th><th>metric</th><th>value
 </html>
 `;
 }
+
+const REPORT_CSS = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111827;margin:24px auto;max-width:980px;padding:0 16px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
+.sub{color:#6b7280;margin:0 0 16px}
+.tiles{display:flex;gap:12px;flex-wrap:wrap}.tile{border:1px solid #e5e7eb;border-radius:8px;padding:10px 14px;min-width:120px}
+.tile b{display:block;font-size:22px}.tile.bad b{color:#dc2626}
+table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border-bottom:1px solid #e5e7eb;padding:5px 8px;text-align:left;vertical-align:top}
+th{background:#f9fafb;font-weight:600}td:nth-child(n+2){font-variant-numeric:tabular-nums}
+figure{margin:12px 0}figcaption{font-weight:600;margin-bottom:4px}
+.chart{max-width:100%;height:auto;display:block}.axis{font-size:11px;fill:#6b7280}.label{font-size:12px;fill:#111827}.value{font-size:11px;fill:#111827}
+.legend .key{margin-right:14px;font-size:12px}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
+.none{color:#059669}
+`;
