@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { get as getAt } from '../flow/pointer.js';
 import { canonicalJson } from '../handlers/keys.js';
 import { ExitCode, KitError } from '../errors.js';
 import type { FileResult } from '../diagnostic.js';
@@ -109,7 +110,7 @@ export async function planDeploy(client: RetellClient, options: DeployPlanOption
   const resolveAll = (remote?: DiffSide) => {
     const standIn = (root: unknown) => (name: string, pointer: string) => {
       unset.add(name);
-      const value = valueAt(root, pointer);
+      const value = getAt(root, pointer);
       return typeof value === 'string' ? value : `\${${name}}`;
     };
     const allow = options.allowUnsetSecrets;
@@ -222,15 +223,6 @@ function scrub<T>(value: T, secrets: readonly (readonly [string, string])[]): T 
   return value;
 }
 
-/** The value at a JSON pointer (`/tools/0/headers/Authorization`), or undefined. */
-function valueAt(root: unknown, pointer: string): unknown {
-  let node = root;
-  for (const part of pointer.split('/').slice(1)) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
-  }
-  return node;
-}
 
 function stripKeys(value: Raw, keys: readonly string[]): Raw {
   const out = { ...value };

@@ -1,4 +1,4 @@
-import { simulateCalls } from './simulate.js';
+import { MAX_CALLS, simulateCalls } from './simulate.js';
 import type { EmulatorState } from './state.js';
 
 // `retell-kit emulator --example`: a workspace to try the whole loop on (pull, deploy --canary,
@@ -96,7 +96,8 @@ export function startTraffic(state: EmulatorState, perMinute: number, signingKey
   let busy = false;
   const timer = setInterval(() => {
     owed += perMinute / 60;
-    const count = Math.floor(owed);
+    // A backlog (batches still busy) is caught up, at most simulate-calls' limit a batch.
+    const count = Math.min(Math.floor(owed), MAX_CALLS);
     if (count === 0 || busy) return;
     owed -= count;
     busy = true;

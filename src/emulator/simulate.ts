@@ -36,7 +36,7 @@ export interface SimulateResult {
   webhooks: { delivered: number; failed: number; failures: string[] };
 }
 
-const MAX_CALLS = 10_000;
+export const MAX_CALLS = 10_000;
 const DELIVERY_CONCURRENCY = 8;
 const WEBHOOK_RETRIES = 3;
 const DEFAULT_EVENTS = ['call_started', 'call_ended', 'call_analyzed'];

@@ -1,3 +1,4 @@
+import { get as getAt } from '../flow/pointer.js';
 import { HttpError } from '../http/errors.js';
 import validateFlow from '../validators/schema/flow-validator.js';
 import * as bodies from './api-validator.js';
@@ -36,20 +37,12 @@ const MAX_LISTED = 8;
 export function describe(error: SchemaError, body?: unknown): string {
   const text = describeOnly(error);
   if (body === undefined || error.keyword === 'required' || error.keyword === 'additionalProperties') return text;
-  const value = at(body, error.instancePath);
+  const value = getAt(body, error.instancePath);
   if (value === undefined) return text;
   const shown = JSON.stringify(value);
   return shown.length <= 60 ? `${text} (got ${shown})` : text;
 }
 
-function at(value: unknown, pointer: string): unknown {
-  let current = value;
-  for (const raw of pointer.split('/').slice(1)) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
-  }
-  return current;
-}
 
 function describeOnly(error: SchemaError): string {
   const where = error.instancePath === '' ? 'body' : error.instancePath.slice(1);
