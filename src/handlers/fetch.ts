@@ -152,13 +152,18 @@ export function nextDelay(previousMs: number, backoff: FetchPolicy['backoff'], r
 export class Breaker {
   state: BreakerState = 'closed';
   private consecutive = 0;
-  private window: boolean[] = [];
+  /** The count window as a ring of outcomes (true: failed) and how many of them failed: no allocation per call. */
+  private readonly ring: boolean[];
+  private seen = 0;
+  private failures = 0;
   private openedAt = 0;
   private probing = false;
   constructor(
     private readonly policy: BreakerPolicy,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.ring = policy.window ? new Array<boolean>(policy.window.size).fill(false) : [];
+  }
 
   /** The state a request would see now (an open breaker past its wait reads half-open). */
   current(): BreakerState {
@@ -168,8 +173,8 @@ export class Breaker {
 
   /** Whether a request may go now; in half-open only one probe at a time. */
   admit(): boolean {
+    if (this.state === 'closed') return true;
     const state = this.current();
-    if (state === 'closed') return true;
     if (state === 'open') return false;
     if (this.probing) return false;
     this.state = 'half-open';
@@ -190,23 +195,30 @@ export class Breaker {
     this.consecutive = success ? 0 : this.consecutive + 1;
     const win = this.policy.window;
     if (win) {
-      this.window.push(success);
-      if (this.window.length > win.size) this.window.shift();
+      const slot = this.seen % win.size;
+      if (this.seen >= win.size && this.ring[slot]) this.failures--;
+      this.ring[slot] = !success;
+      if (!success) this.failures++;
+      this.seen++;
     }
     if (this.consecutive >= this.policy.consecutiveFailures) return this.open();
-    if (win && this.window.length >= win.size && this.window.filter((s) => !s).length / win.size >= win.threshold) this.open();
+    if (win && this.seen >= win.size && this.failures / win.size >= win.threshold) this.open();
   }
 
   private open(): void {
     this.state = 'open';
     this.openedAt = this.now();
-    this.window = [];
-    this.consecutive = 0;
+    this.reset();
   }
 
   private close(): void {
     this.state = 'closed';
-    this.window = [];
+    this.reset();
+  }
+
+  private reset(): void {
+    this.seen = 0;
+    this.failures = 0;
     this.consecutive = 0;
   }
 }
@@ -277,6 +289,8 @@ function bodyText(body: KitFetchInit['body']): string | undefined {
  * moment it does (so a queued request is never sent), while the attempt's promise settles at once.
  */
 interface AttemptControl {
+  /** Whether the attempt's own timeout cut it off. */
+  timedOut: boolean;
   /** The request's abort, once undici dispatched it to a connection. */
   abort?: (reason: Error) => void;
   /** Why the attempt was cut off, once it was. */
@@ -289,12 +303,39 @@ interface AttemptControl {
 interface CallRun {
   scope: CallScope;
   log: CallFetchLog;
-  inflight: Set<AttemptControl>;
-  listening: boolean;
+  /** Attempts in flight, for the deadline's one listener; made on the first request with a signal. */
+  inflight: Set<AttemptControl> | undefined;
+  /** How many requests the run made: a request's place tells bodies that are not text apart. */
+  ordinal: number;
+}
+
+const NO_INIT: KitFetchInit = {};
+/** KitFetchInit's own fields: never handed to undici (signal neither: attempts are cut off without one). */
+const OWN_FIELDS = new Set(['method', 'headers', 'body', 'json', 'idempotencyKey', 'idempotent', 'maxAttempts', 'signal', 'dispatcher']);
+
+/** `headers` with one more, copied unless `owned` (ours already): the caller's object is never changed. */
+function withHeader(headers: Record<string, string> | undefined, owned: boolean, name: string, value: string): Record<string, string> {
+  if (!headers) return { [name]: value };
+  const out = owned ? headers : { ...headers };
+  out[name] = value;
+  return out;
+}
+
+/** The attempt as traces, recordings and /metrics get it. */
+function attemptRecord(host: string, method: string, path: string, attempt: number, breaker: BreakerState, startedAt: number, durationMs: number, status?: number, error?: string, retryReason?: RetryReason): FetchAttempt {
+  const record: FetchAttempt = { host, method, path, attempt, breaker, startedAt, status, error, durationMs };
+  if (retryReason) record.retryReason = retryReason;
+  return record;
 }
 
 function abortReason(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error(signal.reason === undefined ? 'aborted' : String(signal.reason));
+}
+
+/** The attempt's timer: one function for every attempt, the attempt its argument (no closure each). */
+function timeOut(control: AttemptControl): void {
+  control.timedOut = true;
+  cutOff(control, new Error('attempt timed out'));
 }
 
 function cutOff(control: AttemptControl, reason: Error): void {
@@ -385,9 +426,8 @@ export class Fetcher {
 
   /** ctx.fetch for one function run; `log` collects what it did. */
   forCall(scope: CallScope, log: CallFetchLog = { attempts: [], exchanges: [] }): { fetch: KitFetch; log: CallFetchLog } {
-    let ordinal = 0;
-    const run: CallRun = { scope, log, inflight: new Set(), listening: false };
-    const fetch: KitFetch = (url, init = {}) => this.request(run, ++ordinal, url, init);
+    const run: CallRun = { scope, log, inflight: undefined, ordinal: 0 };
+    const fetch: KitFetch = (url, init) => this.request(run, url, init ?? NO_INIT);
     return { fetch, log };
   }
 
@@ -400,31 +440,18 @@ export class Fetcher {
     await this.ownDispatcher?.close();
   }
 
-  private async request(run: CallRun, ordinal: number, input: string | URL, init: KitFetchInit): Promise<Response> {
-    const { scope, log, inflight } = run;
-    if (scope.signal && !run.listening) {
-      // One listener for the function run: the deadline cuts off whatever attempts are in flight.
-      run.listening = true;
-      const signal = scope.signal;
-      signal.addEventListener('abort', () => {
-        for (const control of inflight) cutOff(control, abortReason(signal));
-      }, { once: true });
-    }
+  private async request(run: CallRun, input: string | URL, init: KitFetchInit): Promise<Response> {
+    const { scope, log } = run;
+    const ordinal = ++run.ordinal;
     const url = new URL(input);
     const href = url.href;
     const method = (init.method ?? (init.json !== undefined ? 'POST' : 'GET')).toUpperCase();
-    // A copy only when there is something to add to (a GET without headers sends none).
-    let headers: Record<string, string> | undefined = init.headers;
-    let copied = false;
-    const setHeader = (name: string, value: string) => {
-      if (!copied) headers = { ...headers };
-      copied = true;
-      headers![name] = value;
-    };
+    // The caller's headers are sent as they are; a copy only when something is added.
+    let headers = init.headers;
     let body = init.body;
     if (init.json !== undefined) {
       body = JSON.stringify(init.json);
-      if (!headers || !hasHeader(headers, 'content-type')) setHeader('content-type', 'application/json');
+      if (!headers || !hasHeader(headers, 'content-type')) headers = withHeader(headers, false, 'content-type', 'application/json');
     }
     const text = bodyText(body);
     const policy = this.policy;
@@ -433,40 +460,47 @@ export class Fetcher {
       if (init.idempotencyKey === false) maxAttempts = 1;
       else {
         const key = init.idempotencyKey ?? downstreamKey({ functionKey: scope.idempotencyKey, method, url: href, body: text, ordinal });
-        if (!headers || !hasHeader(headers, policy.idempotencyHeader.toLowerCase())) setHeader(policy.idempotencyHeader, key);
+        if (!headers || !hasHeader(headers, policy.idempotencyHeader.toLowerCase())) headers = withHeader(headers, headers !== init.headers, policy.idempotencyHeader, key);
       }
     }
     const host = url.host;
     const path = url.pathname;
-    const budgetEnd = scope.deadline - policy.marginMs;
 
     if (this.mode === 'lockdown') return this.answerFromRecording(log, host, method, url, path, text);
 
+    if (scope.signal && !run.inflight) {
+      // One listener a function run: the deadline cuts off whatever attempts are in flight.
+      const inflight = (run.inflight = new Set());
+      const signal = scope.signal;
+      signal.addEventListener('abort', () => {
+        for (const control of inflight) cutOff(control, abortReason(signal));
+      }, { once: true });
+    }
+    // What undici gets: ours, and any other RequestInit fields the caller set (redirect, keepalive...).
+    const request: Record<string, unknown> = { method, headers, body, dispatcher: undefined };
+    if (init !== NO_INIT) for (const field in init) if (!OWN_FIELDS.has(field)) request[field] = (init as Record<string, unknown>)[field];
+
+    const budgetEnd = scope.deadline - policy.marginMs;
     const breaker = this.breaker(host);
     let previousDelay = policy.backoff.baseMs;
     for (let attempt = 1; ; attempt++) {
       const startedAt = this.now();
       const remaining = budgetEnd - startedAt;
       const breakerState = breaker?.current() ?? 'closed';
-      const base = { host, method, path, attempt, breaker: breakerState, startedAt };
       if (remaining <= 0) {
-        this.note(log, { ...base, error: 'deadline', durationMs: 0 });
-        throw new FetchError('deadline', `${method} ${host}${path}: no time left before the caller's deadline`, { host, method, url: url.href, attempts: attempt - 1 });
+        this.note(log, attemptRecord(host, method, path, attempt, breakerState, startedAt, 0, undefined, 'deadline'));
+        throw new FetchError('deadline', `${method} ${host}${path}: no time left before the caller's deadline`, { host, method, url: href, attempts: attempt - 1 });
       }
       if (breaker && !breaker.admit()) {
-        this.note(log, { ...base, error: 'breaker_open', durationMs: 0 });
-        throw new FetchError('breaker_open', `${host} is failing; not calling it until its breaker half-opens`, { host, method, url: url.href, attempts: attempt - 1 });
+        this.note(log, attemptRecord(host, method, path, attempt, breakerState, startedAt, 0, undefined, 'breaker_open'));
+        throw new FetchError('breaker_open', `${host} is failing; not calling it until its breaker half-opens`, { host, method, url: href, attempts: attempt - 1 });
       }
       const last = attempt >= maxAttempts;
       const attemptMs = Math.min(remaining, policy.attemptTimeoutMs ?? (last ? remaining : Math.max(remaining / 2, Math.min(remaining, 500))));
-      const control: AttemptControl = {};
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        cutOff(control, new Error('attempt timed out'));
-      }, attemptMs);
-      // The function's deadline (one listener per function run) and the caller's own signal.
-      inflight.add(control);
+      const control: AttemptControl = { timedOut: false };
+      const timer = setTimeout(timeOut, attemptMs, control);
+      // The function's deadline (one listener a function run) and the caller's own signal.
+      run.inflight?.add(control);
       const onAbort = init.signal ? () => cutOff(control, abortReason(init.signal!)) : undefined;
       if (onAbort) init.signal!.addEventListener('abort', onAbort, { once: true });
       const started = performance.now();
@@ -477,16 +511,17 @@ export class Fetcher {
         if (scope.signal?.aborted) cutOff(control, abortReason(scope.signal));
         if (init.signal?.aborted) cutOff(control, abortReason(init.signal));
         if (control.reason) throw control.reason;
+        request.dispatcher = attemptDispatcher(this.dispatcher, control);
         response = await new Promise<Response>((resolve, reject) => {
           control.reject = reject;
-          undiciFetch(href, { ...(init as object), method, headers, body, signal: undefined, dispatcher: attemptDispatcher(this.dispatcher, control) } as Parameters<typeof undiciFetch>[1]).then(resolve, reject);
+          undiciFetch(href, request as Parameters<typeof undiciFetch>[1]).then(resolve, reject);
         });
       } catch (error) {
         caught = error;
-        failure = timedOut ? 'timeout' : control.reason ? 'aborted' : errorCode(error);
+        failure = control.timedOut ? 'timeout' : control.reason ? 'aborted' : errorCode(error);
       } finally {
         clearTimeout(timer);
-        inflight.delete(control);
+        run.inflight?.delete(control);
         if (onAbort) init.signal!.removeEventListener('abort', onAbort);
       }
       const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
@@ -494,43 +529,39 @@ export class Fetcher {
       const retryable = failure ? failure === 'timeout' || RETRYABLE_CODES.has(failure) : retryableStatus(status!);
       // 429 is the host pacing us, not failing: it does not count against its breaker.
       breaker?.record(failure ? failure === 'aborted' : status! < 500 && status !== 408, durationMs);
-      const reason: RetryReason | undefined = failure === 'timeout' ? 'timeout' : failure ? 'connection' : retryable ? `status ${status!}` : undefined;
-      const entry: FetchAttempt = { ...base, status, error: failure, durationMs };
       if (failure === 'aborted') {
-        this.note(log, { ...entry, error: 'deadline' });
-        throw new FetchError('deadline', `${method} ${host}${path}: the function's deadline passed`, { host, method, url: url.href, attempts: attempt }, { cause: caught });
-      }
-      if (!retryable && failure) {
-        // Not a network failure another attempt can fix (a refused port, a bad URL): say what it was.
-        this.note(log, entry);
-        throw new FetchError('unavailable', `${method} ${host}${path} could not be reached (${failure})`, { host, method, url: url.href, attempts: attempt }, { cause: caught });
+        this.note(log, attemptRecord(host, method, path, attempt, breakerState, startedAt, durationMs, status, 'deadline'));
+        throw new FetchError('deadline', `${method} ${host}${path}: the function's deadline passed`, { host, method, url: href, attempts: attempt }, { cause: caught });
       }
       if (!retryable) {
-        this.note(log, entry);
+        this.note(log, attemptRecord(host, method, path, attempt, breakerState, startedAt, durationMs, status, failure));
+        // Not a network failure another attempt can fix (a refused port, a bad URL): say what it was.
+        if (failure) throw new FetchError('unavailable', `${method} ${host}${path} could not be reached (${failure})`, { host, method, url: href, attempts: attempt }, { cause: caught });
         if (this.mode === 'record') return this.keep(log, method, url, text, response!);
         return response!;
       }
       // Retry only if the attempts, the call's budget and the clock allow it.
+      const reason: RetryReason = failure === 'timeout' ? 'timeout' : failure ? 'connection' : `status ${status!}`;
       let delay = nextDelay(previousDelay, policy.backoff);
       previousDelay = delay;
       const hinted = response ? retryAfterMs(response.headers.get('retry-after'), this.now()) : undefined;
       if (hinted !== undefined) delay = hinted;
       const fits = this.now() + delay < budgetEnd - 1;
       if (!last && fits && this.takeRetry(scope.callId)) {
-        this.note(log, { ...entry, retryReason: reason });
+        this.note(log, attemptRecord(host, method, path, attempt, breakerState, startedAt, durationMs, status, failure, reason));
         await response?.body?.cancel().catch(() => {});
         try {
           await sleep(delay, scope.signal ?? new AbortController().signal);
         } catch (error) {
-          throw new FetchError('deadline', `${method} ${host}${path}: the function's deadline passed`, { host, method, url: url.href, attempts: attempt }, { cause: error });
+          throw new FetchError('deadline', `${method} ${host}${path}: the function's deadline passed`, { host, method, url: href, attempts: attempt }, { cause: error });
         }
         continue;
       }
-      this.note(log, entry);
+      this.note(log, attemptRecord(host, method, path, attempt, breakerState, startedAt, durationMs, status, failure));
       await response?.body?.cancel().catch(() => {});
       const what = status !== undefined ? `answered ${status}` : failure === 'timeout' ? `did not answer within ${Math.round(attemptMs)} ms` : `could not be reached (${failure})`;
       const why = last ? `after ${attempt} attempt${attempt === 1 ? '' : 's'}` : fits ? 'and the call has no retries left' : "and a retry would not fit before the caller's deadline";
-      throw new FetchError(fits || last ? 'unavailable' : 'deadline', `${method} ${host}${path} ${what} ${why}`, { host, method, url: url.href, status, attempts: attempt }, { cause: caught });
+      throw new FetchError(fits || last ? 'unavailable' : 'deadline', `${method} ${host}${path} ${what} ${why}`, { host, method, url: href, status, attempts: attempt }, { cause: caught });
     }
   }
 
