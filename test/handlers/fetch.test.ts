@@ -156,6 +156,22 @@ describe('cutting an attempt off (no AbortSignal is handed to undici)', () => {
     expect(down.hits).toHaveLength(1);
     await dispatcher.close();
   });
+
+  it('attempts of one Fetcher share a timer: a later, shorter attempt is cut off at its own time, not the earlier one’s', async () => {
+    down.script('/slots', [{ stallMs: 5000 }]);
+    const fetcher = createFetch({ policy: { maxAttempts: 1, breaker: false } });
+    fetchers.push(fetcher);
+    const scope = (id: string, budgetMs: number) => ({ callId: id, functionName: 'f', idempotencyKey: `fn:${id}`, deadline: Date.now() + budgetMs });
+    const long = fetcher.forCall(scope('call_long', 2000)).fetch(`${down.url}/slots`).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 20));
+    const started = Date.now();
+    const short = (await fetcher.forCall(scope('call_short', 550)).fetch(`${down.url}/slots`).catch((e: unknown) => e)) as FetchError;
+    // 550 ms less the 250 ms margin: cut off at ~300 ms; the long one is due at ~1.73 s.
+    expect(short).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/did not answer within (29\d|300) ms/) });
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(await long).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/did not answer within 17\d\d ms/) });
+  });
 });
 
 describe('idempotency', () => {
