@@ -11,14 +11,18 @@ export class FlowAnalysis {
   private _silentCycles?: GraphNode[][];
   private _usedComponents?: Set<Scope>;
   private readonly _pathTrees = new Map<Scope, Map<GraphNode, GraphNode | null>>();
+  private readonly _entries = new Map<Scope, GraphNode[]>();
 
   constructor(readonly graph: FlowGraph) {}
 
-  /** Entry points of a scope: its start node and its global nodes. */
+  /** Entry points of a scope: its start node and its global nodes (a shared array: do not change it). */
   entries(scope: Scope): GraphNode[] {
-    const out: GraphNode[] = [];
+    let out = this._entries.get(scope);
+    if (out) return out;
+    out = [];
     if (scope.start) out.push(scope.start);
     for (const n of scope.nodes) if (n.isGlobal && n !== scope.start) out.push(n);
+    this._entries.set(scope, out);
     return out;
   }
 
@@ -148,7 +152,19 @@ export class FlowAnalysis {
     const low = new Int32Array(n);
     const onStack = new Uint8Array(n);
     const stack: number[] = [];
-    const silentOut: GraphEdge[][] = this.graph.nodes.map((node) => node.out.filter((e) => e.to && isSilentEdge(e)));
+    // Most nodes wait for the caller and have no silent edge: they share one empty list.
+    const none: GraphEdge[] = [];
+    const silentOut: GraphEdge[][] = new Array(n);
+    for (let k = 0; k < n; k++) {
+      let list = none;
+      for (const e of this.graph.nodes[k]!.out) {
+        if (e.to && isSilentEdge(e)) {
+          if (list === none) list = [];
+          list.push(e);
+        }
+      }
+      silentOut[k] = list;
+    }
     const result: GraphNode[][] = [];
     let counter = 0;
     for (let root = 0; root < n; root++) {

@@ -70,14 +70,18 @@ export default defineRule({
     };
 
     // One finding per variable per place (a node, a tool, the global prompt): at its first use.
-    const check = (place: string | (() => string), found: StringAt[], node?: GraphNode) => {
+    // `place` names where the strings are in messages: a node's is built only when one is reported.
+    const check = (place: string | GraphNode, found: StringAt[], node?: GraphNode) => {
       if (found.length === 0) return;
-      const where = typeof place === 'string' ? place : place();
-      const seen = new Set<string>();
+      let placeName: string | undefined;
+      const whereOf = () => (placeName ??= typeof place === 'string' ? place : `${place.type ? `${place.type} node` : 'node'} ${label(place)}`);
+      let seen: Set<string> | undefined;
       for (const { text, pointer } of found) {
         for (const ref of extractVariables(text)) {
           const name = ref.name;
-          if (known.has(name) || seen.has(name)) continue;
+          if (known.has(name) || seen?.has(name)) continue;
+          seen ??= new Set<string>();
+          const where = whereOf();
           if (isSystemVariable(name)) {
             const zone = unknownZone(name);
             if (zone !== undefined) {
@@ -109,7 +113,7 @@ export default defineRule({
         const value = raw[key];
         if (value !== undefined) templateStrings(value, join(node.pointer, key), NOT_TEMPLATES, found);
       }
-      if (found.length > 0) check(`${node.type ? `${node.type} node` : 'node'} ${label(node)}`, found, node);
+      if (found.length > 0) check(node, found, node);
     }
     // Inline subagent tools were walked with their node.
     for (const tool of graph.tools) {
