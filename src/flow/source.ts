@@ -71,28 +71,24 @@ class LineIndex {
 }
 
 /**
- * Everything up to the next bracket outside a string: runs of other characters and whole string
- * literals. The scan below jumps over each subtree no pointer enters with it, bracket to bracket: the
- * regex engine walks the characters (prompt text, indentation) in native code, which a JavaScript loop
- * over every character of a big flow cost several times over in a short-lived process. Only used on
- * text JSON.parse accepted, so every string is terminated.
+ * Range of the value at each requested pointer, found in one pass over JSON text. Lines are counted
+ * during the same pass (a JSON string never holds a raw newline, so only whitespace between tokens
+ * can): a separate index of every line start cost as much as the scan itself on big flows.
  */
-const TO_BRACKET = /[^"[\]{}]*(?:"[^"\\]*(?:\\[\s\S][^"\\]*)*"[^"[\]{}]*)*/y;
-
-/**
- * Offsets [start, end) of the value at each requested pointer (and of the key for `#key` variants),
- * found in one pass over JSON text that enters only the containers some pointer goes into. Lines and
- * columns are worked out afterwards for these few offsets (LineIndex).
- */
-function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map<string, [number, number]> {
-  const found = new Map<string, [number, number]>();
+function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map<string, Range> {
+  const found = new Map<string, Range>();
   let i = 0;
   const n = text.length;
+  let line = 1;
+  let lineStart = 0;
 
   const ws = () => {
     while (i < n) {
       const c = text.charCodeAt(i);
-      if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+      if (c === 10) {
+        line++;
+        lineStart = ++i;
+      } else if (c === 32 || c === 13 || c === 9) i++;
       else break;
     }
   };
@@ -128,23 +124,25 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map
     const c = text.charCodeAt(i);
     if (c === 34) return skipString();
     if (c === 123 || c === 91) {
-      // Bracket to bracket: TO_BRACKET leaves i at the next bracket outside a string.
-      let depth = 1;
-      i++;
+      let depth = 0;
       while (i < n) {
-        TO_BRACKET.lastIndex = i;
-        TO_BRACKET.test(text);
-        i = TO_BRACKET.lastIndex;
-        if (i >= n) return;
-        const d = text.charCodeAt(i++);
+        const d = text.charCodeAt(i);
+        if (d === 34) {
+          skipString();
+          continue;
+        }
         if (d === 123 || d === 91) depth++;
         else if (d === 125 || d === 93) {
-          if (--depth === 0) return;
-        } else {
-          // Not a bracket: only an unterminated string (text JSON.parse refused) stops here.
-          i = n;
-          return;
+          depth--;
+          if (depth === 0) {
+            i++;
+            return;
+          }
+        } else if (d === 10) {
+          line++;
+          lineStart = i + 1;
         }
+        i++;
       }
       return;
     }
@@ -155,21 +153,23 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map
     }
   };
   const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+  const range = (startLine: number, startColumn: number): Range => ({ line: startLine, column: startColumn, endLine: line, endColumn: i - lineStart + 1 });
 
   // Iterative walk: a stack of open containers that some wanted pointer enters.
-  type Frame = { pointer: string; isArray: boolean; index: number; start: number };
+  type Frame = { pointer: string; isArray: boolean; index: number; line: number; column: number };
   const stack: Frame[] = [];
   const enterValue = (pointer: string): void => {
     ws();
-    const start = i;
+    const startLine = line;
+    const startColumn = i - lineStart + 1;
     const c = text.charCodeAt(i);
     if ((c === 123 || c === 91) && prefixes.has(pointer)) {
       i++;
-      stack.push({ pointer, isArray: c === 91, index: 0, start });
+      stack.push({ pointer, isArray: c === 91, index: 0, line: startLine, column: startColumn });
       return;
     }
     skipValue();
-    if (wanted.has(pointer)) found.set(pointer, [start, i]);
+    if (wanted.has(pointer)) found.set(pointer, range(startLine, startColumn));
   };
 
   enterValue('');
@@ -184,7 +184,7 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map
     if (c === 125 || c === 93) {
       i++;
       stack.pop();
-      if (wanted.has(frame.pointer)) found.set(frame.pointer, [frame.start, i]);
+      if (wanted.has(frame.pointer)) found.set(frame.pointer, range(frame.line, frame.column));
       continue;
     }
     if (frame.isArray) {
@@ -195,15 +195,16 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map
         i++;
         continue;
       }
-      const keyStart = i;
+      const keyLine = line;
+      const keyColumn = i - lineStart + 1;
       const key = readString();
-      const keyEnd = i;
+      const keyRange = range(keyLine, keyColumn);
       ws();
       if (text.charCodeAt(i) === 58) i++;
       const child = frame.pointer + '/' + escape(key);
       enterValue(child);
       // Keys are useful too: `#key` variants point at the property name.
-      if (wanted.has(child + '#key')) found.set(child + '#key', [keyStart, keyEnd]);
+      if (wanted.has(child + '#key')) found.set(child + '#key', keyRange);
     }
   }
   return found;
@@ -230,6 +231,8 @@ export class JsonSource implements SourceText {
   }
 
   locate(pointers: readonly string[]): Map<string, Range> {
+    // A clean file asks for nothing: no scan of its text.
+    if (pointers.length === 0) return new Map();
     const wanted = new Set<string>();
     const prefixes = new Set<string>();
     for (const p of pointers) {
@@ -239,12 +242,12 @@ export class JsonSource implements SourceText {
         prefixes.add(a);
       }
     }
-    const spans = scanJson(this.text, wanted, prefixes);
+    const ranges = scanJson(this.text, wanted, prefixes);
     const out = new Map<string, Range>();
     for (const p of pointers) {
-      let hit = spans.get(p);
-      if (!hit) for (const a of ancestors(p)) if ((hit = spans.get(a))) break;
-      out.set(p, hit ? this.lines.range(hit[0], hit[1]) : { line: 1, column: 1, endLine: 1, endColumn: 1 });
+      let hit = ranges.get(p);
+      if (!hit) for (const a of ancestors(p)) if ((hit = ranges.get(a))) break;
+      out.set(p, hit ?? { line: 1, column: 1, endLine: 1, endColumn: 1 });
     }
     return out;
   }

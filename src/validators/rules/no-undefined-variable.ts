@@ -2,7 +2,7 @@ import { isRaw, label, type GraphNode } from '../../flow/graph.js';
 import { join } from '../../flow/pointer.js';
 import { suggest } from '../../util/suggest.js';
 import { defineRule } from '../rule.js';
-import { declaredVariables, extractVariables, isSystemVariable, templateStrings, unknownZone, type StringAt } from '../../flow/variables.js';
+import { declaredVariables, extractVariables, fieldTemplateStrings, isSystemVariable, templateStrings, unknownZone, type StringAt } from '../../flow/variables.js';
 
 // Keys whose values are ids, code, JSON paths or example transcripts, never templates Retell fills.
 const NOT_TEMPLATES: ReadonlySet<string> = new Set([
@@ -106,14 +106,13 @@ export default defineRule({
     if (typeof graph.raw.global_prompt === 'string') {
       check('the global prompt', [{ text: graph.raw.global_prompt, pointer: join(graph.pointer, 'global_prompt') }]);
     }
+    const found: StringAt[] = [];
     for (const node of graph.nodes) {
-      const raw = node.raw;
-      const found: StringAt[] = [];
-      for (const key of NODE_TEMPLATE_FIELDS) {
-        const value = raw[key];
-        if (value !== undefined) templateStrings(value, join(node.pointer, key), NOT_TEMPLATES, found);
+      fieldTemplateStrings(node.raw, NODE_TEMPLATE_FIELDS, node.pointer, NOT_TEMPLATES, found);
+      if (found.length > 0) {
+        check(node, found, node);
+        found.length = 0;
       }
-      if (found.length > 0) check(node, found, node);
     }
     // Inline subagent tools were walked with their node.
     for (const tool of graph.tools) {
