@@ -73,15 +73,15 @@ export default defineRule({
     // `place` names where the strings are in messages: a node's is built only when one is reported.
     const check = (place: string | GraphNode, found: StringAt[], node?: GraphNode) => {
       if (found.length === 0) return;
-      let placeName: string | undefined;
-      const whereOf = () => (placeName ??= typeof place === 'string' ? place : `${place.type ? `${place.type} node` : 'node'} ${label(place)}`);
+      let where: string | undefined;
       let seen: Set<string> | undefined;
-      for (const { text, pointer } of found) {
+      for (let f = 0; f < found.length; f++) {
+        const { text, pointer } = found[f]!;
         for (const ref of extractVariables(text)) {
           const name = ref.name;
           if (known.has(name) || seen?.has(name)) continue;
           seen ??= new Set<string>();
-          const where = whereOf();
+          where ??= typeof place === 'string' ? place : `${place.type ? `${place.type} node` : 'node'} ${label(place)}`;
           if (isSystemVariable(name)) {
             const zone = unknownZone(name);
             if (zone !== undefined) {
