@@ -11,14 +11,18 @@ export class FlowAnalysis {
   private _silentCycles?: GraphNode[][];
   private _usedComponents?: Set<Scope>;
   private readonly _pathTrees = new Map<Scope, Map<GraphNode, GraphNode | null>>();
+  private readonly _entries = new Map<Scope, GraphNode[]>();
 
   constructor(readonly graph: FlowGraph) {}
 
-  /** Entry points of a scope: its start node and its global nodes. */
+  /** Entry points of a scope: its start node and its global nodes (a shared array: do not change it). */
   entries(scope: Scope): GraphNode[] {
-    const out: GraphNode[] = [];
+    let out = this._entries.get(scope);
+    if (out) return out;
+    out = [];
     if (scope.start) out.push(scope.start);
     for (const n of scope.nodes) if (n.isGlobal && n !== scope.start) out.push(n);
+    this._entries.set(scope, out);
     return out;
   }
 
@@ -49,8 +53,9 @@ export class FlowAnalysis {
         used.add(node.component);
         enterScope(node.component);
       }
-      for (const edge of node.out) {
-        const to = edge.to;
+      const out = node.out;
+      for (let k = 0; k < out.length; k++) {
+        const to = out[k]!.to;
         if (to && !seen[to.index]) {
           seen[to.index] = 1;
           stack.push(to);
@@ -99,8 +104,9 @@ export class FlowAnalysis {
   private walkBack(stack: GraphNode[], mark: Uint8Array): void {
     while (stack.length > 0) {
       const node = stack.pop()!;
-      for (const edge of node.in) {
-        const from = edge.from;
+      const incoming = node.in;
+      for (let k = 0; k < incoming.length; k++) {
+        const from = incoming[k]!.from;
         if (!mark[from.index]) {
           mark[from.index] = 1;
           stack.push(from);
@@ -148,34 +154,52 @@ export class FlowAnalysis {
     const low = new Int32Array(n);
     const onStack = new Uint8Array(n);
     const stack: number[] = [];
-    const silentOut: GraphEdge[][] = this.graph.nodes.map((node) => node.out.filter((e) => e.to && isSilentEdge(e)));
+    // Most nodes wait for the caller and have no silent edge: they share one empty list.
+    const none: GraphEdge[] = [];
+    const silentOut: GraphEdge[][] = new Array(n);
+    for (let k = 0; k < n; k++) {
+      let list = none;
+      for (const e of this.graph.nodes[k]!.out) {
+        if (e.to && isSilentEdge(e)) {
+          if (list === none) list = [];
+          list.push(e);
+        }
+      }
+      silentOut[k] = list;
+    }
     const result: GraphNode[][] = [];
     let counter = 0;
+    // The DFS's own stack as two typed arrays (node, next edge to try): no array per visited node.
+    const workNode = new Int32Array(n);
+    const workEdge = new Int32Array(n);
     for (let root = 0; root < n; root++) {
       if (index[root] !== -1 || silentOut[root]!.length === 0) continue;
-      const work: [number, number][] = [[root, 0]];
+      let top = 0;
+      workNode[0] = root;
+      workEdge[0] = 0;
       index[root] = low[root] = counter++;
       stack.push(root);
       onStack[root] = 1;
-      while (work.length > 0) {
-        const frame = work[work.length - 1]!;
-        const v = frame[0];
+      while (top >= 0) {
+        const v = workNode[top]!;
         const outs = silentOut[v]!;
-        if (frame[1] < outs.length) {
-          const w = outs[frame[1]++]!.to!.index;
+        if (workEdge[top]! < outs.length) {
+          const w = outs[workEdge[top]!++]!.to!.index;
           if (index[w] === -1) {
             index[w] = low[w] = counter++;
             stack.push(w);
             onStack[w] = 1;
-            work.push([w, 0]);
+            top++;
+            workNode[top] = w;
+            workEdge[top] = 0;
           } else if (onStack[w]) {
             low[v] = Math.min(low[v]!, index[w]!);
           }
           continue;
         }
-        work.pop();
-        if (work.length > 0) {
-          const parent = work[work.length - 1]![0];
+        top--;
+        if (top >= 0) {
+          const parent = workNode[top]!;
           low[parent] = Math.min(low[parent]!, low[v]!);
         }
         if (low[v] === index[v]) {

@@ -84,6 +84,10 @@ export interface FlowGraph {
   tools: ToolDef[];
 }
 
+function hasItems(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0;
+}
+
 export function isRaw(v: unknown): v is Raw {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -131,47 +135,54 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
     nodes: [],
     nodesById: new Map(),
     tools: [],
-    toolsById: new Map(parent ? parent.toolsById : []),
+    // A component without tools of its own sees exactly the flow's: it shares that map (big flows
+    // have many components and hundreds of tools). addTools copies it before adding any.
+    toolsById: parent ? (hasItems(scopeRaw.tools) ? new Map(parent.toolsById) : parent.toolsById) : new Map(),
     parent,
   });
 
   const addTools = (scope: Scope) => {
     const list = scope.raw.tools;
     if (!Array.isArray(list)) return;
-    list.forEach((t, i) => {
-      if (!isRaw(t)) return;
-      const tool: ToolDef = { id: str(t.tool_id), name: str(t.name), type: str(t.type) ?? '', pointer: join(scope.pointer, 'tools', i), raw: t, scope };
+    const base = scope.pointer + '/tools/';
+    for (let i = 0; i < list.length; i++) {
+      const t: unknown = list[i];
+      if (!isRaw(t)) continue;
+      const tool: ToolDef = { id: str(t.tool_id), name: str(t.name), type: str(t.type) ?? '', pointer: base + i, raw: t, scope };
       scope.tools.push(tool);
       tools.push(tool);
       if (tool.id !== undefined) {
         const previous = scope.toolsById.get(tool.id);
         if (!previous || previous.scope !== scope) scope.toolsById.set(tool.id, tool);
       }
-    });
+    }
   };
 
   const addNodes = (scope: Scope) => {
     const list = scope.raw.nodes;
     if (!Array.isArray(list)) return;
-    list.forEach((n, i) => {
-      if (!isRaw(n)) return;
+    const base = scope.pointer + '/nodes/';
+    for (let i = 0; i < list.length; i++) {
+      const n: unknown = list[i];
+      if (!isRaw(n)) continue;
+      const type = typeof n.type === 'string' ? n.type : '';
       const node: GraphNode = {
         index: nodes.length,
         id: typeof n.id === 'string' ? n.id : '',
-        type: typeof n.type === 'string' ? n.type : '',
+        type,
         name: str(n.name),
-        pointer: join(scope.pointer, 'nodes', i),
+        pointer: base + i,
         raw: n,
         scope,
         isGlobal: isRaw(n.global_node_setting),
-        facts: nodeType(typeof n.type === 'string' ? n.type : ''),
+        facts: nodeType(type),
         out: [],
         in: [],
       };
       nodes.push(node);
       scope.nodes.push(node);
       if (node.id && !scope.nodesById.has(node.id)) scope.nodesById.set(node.id, node);
-    });
+    }
   };
 
   const root = makeScope('flow', raw, flow.pointer, '');
@@ -218,10 +229,14 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
   for (const node of nodes) {
     const n = node.raw;
     const facts = node.facts;
-    if (Array.isArray(n.edges)) n.edges.forEach((e, i) => addEdge(node, 'normal', e, join(node.pointer, 'edges', i)));
-    if (n.else_edge !== undefined) addEdge(node, 'else', n.else_edge, join(node.pointer, 'else_edge'));
-    if (n.always_edge !== undefined) addEdge(node, 'always', n.always_edge, join(node.pointer, 'always_edge'));
-    if (n.skip_response_edge !== undefined) addEdge(node, 'skip-response', n.skip_response_edge, join(node.pointer, 'skip_response_edge'));
+    const list = n.edges;
+    if (Array.isArray(list)) {
+      const base = node.pointer + '/edges/';
+      for (let i = 0; i < list.length; i++) addEdge(node, 'normal', list[i], base + i);
+    }
+    if (n.else_edge !== undefined) addEdge(node, 'else', n.else_edge, node.pointer + '/else_edge');
+    if (n.always_edge !== undefined) addEdge(node, 'always', n.always_edge, node.pointer + '/always_edge');
+    if (n.skip_response_edge !== undefined) addEdge(node, 'skip-response', n.skip_response_edge, node.pointer + '/skip_response_edge');
     if (n.edge !== undefined) {
       // `edge` is the failure edge of a transfer or a swap; on any other type it reads as a transfer's.
       const kind: EdgeKind = facts.failureEdges.find((f) => f.field === 'edge')?.kind ?? 'transfer-failed';

@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KitError } from '../errors.js';
 import { recognise, type NotAFlow, type Recognised } from '../retell/wire.js';
@@ -143,7 +144,9 @@ export async function loadFile(file: string, cwd = process.cwd()): Promise<Loade
   let buf: Buffer;
   try {
     // One decode of the whole buffer: readFile(path, 'utf8') decodes chunk by chunk, 4x slower on big flows.
-    buf = await readFile(abs);
+    // One synchronous read, as ESLint does: the promise API reads a big flow in 512 kB round trips
+    // through the thread pool, and lint has nothing else to do meanwhile.
+    buf = readFileSync(abs);
   } catch (error) {
     throw ioError(file, error);
   }

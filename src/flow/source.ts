@@ -75,7 +75,7 @@ class LineIndex {
  * during the same pass (a JSON string never holds a raw newline, so only whitespace between tokens
  * can): a separate index of every line start cost as much as the scan itself on big flows.
  */
-function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map<string, Range> {
+function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indices: Map<string, Set<number>>): Map<string, Range> {
   const found = new Map<string, Range>();
   let i = 0;
   const n = text.length;
@@ -127,6 +127,11 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map
       let depth = 0;
       while (i < n) {
         const d = text.charCodeAt(i);
+        // Indentation is most of what lies between a flow's strings: spaces first.
+        if (d === 32) {
+          i++;
+          continue;
+        }
         if (d === 34) {
           skipString();
           continue;
@@ -156,7 +161,8 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map
   const range = (startLine: number, startColumn: number): Range => ({ line: startLine, column: startColumn, endLine: line, endColumn: i - lineStart + 1 });
 
   // Iterative walk: a stack of open containers that some wanted pointer enters.
-  type Frame = { pointer: string; isArray: boolean; index: number; line: number; column: number };
+  // `hits`: for an array, the indexes some pointer goes to (the others are skipped without a pointer string).
+  type Frame = { pointer: string; isArray: boolean; index: number; line: number; column: number; hits: Set<number> | undefined };
   const stack: Frame[] = [];
   const enterValue = (pointer: string): void => {
     ws();
@@ -165,7 +171,7 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map
     const c = text.charCodeAt(i);
     if ((c === 123 || c === 91) && prefixes.has(pointer)) {
       i++;
-      stack.push({ pointer, isArray: c === 91, index: 0, line: startLine, column: startColumn });
+      stack.push({ pointer, isArray: c === 91, index: 0, line: startLine, column: startColumn, hits: c === 91 ? indices.get(pointer) : undefined });
       return;
     }
     skipValue();
@@ -188,8 +194,13 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>): Map
       continue;
     }
     if (frame.isArray) {
-      const child = frame.pointer + '/' + frame.index++;
-      enterValue(child);
+      const index = frame.index++;
+      if (frame.hits?.has(index)) {
+        enterValue(frame.pointer + '/' + index);
+      } else {
+        ws();
+        skipValue();
+      }
     } else {
       if (c !== 34) {
         i++;
@@ -231,6 +242,8 @@ export class JsonSource implements SourceText {
   }
 
   locate(pointers: readonly string[]): Map<string, Range> {
+    // A clean file asks for nothing: no scan of its text.
+    if (pointers.length === 0) return new Map();
     const wanted = new Set<string>();
     const prefixes = new Set<string>();
     for (const p of pointers) {
@@ -240,7 +253,20 @@ export class JsonSource implements SourceText {
         prefixes.add(a);
       }
     }
-    const ranges = scanJson(this.text, wanted, prefixes);
+    // Array indexes on the way to a wanted pointer, by array: a flow's nodes array has thousands of
+    // elements, and only these few need a pointer string of their own.
+    const indices = new Map<string, Set<number>>();
+    for (const p of wanted) {
+      const slash = p.lastIndexOf('/');
+      if (slash === -1) continue;
+      const token = p.slice(slash + 1);
+      if (!/^(?:0|[1-9]\d*)$/.test(token)) continue;
+      const parent = p.slice(0, slash);
+      let set = indices.get(parent);
+      if (!set) indices.set(parent, (set = new Set()));
+      set.add(Number(token));
+    }
+    const ranges = scanJson(this.text, wanted, prefixes, indices);
     const out = new Map<string, Range>();
     for (const p of pointers) {
       let hit = ranges.get(p);

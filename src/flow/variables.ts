@@ -3,7 +3,7 @@
  * variables, what a flow declares, what a node's call writes, and every template string in a value.
  */
 import { isRaw, type FlowGraph, type GraphNode } from './graph.js';
-import { join } from './pointer.js';
+import { escapeToken } from './pointer.js';
 
 export interface VariableRef {
   /** The name with surrounding whitespace trimmed (Retell trims it too). */
@@ -141,21 +141,46 @@ export function templateStrings(value: unknown, pointer: string, skip: ReadonlyS
     return out;
   }
   if (value === null || typeof value !== 'object') return out;
+  return walkTemplates([value], [pointer], [undefined], skip, out);
+}
+
+// One set of stacks for every walk: lint walks each node of a flow, and a fresh set per call was
+// most of what the walk allocated. Walks never nest, and each leaves the stacks empty.
+const VALUES: unknown[] = [];
+const PARENTS: string[] = [];
+const KEYS: (string | number | undefined)[] = [];
+
+/**
+ * templateStrings over the given fields of an object, in that order (a field missing from it is
+ * skipped): the strings of a node's instruction, edges, tools ... in one walk.
+ */
+export function fieldTemplateStrings(value: Record<string, unknown>, fields: readonly string[], pointer: string, skip: ReadonlySet<string>, out: StringAt[] = []): StringAt[] {
+  VALUES.length = PARENTS.length = KEYS.length = 0;
+  // Pushed last field first, so the first field's strings come out first.
+  for (let i = fields.length - 1; i >= 0; i--) {
+    const field = fields[i]!;
+    const v = value[field];
+    if (v === undefined || (typeof v !== 'string' && (v === null || typeof v !== 'object'))) continue;
+    VALUES.push(v);
+    PARENTS.push(pointer);
+    KEYS.push(field);
+  }
+  return walkTemplates(VALUES, PARENTS, KEYS, skip, out);
+}
+
+function walkTemplates(values: unknown[], parents: string[], keys: (string | number | undefined)[], skip: ReadonlySet<string>, out: StringAt[]): StringAt[] {
   // Pointers are built only for containers and for strings that hold a {{ (most strings do not).
   // Parallel stacks, not one object a step: this walks every node of a flow.
-  const values: unknown[] = [value];
-  const parents: string[] = [pointer];
-  const keys: (string | number | undefined)[] = [undefined];
   while (values.length > 0) {
     const v = values.pop();
     const parent = parents.pop()!;
     const key = keys.pop();
     if (typeof v === 'string') {
-      if (v.includes('{{')) out.push({ text: v, pointer: key === undefined ? parent : join(parent, key) });
+      if (v.includes('{{')) out.push({ text: v, pointer: key === undefined ? parent : parent + '/' + escapeToken(key) });
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
-    const p = key === undefined ? parent : join(parent, key);
+    const p = key === undefined ? parent : parent + '/' + escapeToken(key);
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) {
         values.push(v[i]);

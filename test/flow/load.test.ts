@@ -36,6 +36,21 @@ describe('positions', () => {
     expect(f.source.locate(['/b/1']).get('/b/1')).toMatchObject({ line: 1, column: text.indexOf('"z"') + 1 });
   });
 
+  it('jumps over skipped subtrees whose strings hold brackets, quotes and line breaks', () => {
+    // The scan skips a subtree bracket to bracket; brackets and escaped quotes inside strings must not count.
+    const skipped = { t: 'a } b ] c { d [ "q" \\', u: ['}', ']]', '\\"{'], v: { w: '\n}\r\n' }, n: [1, -2.5e3, true, null] };
+    const text = `{\r\n  "s": ${JSON.stringify(skipped, null, 1)},\n\t"after": {"k": [ 1 ,\n  "v" ]}\n}`;
+    const f = loadText(text, { path: 'brackets.json' });
+    expect(f.value).toEqual({ s: skipped, after: { k: [1, 'v'] } });
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.includes('"v" ]')) + 1;
+    expect(f.source.locate(['/after/k/1']).get('/after/k/1')).toEqual({ line, column: 3, endLine: line, endColumn: 6 });
+    const s = f.source.locate(['/s']).get('/s')!;
+    expect(s).toMatchObject({ line: 2, column: 8 });
+    expect(lines[s.endLine - 1]!.slice(0, s.endColumn - 1)).toBe('}');
+    expect(f.source.locate(['/after#key']).get('/after#key')).toMatchObject({ column: 2 });
+  });
+
   it('falls back to the nearest existing ancestor for a missing pointer', () => {
     expect(file.source.locate(['/nodes/1/else_edge/id']).get('/nodes/1/else_edge/id')).toMatchObject({ line: 5, column: 5 });
   });

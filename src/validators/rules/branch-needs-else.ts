@@ -1,5 +1,5 @@
 import { join } from '../../flow/pointer.js';
-import { label } from '../../flow/graph.js';
+import { label, type GraphEdge } from '../../flow/graph.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule({
@@ -18,14 +18,21 @@ export default defineRule({
       // exits, so there is no "wait and try again": Retell requires the else edge (node-types.ts).
       const facts = node.facts;
       if (!facts.needsElse) continue;
-      const elseEdge = node.out.find((e) => e.kind === 'else');
+      let elseEdge: GraphEdge | undefined;
+      for (const e of node.out) {
+        if (e.kind === 'else') {
+          elseEdge = e;
+          break;
+        }
+      }
+      if (elseEdge && elseEdge.destinationId !== undefined) continue;
       const when = facts.entersComponent ? 'when the component exits and no condition matches' : 'when no condition matches';
       const data = { type: node.type, node: label(node), when };
       if (!elseEdge) {
         // Point at a malformed else_edge when there is one, else at the node.
         const pointer = node.raw.else_edge !== undefined ? join(node.pointer, 'else_edge') : node.pointer;
         report({ messageId: 'missing', data, node, pointer });
-      } else if (elseEdge.destinationId === undefined) {
+      } else {
         report({ messageId: 'unconnected', data, edge: elseEdge });
       }
     }

@@ -75,8 +75,8 @@ export default defineRule({
     for (const edge of graph.edges) {
       const c = edge.condition;
       if (!c || c.type !== 'equation') continue;
+      // Most equations are well formed: the strings for messages are built when one is reported.
       const cond = join(edge.pointer, 'transition_condition');
-      const at = where(edge);
       const put = (r: Omit<Parameters<typeof report>[0], 'edge'>) => report({ ...r, edge });
 
       if (!Array.isArray(c.equations) || c.equations.length === 0) {
@@ -84,7 +84,7 @@ export default defineRule({
         const invented = ['left', 'left_side', 'right_side', 'variable', 'value'].filter((k) => k in c);
         put({
           messageId: 'noEquations',
-          data: { where: at, found: invented.length ? ` (found ${invented.join(', ')} directly on the condition; Retell reads only equations[])` : '' },
+          data: { where: where(edge), found: invented.length ? ` (found ${invented.join(', ')} directly on the condition; Retell reads only equations[])` : '' },
           pointer: Array.isArray(c.equations) ? join(cond, 'equations') : cond,
         });
         continue;
@@ -93,24 +93,26 @@ export default defineRule({
         const near = typeof c.operator === 'string' ? closest(c.operator, ['&&', '||']) : undefined;
         put({
           messageId: 'badCombiner',
-          data: { where: at, operator: show(c.operator), didYouMean: near ? `: did you mean "${near}"?` : '' },
+          data: { where: where(edge), operator: show(c.operator), didYouMean: near ? `: did you mean "${near}"?` : '' },
           pointer: c.operator === undefined ? cond : join(cond, 'operator'),
         });
       }
 
-      c.equations.forEach((eq, i) => {
+      const equations: unknown[] = c.equations;
+      for (let i = 0; i < equations.length; i++) {
+        const eq = equations[i];
         const index = i + 1;
         const p = join(cond, 'equations', i);
         if (!isRaw(eq)) {
-          put({ messageId: 'notAnEquation', data: { index, where: at }, pointer: p });
-          return;
+          put({ messageId: 'notAnEquation', data: { index, where: where(edge) }, pointer: p });
+          continue;
         }
         const left = typeof eq.left === 'string' ? eq.left.trim() : '';
         if (!left) {
-          put({ messageId: 'missingLeft', data: { index, where: at, example: '{{appointment_date}}' }, pointer: 'left' in eq ? join(p, 'left') : p });
+          put({ messageId: 'missingLeft', data: { index, where: where(edge), example: '{{appointment_date}}' }, pointer: 'left' in eq ? join(p, 'left') : p });
         } else if (!left.includes('{{')) {
           // Every dashboard export writes {{name}} here, and Retell's docs do too ("{{user_name}} exists").
-          put({ messageId: 'bareName', data: { index, where: at, left, braced: `{{${left}}}` }, pointer: join(p, 'left'), fix: { action: 'replace-value', value: `{{${left}}}` } });
+          put({ messageId: 'bareName', data: { index, where: where(edge), left, braced: `{{${left}}}` }, pointer: join(p, 'left'), fix: { action: 'replace-value', value: `{{${left}}}` } });
         }
 
         const op = eq.operator;
@@ -118,31 +120,31 @@ export default defineRule({
           const near = typeof op === 'string' ? closest(op, OPERATORS) : undefined;
           put({
             messageId: 'badOperator',
-            data: { index, where: at, operator: show(op ?? ''), didYouMean: near ? `: did you mean "${near}"?` : '' },
+            data: { index, where: where(edge), operator: show(op ?? ''), didYouMean: near ? `: did you mean "${near}"?` : '' },
             pointer: 'operator' in eq ? join(p, 'operator') : p,
             // "=" is always meant as "==": the one operator fix that cannot change what the agent does.
             ...(op === '=' ? { fix: { action: 'replace-value' as const, value: '==' } } : {}),
           });
-          return;
+          continue;
         }
         const shownLeft = left || '(left)';
         const right = eq.right;
         if (UNARY.has(op)) {
           if (right !== undefined && right !== null && right !== '') {
-            put({ messageId: 'unexpectedRight', data: { index, where: at, right: show(right), operator: op }, pointer: join(p, 'right'), severity: 'warning' });
+            put({ messageId: 'unexpectedRight', data: { index, where: where(edge), right: show(right), operator: op }, pointer: join(p, 'right'), severity: 'warning' });
           }
-          return;
+          continue;
         }
         if (right === undefined || right === null) {
-          put({ messageId: 'missingRight', data: { index, where: at, left: shownLeft, operator: op }, pointer: p });
-          return;
+          put({ messageId: 'missingRight', data: { index, where: where(edge), left: shownLeft, operator: op }, pointer: p });
+          continue;
         }
         // show(), not String(): a non-string right side can be any JSON, even an object String() throws on.
         const r = typeof right === 'string' ? right.trim() : show(right);
         if (NUMERIC.has(op) && !r.includes('{{') && (r === '' || !Number.isFinite(Number(r)))) {
-          put({ messageId: 'notANumber', data: { index, where: at, left: shownLeft, operator: op, right: show(right) }, pointer: join(p, 'right'), severity: 'warning' });
+          put({ messageId: 'notANumber', data: { index, where: where(edge), left: shownLeft, operator: op, right: show(right) }, pointer: join(p, 'right'), severity: 'warning' });
         }
-      });
+      }
     }
   },
 });

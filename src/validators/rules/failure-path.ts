@@ -28,12 +28,13 @@ export default defineRule({
 
     function check(node: GraphNode, want: FailureEdge): void {
       const edge = node.out.find((e) => e.kind === want.kind);
+      if (edge && edge.destinationId !== undefined) return;
       const words = WORDING[want.kind];
       const data = { type: node.type, node: label(node), field: want.field, edge: words.edge, when: words.when };
       if (!edge) {
         const pointer = node.raw[want.field] !== undefined ? join(node.pointer, want.field) : node.pointer;
         report({ messageId: 'missing', data, node, pointer });
-      } else if (edge.destinationId === undefined) {
+      } else {
         report({ messageId: 'unconnected', data, edge });
       }
     }

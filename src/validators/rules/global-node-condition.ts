@@ -30,6 +30,8 @@ export default defineRule({
   },
   check({ graph, report }) {
     for (const node of graph.nodes) {
+      // isGlobal: the graph has read global_node_setting already (an object).
+      if (!node.isGlobal) continue;
       const setting = node.raw.global_node_setting;
       if (!isRaw(setting)) continue;
       const base = join(node.pointer, 'global_node_setting');

@@ -79,22 +79,25 @@ function checkEdges(scope: Scope, report: (r: Report<'edge'>) => void): void {
  * (a component falls back to flow tools); a subagent's inline tools plus the tools its tool_ids name.
  */
 function checkTools(graph: FlowGraph, report: (r: Report<'toolId' | 'toolName'>) => void): void {
-  const flowTools = graph.tools.filter((t) => !t.inlineOf && t.scope === graph.root);
+  // One pass sorts the tools: the flow's, each component's own, each subagent's inline ones.
+  const flowTools: ToolDef[] = [];
+  const componentTools = new Map<Scope, ToolDef[]>();
+  const inlineBySubagent = new Map<GraphNode, ToolDef[]>();
+  for (const t of graph.tools) {
+    if (t.inlineOf) push(inlineBySubagent, t.inlineOf, t);
+    else if (t.scope === graph.root) flowTools.push(t);
+    else push(componentTools, t.scope, t);
+  }
   const flowIds = checkToolSet(flowTools, new FirstSeen(), new FirstSeen(), report);
   const flowNames = new FirstSeen<ToolDef>(flowTools.flatMap((t) => (t.name ? [[t.name, t] as [string, ToolDef]] : [])));
 
+  // A component without tools of its own repeats nothing: the flow's set is checked once above (and
+  // copying it for each of a big flow's components cost more than the rest of the rule).
   for (const scope of graph.components) {
-    const own = graph.tools.filter((t) => !t.inlineOf && t.scope === scope);
-    checkToolSet(own, flowIds.clone(), flowNames.clone(), report);
+    const own = componentTools.get(scope);
+    if (own) checkToolSet(own, flowIds.clone(), flowNames.clone(), report);
   }
 
-  const inlineBySubagent = new Map<GraphNode, ToolDef[]>();
-  for (const t of graph.tools) {
-    if (!t.inlineOf) continue;
-    const list = inlineBySubagent.get(t.inlineOf);
-    if (list) list.push(t);
-    else inlineBySubagent.set(t.inlineOf, [t]);
-  }
   for (const [subagent, inline] of inlineBySubagent) {
     // Inline tools have no addressable tool_id; only their names meet the referenced tools' names.
     const referenced = new FirstSeen<ToolDef>();
@@ -106,6 +109,12 @@ function checkTools(graph: FlowGraph, report: (r: Report<'toolId' | 'toolName'>)
     }
     checkToolSet(inline, null, referenced, report);
   }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** Report repeats inside `tools` and against what `ids`/`names` already hold; returns the ids seen. */

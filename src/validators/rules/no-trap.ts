@@ -23,7 +23,11 @@ export default defineRule({
     // Nodes that can reach a dead end are explained by no-dead-end / no-unconnected-edge already.
     // A node with go-back conditions hands the caller back to where they came from: its fate is theirs.
     const returns = (n: GraphNode) => n.out.some((e) => e.kind === 'go-back');
-    const trapped = (n: GraphNode) => analysis.isReachable(n) && !canFinish[n.index] && !reachesDeadEnd[n.index] && !returns(n);
+    // Decided once per node: the walks below ask again for every edge they follow.
+    const reachable = analysis.reachable;
+    const isTrapped = new Uint8Array(graph.nodes.length);
+    for (const n of graph.nodes) if (reachable[n.index] && !canFinish[n.index] && !reachesDeadEnd[n.index] && !returns(n)) isTrapped[n.index] = 1;
+    const trapped = (n: GraphNode) => isTrapped[n.index] === 1;
     const entryPoints = new Set<GraphNode>();
     for (const scope of [graph.root, ...graph.components]) for (const e of analysis.entries(scope)) entryPoints.add(e);
 

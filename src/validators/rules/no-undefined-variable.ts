@@ -2,7 +2,7 @@ import { isRaw, label, type GraphNode } from '../../flow/graph.js';
 import { join } from '../../flow/pointer.js';
 import { suggest } from '../../util/suggest.js';
 import { defineRule } from '../rule.js';
-import { declaredVariables, extractVariables, isSystemVariable, templateStrings, unknownZone, type StringAt } from '../../flow/variables.js';
+import { declaredVariables, extractVariables, fieldTemplateStrings, isSystemVariable, templateStrings, unknownZone, type StringAt } from '../../flow/variables.js';
 
 // Keys whose values are ids, code, JSON paths or example transcripts, never templates Retell fills.
 const NOT_TEMPLATES: ReadonlySet<string> = new Set([
@@ -70,14 +70,18 @@ export default defineRule({
     };
 
     // One finding per variable per place (a node, a tool, the global prompt): at its first use.
-    const check = (place: string | (() => string), found: StringAt[], node?: GraphNode) => {
+    // `place` names where the strings are in messages: a node's is built only when one is reported.
+    const check = (place: string | GraphNode, found: StringAt[], node?: GraphNode) => {
       if (found.length === 0) return;
-      const where = typeof place === 'string' ? place : place();
-      const seen = new Set<string>();
-      for (const { text, pointer } of found) {
+      let where: string | undefined;
+      let seen: Set<string> | undefined;
+      for (let f = 0; f < found.length; f++) {
+        const { text, pointer } = found[f]!;
         for (const ref of extractVariables(text)) {
           const name = ref.name;
-          if (known.has(name) || seen.has(name)) continue;
+          if (known.has(name) || seen?.has(name)) continue;
+          seen ??= new Set<string>();
+          where ??= typeof place === 'string' ? place : `${place.type ? `${place.type} node` : 'node'} ${label(place)}`;
           if (isSystemVariable(name)) {
             const zone = unknownZone(name);
             if (zone !== undefined) {
@@ -102,14 +106,13 @@ export default defineRule({
     if (typeof graph.raw.global_prompt === 'string') {
       check('the global prompt', [{ text: graph.raw.global_prompt, pointer: join(graph.pointer, 'global_prompt') }]);
     }
+    const found: StringAt[] = [];
     for (const node of graph.nodes) {
-      const raw = node.raw;
-      const found: StringAt[] = [];
-      for (const key of NODE_TEMPLATE_FIELDS) {
-        const value = raw[key];
-        if (value !== undefined) templateStrings(value, join(node.pointer, key), NOT_TEMPLATES, found);
+      fieldTemplateStrings(node.raw, NODE_TEMPLATE_FIELDS, node.pointer, NOT_TEMPLATES, found);
+      if (found.length > 0) {
+        check(node, found, node);
+        found.length = 0;
       }
-      if (found.length > 0) check(`${node.type ? `${node.type} node` : 'node'} ${label(node)}`, found, node);
     }
     // Inline subagent tools were walked with their node.
     for (const tool of graph.tools) {

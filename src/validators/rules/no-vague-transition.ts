@@ -58,6 +58,31 @@ function isGeneric(normalised: string): boolean {
   return words.length > 0 && words.every((w) => GENERIC_WORDS.has(w));
 }
 
+/**
+ * What a condition text is, whatever edge carries it. `meant` (a special edge's literal) counts on
+ * ordinary edges only; on a go-back condition such a text is judged as `generic` or `specific`.
+ */
+type Verdict =
+  | { kind: 'empty' }
+  | { kind: 'placeholder' }
+  | { kind: 'generic'; normalised: string; meant: string | undefined }
+  | { kind: 'specific'; normalised: string; meant: string | undefined };
+
+function judge(text: string): Verdict {
+  if (!text.trim()) return { kind: 'empty' };
+  const n = normalise(text);
+  if (isPlaceholderNormalised(n)) return { kind: 'placeholder' };
+  return isGeneric(n) ? { kind: 'generic', normalised: n, meant: literalMeant(n) } : { kind: 'specific', normalised: n, meant: literalMeant(n) };
+}
+
+function baseOf(edge: GraphEdge, text: string): { where: string; text: string } {
+  return { where: where(edge), text: text.trim().slice(0, 80) };
+}
+
+function promptPointer(edge: GraphEdge): string {
+  return join(edge.pointer, 'transition_condition', 'prompt');
+}
+
 function where(edge: GraphEdge): string {
   return edge.kind === 'go-back' ? `go-back condition of ${label(edge.from)}` : `edge of ${label(edge.from)}`;
 }
@@ -78,12 +103,13 @@ export default defineRule({
     },
   },
   check({ graph, report }) {
-    // Flows repeat their condition texts: each distinct text is normalised once.
-    const normalised = new Map<string, string>();
-    const normal = (text: string): string => {
-      let n = normalised.get(text);
-      if (n === undefined) normalised.set(text, (n = normalise(text)));
-      return n;
+    // Flows repeat their condition texts: each distinct text is judged once, and messages, pointers
+    // and labels are built only for the edges reported (a big flow has tens of thousands of edges).
+    const verdicts = new Map<string, Verdict>();
+    const verdictOf = (text: string): Verdict => {
+      let v = verdicts.get(text);
+      if (v === undefined) verdicts.set(text, (v = judge(text)));
+      return v;
     };
     for (const edge of graph.edges) {
       if (!AUTHORED.has(edge.kind)) continue;
@@ -91,18 +117,16 @@ export default defineRule({
       if (edge.kind !== 'go-back' && edge.destinationId === undefined) continue;
       const text = promptText(edge);
       if (text === undefined) continue;
-      const base = { where: where(edge), text: text.trim().slice(0, 80) };
-      const pointer = join(edge.pointer, 'transition_condition', 'prompt');
-      if (!text.trim()) {
-        report({ messageId: 'empty', data: { where: base.where }, edge, pointer: edge.condition && 'prompt' in edge.condition ? pointer : edge.pointer });
+      const verdict = verdictOf(text);
+      if (verdict.kind === 'empty') {
+        report({ messageId: 'empty', data: { where: where(edge) }, edge, pointer: edge.condition && 'prompt' in edge.condition ? promptPointer(edge) : edge.pointer });
         continue;
       }
-      const n = normal(text);
-      if (isPlaceholderNormalised(n)) {
-        report({ messageId: 'placeholder', data: base, edge, pointer });
+      if (verdict.kind === 'placeholder') {
+        report({ messageId: 'placeholder', data: baseOf(edge, text), edge, pointer: promptPointer(edge) });
         continue;
       }
-      const meant = edge.kind === 'normal' ? literalMeant(n) : undefined;
+      const meant = edge.kind === 'normal' ? verdict.meant : undefined;
       if (meant) {
         // always_edge and skip_response_edge exist on conversation and subagent nodes only.
         const facts = edge.from.facts;
@@ -114,13 +138,14 @@ export default defineRule({
             : field === 'always_edge'
               ? "for an unconditional move use the node's always_edge"
               : "to move on without waiting for the caller use the node's skip_response_edge";
-        report({ messageId: 'literal', data: { ...base, instead }, edge, pointer });
+        report({ messageId: 'literal', data: { ...baseOf(edge, text), instead }, edge, pointer: promptPointer(edge) });
         continue;
       }
-      if (isGeneric(n)) {
-        report({ messageId: 'generic', data: base, edge, pointer });
+      if (verdict.kind === 'generic') {
+        report({ messageId: 'generic', data: baseOf(edge, text), edge, pointer: promptPointer(edge) });
         continue;
       }
+      const n = verdict.normalised;
       // A node that waits for its call and stores the answer can route on the stored value.
       // Only when the text names a stored variable's subject, so the suggestion is concrete; a hint, not a defect.
       const from = edge.from;
@@ -129,9 +154,9 @@ export default defineRule({
         if (variable) {
           report({
             messageId: 'preferEquation',
-            data: { ...base, node: label(from), variable: `{{${variable}}}`, example: exampleEquation(variable) },
+            data: { ...baseOf(edge, text), node: label(from), variable: `{{${variable}}}`, example: exampleEquation(variable) },
             edge,
-            pointer,
+            pointer: promptPointer(edge),
             severity: 'info',
           });
         }
