@@ -3,7 +3,7 @@ import { ExitCode, isKitError, KitError } from './errors.js';
 import { version } from './version.js';
 import { FORMAT_CHOICES } from './report/index.js';
 
-/** The package's version, from package.json through src/version.ts (commands/lint.ts imports it from here). */
+/** The package's version, from package.json through src/version.ts. */
 export { version };
 
 /** Commands register cheaply; each one's module is imported only when it runs. */

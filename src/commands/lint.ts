@@ -6,7 +6,7 @@ import { parseRuleFlags, resolveLintOptions, resolveOverrides } from '../config/
 import { planOutputs, writeOutputs } from '../report/outputs.js';
 import { renderRuleList } from '../report/rule-list.js';
 import { renderSkipped, renderStats } from '../report/run-notes.js';
-import { version } from '../cli.js';
+import { version } from '../version.js';
 import { emptyTimings, listRules } from '../validators/engine.js';
 import { effectiveConfig, lintRun, type FileResult, type LintFilesOptions } from '../validators/lint.js';
 import { useColor } from '../util/color.js';
