@@ -64,6 +64,26 @@ const lazyChildProcess = {
   },
 };
 
+// An ES import of node:fs makes Node 20 build its ESM view of fs, which reads every export, including
+// the lazy ReadStream/WriteStream: that loads the stream modules (~2.5 % of a cold lint that prints to
+// a pipe, which needs no stream any more: util/stdout.ts). require() hands over fs without reading them.
+const fsThroughRequire = {
+  name: 'fs-through-require',
+  setup(build) {
+    // Only ES imports: a bundled package's require('fs') stays a plain require.
+    build.onResolve({ filter: /^(node:)?fs$/ }, (args) => (args.kind === 'import-statement' ? { path: 'fs', namespace: 'fs-through-require' } : undefined));
+    // An ES module (evaluated in import order, unlike a CommonJS wrapper) exporting fs's plain values;
+    // an accessor (promises, ReadStream...) is left out, so importing one fails the build.
+    const names = Object.entries(Object.getOwnPropertyDescriptors(require('node:fs')))
+      .filter(([name, d]) => 'value' in d && /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default')
+      .map(([name]) => name);
+    build.onLoad({ filter: /.*/, namespace: 'fs-through-require' }, () => ({
+      contents: `const fs = require('node:fs');\nexport default fs;\nexport const { ${names.join(', ')} } = fs;\n`,
+      loader: 'js',
+    }));
+  },
+};
+
 // esbuild splits the bundle into one chunk per set of entry points (the CLI and every import()
 // target) that reach a module, so small modules that many commands share end up in many tiny files:
 // lint loaded 23, and each ESM file costs a resolve, an asynchronous read and a link (~0.3 ms).
@@ -71,7 +91,7 @@ const lazyChildProcess = {
 // which puts them in one chunk with one reachability set, loaded once at start. Only small modules
 // without side effects at load, whose imports are all in the list too (checked below).
 const CORE = [
-  'errors.ts', 'diagnostic.ts', 'docs/index.ts', 'version.ts', 'util/suggest.ts', 'util/color.ts', 'config/severity.ts', 'config/load.ts',
+  'errors.ts', 'diagnostic.ts', 'docs/index.ts', 'version.ts', 'util/suggest.ts', 'util/color.ts', 'util/stdout.ts', 'config/severity.ts', 'config/load.ts',
   'flow/pointer.ts', 'flow/load.ts', 'flow/non-retell.ts', 'flow/source.ts', 'flow/json-syntax.ts', 'retell/wire.ts', 'report/index.ts', 'report/write.ts',
 ].map((f) => path.join(root, 'src', f));
 const sharedCore = {
@@ -126,7 +146,7 @@ try {
     external: ['better-sqlite3', 'cosmiconfig'],
     // Bundled CommonJS packages call require(); ESM output has none unless we make one.
     banner: { js: "import { createRequire as __retellKitCreateRequire } from 'node:module';\nconst require = __retellKitCreateRequire(import.meta.url);" },
-    plugins: [generatedOnce, lazyChildProcess, sharedCore],
+    plugins: [generatedOnce, lazyChildProcess, sharedCore, fsThroughRequire],
     legalComments: 'none',
     logLevel: 'warning',
   });
