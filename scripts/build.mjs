@@ -5,7 +5,7 @@
 // than linting a real-sized flow; one bundle with a chunk per lazily imported command and report
 // format cut the cold start by about a third (bench/RESULTS.md).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -21,12 +21,19 @@ try {
   process.exit(1);
 }
 
+const { build, transform } = await import('esbuild');
+
 // The precompiled validators (ajv standalone, generated JS: the flow schema's is ~0.6 MB) ship once:
-// tsc re-prints them into dist/ (bigger), so the generated files are copied over as they are, with
+// tsc re-prints them into dist/ (bigger), so the generated files are written over its copy, with
 // their hand-written types, and the CLI bundle imports that copy instead of inlining a second one.
+// Minified on the way, unused schema objects dropped (ajv keeps the whole root schema, ~50 KB, that
+// nothing reads): every lint parses this file at start-up, and V8's parse time goes with its size.
+// Same code otherwise: exports, error objects and schemaPaths are untouched.
 const GENERATED = ['validators/schema/flow-validator', 'retell/recording-validator'];
 for (const name of GENERATED) {
-  copyFileSync(path.join(root, 'src', `${name}.js`), path.join(root, 'dist', `${name}.js`));
+  const source = readFileSync(path.join(root, 'src', `${name}.js`), 'utf8');
+  const { code } = await transform(source, { format: 'esm', target: 'node20.19', minify: true, treeShaking: true, legalComments: 'none' });
+  writeFileSync(path.join(root, 'dist', `${name}.js`), code);
   copyFileSync(path.join(root, 'src', `${name}.d.ts`), path.join(root, 'dist', `${name}.d.ts`));
 }
 const generatedOnce = {
@@ -41,7 +48,87 @@ const generatedOnce = {
   },
 };
 
-const { build } = await import('esbuild');
+// commander require()s node:child_process at load for executable subcommands, which we never use:
+// loading it (and dgram, socket lists...) cost every run ~3 % of a lint's start-up. The bundle gives
+// commander a stand-in that loads it on first use.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-child-process' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: "let loaded;\nmodule.exports = new Proxy({}, { get: (_, key) => (loaded ??= require('node:child_process'))[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
+// An ES import of node:fs makes Node 20 build its ESM view of fs, which reads every export, including
+// the lazy ReadStream/WriteStream: that loads the stream modules (~2.5 % of a cold lint that prints to
+// a pipe, which needs no stream any more: util/stdout.ts). require() hands over fs without reading them.
+const fsThroughRequire = {
+  name: 'fs-through-require',
+  setup(build) {
+    // Only ES imports: a bundled package's require('fs') stays a plain require.
+    build.onResolve({ filter: /^(node:)?fs$/ }, (args) => (args.kind === 'import-statement' ? { path: 'fs', namespace: 'fs-through-require' } : undefined));
+    // An ES module (evaluated in import order, unlike a CommonJS wrapper) exporting fs's plain values;
+    // an accessor (promises, ReadStream...) is left out, so importing one fails the build.
+    const names = Object.entries(Object.getOwnPropertyDescriptors(require('node:fs')))
+      .filter(([name, d]) => 'value' in d && /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default')
+      .map(([name]) => name);
+    build.onLoad({ filter: /.*/, namespace: 'fs-through-require' }, () => ({
+      contents: `const fs = require('node:fs');\nexport default fs;\nexport const { ${names.join(', ')} } = fs;\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+// esbuild splits the bundle into one chunk per set of entry points (the CLI and every import()
+// target) that reach a module, so small modules that many commands share end up in many tiny files:
+// lint loaded 23, and each ESM file costs a resolve, an asynchronous read and a link (~0.3 ms).
+// Every import() target in src/ (and the CLI entry) gets a side-effect import of the modules below,
+// which puts them in one chunk with one reachability set, loaded once at start. Only small modules
+// without side effects at load, whose imports are all in the list too (checked below).
+const CORE = [
+  'errors.ts', 'diagnostic.ts', 'docs/index.ts', 'version.ts', 'util/suggest.ts', 'util/color.ts', 'util/stdout.ts', 'config/severity.ts', 'config/load.ts',
+  'flow/pointer.ts', 'flow/load.ts', 'flow/non-retell.ts', 'flow/source.ts', 'flow/json-syntax.ts', 'retell/wire.ts', 'report/index.ts', 'report/write.ts',
+].map((f) => path.join(root, 'src', f));
+const sharedCore = {
+  name: 'shared-core-chunk',
+  setup(build) {
+    const targets = new Set([path.join(root, 'src', 'cli.ts')]);
+    const walk = (dir) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (file.endsWith('.ts') && !file.endsWith('.d.ts')) {
+          for (const m of readFileSync(file, 'utf8').matchAll(/import\(\s*['"](\.{1,2}\/[^'"]+)\.js['"]\s*\)/g)) targets.add(path.resolve(dir, `${m[1]}.ts`));
+        }
+      }
+    };
+    walk(path.join(root, 'src'));
+    for (const file of CORE) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/^import (?!type )[^;]*?from '(\.{1,2}\/[^']+)\.js'/gm)) {
+        const dep = path.resolve(path.dirname(file), `${m[1]}.ts`);
+        if (!CORE.includes(dep)) throw new Error(`build: ${path.relative(root, file)} imports ${path.relative(root, dep)}, which is not in CORE: add it or drop the importer`);
+      }
+    }
+    build.onResolve({ filter: /^retell-kit:core$/ }, () => ({ path: 'core', namespace: 'shared-core' }));
+    build.onLoad({ filter: /.*/, namespace: 'shared-core' }, () => ({
+      contents: CORE.map((f) => `import ${JSON.stringify(f)};`).join('\n'),
+      resolveDir: root,
+      loader: 'js',
+    }));
+    build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+      // A target in CORE imports the list too (a cycle, harmless without side effects): else what it
+      // imports would be reached from one more entry than the rest and split off again.
+      if (!targets.has(args.path)) return undefined;
+      return { contents: `import 'retell-kit:core';\n${readFileSync(args.path, 'utf8')}`, loader: 'ts' };
+    });
+  },
+};
+
 try {
   await build({
     absWorkingDir: root,
@@ -59,7 +146,7 @@ try {
     external: ['better-sqlite3', 'cosmiconfig'],
     // Bundled CommonJS packages call require(); ESM output has none unless we make one.
     banner: { js: "import { createRequire as __retellKitCreateRequire } from 'node:module';\nconst require = __retellKitCreateRequire(import.meta.url);" },
-    plugins: [generatedOnce],
+    plugins: [generatedOnce, lazyChildProcess, sharedCore, fsThroughRequire],
     legalComments: 'none',
     logLevel: 'warning',
   });

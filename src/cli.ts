@@ -1,9 +1,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, isKitError, KitError } from './errors.js';
 import { version } from './version.js';
+import { flushStdio, watchStdio } from './util/stdout.js';
 import { FORMAT_CHOICES } from './report/index.js';
 
-/** The package's version, from package.json through src/version.ts (commands/lint.ts imports it from here). */
+/** The package's version, from package.json through src/version.ts. */
 export { version };
 
 /** Commands register cheaply; each one's module is imported only when it runs. */
@@ -487,10 +488,13 @@ let exitWhenDone = false;
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
   // `retell-kit lint --list-rules | head` closes the pipe early: that is the reader's choice, not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
+  // Attached when something makes process.stdout: lint writes through util/stdout.ts without it.
+  watchStdio((stdout) =>
+    stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    }),
+  );
   const program = buildProgram();
   try {
     // `serve --help` and `help serve` list serve's routes; every other command starts without them.
@@ -501,7 +505,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (exitWhenDone) {
     // Writes to a pipe can be asynchronous (macOS): an empty write's callback runs after the ones before it.
-    await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+    await flushStdio();
     process.exit();
   }
 }

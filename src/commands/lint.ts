@@ -6,10 +6,11 @@ import { parseRuleFlags, resolveLintOptions, resolveOverrides } from '../config/
 import { planOutputs, writeOutputs } from '../report/outputs.js';
 import { renderRuleList } from '../report/rule-list.js';
 import { renderSkipped, renderStats } from '../report/run-notes.js';
-import { version } from '../cli.js';
+import { version } from '../version.js';
 import { emptyTimings, listRules } from '../validators/engine.js';
 import { effectiveConfig, lintRun, type FileResult, type LintFilesOptions } from '../validators/lint.js';
 import { useColor } from '../util/color.js';
+import { stdoutIsTTY, writeStdout } from '../util/stdout.js';
 
 export interface LintFlags {
   format: string[];
@@ -34,7 +35,7 @@ export interface LintFlags {
 export async function runLint(inputs: string[], flags: LintFlags): Promise<number> {
   const cwd = process.cwd();
   if (flags.listRules) {
-    process.stdout.write(renderRuleList(listRules(), flags.format.includes('json') ? 'json' : 'text'));
+    writeStdout(renderRuleList(listRules(), flags.format.includes('json') ? 'json' : 'text'));
     return ExitCode.ok;
   }
   if (inputs.length === 0 && !flags.printConfig) {
@@ -60,7 +61,7 @@ export async function runLint(inputs: string[], flags: LintFlags): Promise<numbe
   const declared = Object.entries(config.functions ?? {}).filter(([, fn]) => (fn as { idempotent?: boolean }).idempotent).map(([name]) => name);
   if (declared.length) options.settings = { ...options.settings, idempotentFunctions: [...(options.settings?.idempotentFunctions ?? []), ...declared] };
   if (flags.printConfig) {
-    process.stdout.write(`${JSON.stringify({ config: filepath ? configName : null, ...(await effectiveConfig(flags.printConfig, options)) }, null, 2)}\n`);
+    writeStdout(`${JSON.stringify({ config: filepath ? configName : null, ...(await effectiveConfig(flags.printConfig, options)) }, null, 2)}\n`);
     return ExitCode.ok;
   }
   const maxWarnings = flags.maxWarnings ?? config.lint?.maxWarnings ?? -1;
@@ -83,7 +84,7 @@ export async function runLint(inputs: string[], flags: LintFlags): Promise<numbe
     const count = fixed.reduce((n, f) => n + f.applied, 0);
     const summary = `${count} fix${count === 1 ? '' : 'es'} in ${fixed.length} file${fixed.length === 1 ? '' : 's'}`;
     if (flags.fixDryRun) {
-      for (const f of fixed) process.stdout.write(unifiedDiff(f.file, f.before, f.after));
+      for (const f of fixed) writeStdout(unifiedDiff(f.file, f.before, f.after));
       process.stderr.write(`retell-kit: --fix-dry-run: ${summary} (nothing written)\n`);
       return ExitCode.ok;
     }
@@ -115,14 +116,14 @@ export async function runLint(inputs: string[], flags: LintFlags): Promise<numbe
   const shown = flags.quiet ? results.map((r) => ({ file: r.file, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') })) : results;
   const counts = countBySeverity(shown.flatMap((r) => r.diagnostics));
 
-  const color = flags.color ?? useColor(process.stdout);
+  const color = flags.color ?? useColor({ get isTTY() { return stdoutIsTTY(); } });
   await writeOutputs(outputs, shown, {
     cwd,
     color: (output) => !output.file && output.format === 'stylish' && color,
     version: version(),
     rules: listRules(),
     suppressed: suppressedResults,
-  });
+  }, { write: writeStdout });
   if (suppressed > 0) process.stderr.write(`retell-kit: ${suppressed} finding${suppressed === 1 ? '' : 's'} hidden by the baseline ${flags.baseline}\n`);
   if (options.timings) process.stderr.write(renderStats(options.timings, results.length));
 

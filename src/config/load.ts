@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isKitError, KitError } from '../errors.js';
 import type { RetellKitConfig } from './schema.js';
@@ -44,25 +44,29 @@ const SEARCH_PLACES = [
 
 /**
  * False only when no folder cosmiconfig would search holds a config: then lint skips cosmiconfig,
- * whose loading and ~15 stats a folder cost ~40 ms, as much as linting a real flow. One readdir a
- * folder, up to the project root (the first folder with package.json) like searchStrategy 'project'.
- * Anything unusual (cosmiconfig's own .config/ meta config, package.yaml, an unreadable folder or
- * package.json) answers true, so cosmiconfig decides with its full rules.
+ * whose loading and ~15 stats a folder cost ~40 ms, as much as linting a real flow. Up to the project
+ * root (the first folder with package.json) like searchStrategy 'project', it asks for each name
+ * cosmiconfig would look for, as cosmiconfig does (so a case-insensitive file system answers alike):
+ * ~16 cheap stats a folder, where a readdir costs as much as the folder is big (a tmp or home folder
+ * of thousands of entries took longer than the lint). Anything unusual (cosmiconfig's own .config/
+ * meta config, package.yaml, a folder or package.json it cannot read) answers true, so cosmiconfig
+ * decides with its full rules.
  */
 export function mayHaveConfig(cwd: string): boolean {
-  const places = new Set(SEARCH_PLACES.filter((p) => p !== 'package.json').map((p) => p.toLowerCase()));
+  const exists = (file: string): boolean => {
+    try {
+      return statSync(file, { throwIfNoEntry: false }) !== undefined;
+    } catch {
+      return true; // EACCES, ENOTDIR...: let cosmiconfig say what it makes of it
+    }
+  };
   let dir = path.resolve(cwd);
   for (let first = true; ; first = false) {
-    let names: string[];
-    try {
-      names = readdirSync(dir).map((n) => n.toLowerCase());
-    } catch {
-      return true;
-    }
-    if (names.some((n) => places.has(n) || n === 'package.yaml' || (first && n === '.config'))) return true;
-    if (names.includes('package.json')) {
+    if (MAY_CONFIGURE.some((name) => exists(path.join(dir, name))) || (first && exists(path.join(dir, '.config')))) return true;
+    const pkgFile = path.join(dir, 'package.json');
+    if (exists(pkgFile)) {
       try {
-        const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as unknown;
+        const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as unknown;
         return typeof pkg !== 'object' || pkg === null || MODULE_NAME in pkg || 'cosmiconfig' in pkg;
       } catch {
         return true;
@@ -73,6 +77,9 @@ export function mayHaveConfig(cwd: string): boolean {
     dir = parent;
   }
 }
+
+/** The search places but package.json (read for its key), plus cosmiconfig's package.yaml. */
+const MAY_CONFIGURE = [...SEARCH_PLACES.filter((p) => p !== 'package.json'), 'package.yaml'];
 
 /**
  * Find and load the config: `--config path` when given, else cosmiconfig's search from cwd up to the

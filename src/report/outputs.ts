@@ -47,7 +47,7 @@ export async function writeOutputs(
   outputs: readonly PlannedOutput[],
   results: readonly FileResult[],
   context: Omit<FormatContext, 'color'> & { color: (output: PlannedOutput) => boolean },
-  stdout: NodeJS.WritableStream = process.stdout,
+  stdout: { write(text: string): unknown } = process.stdout,
 ): Promise<void> {
   for (const output of outputs) {
     const format = await loadFormatter(output.format);

@@ -33,7 +33,6 @@ describe('mayHaveConfig', () => {
     { name: 'an rc file in the current folder', files: { 'project/package.json': '{}', 'project/flows/deep/.retell-kitrc': 'lint: {}' }, expected: true },
     { name: 'a retell-kit key in package.json', files: { 'project/package.json': '{"retell-kit":{"lint":{}}}' }, expected: true },
     { name: 'a config above the project root (cosmiconfig stops at package.json)', files: { 'project/package.json': '{}', 'retell-kit.config.json': '{}' }, expected: false },
-    { name: 'a config file with other capitals', files: { 'project/package.json': '{}', 'project/Retell-Kit.config.json': '{}' }, expected: true },
     { name: 'a package.json that does not parse', files: { 'project/package.json': '{' }, expected: true },
   ];
   for (const c of cases) {
@@ -43,6 +42,22 @@ describe('mayHaveConfig', () => {
       if (!c.expected) expect(await cosmiconfigFinds(cwd)).toBe(false);
     });
   }
+
+  // Names are asked for as cosmiconfig asks for them: other capitals count exactly where the file
+  // system finds them under the lower-case name (macOS, Windows), and cosmiconfig then finds them too.
+  it('a config file with other capitals: the same answer as cosmiconfig on this file system', async () => {
+    const cwd = tree({ 'project/package.json': '{}', 'project/Retell-Kit.config.json': '{}' });
+    const finds = await cosmiconfig('retell-kit', { searchStrategy: 'project', searchPlaces: ['package.json', 'retell-kit.config.json'] }).search(cwd);
+    expect(mayHaveConfig(cwd)).toBe(finds !== null);
+  });
+
+  it('package.yaml, a .config folder in the current folder and an unreadable folder leave the answer to cosmiconfig', () => {
+    expect(mayHaveConfig(tree({ 'project/package.json': '{}', 'project/package.yaml': 'name: x' }))).toBe(true);
+    expect(mayHaveConfig(tree({ 'project/package.json': '{}', 'project/flows/deep/.config/retell-kitrc': 'lint: {}' }))).toBe(true);
+    const cwd = tree({ 'project/package.json': '{}' });
+    // A path through a file (ENOTDIR) stands in for a folder we cannot read.
+    expect(mayHaveConfig(path.join(cwd, '..', '..', 'package.json', 'x'))).toBe(true);
+  });
 
   it('loadConfig still finds and validates a config after the pre-check', async () => {
     const cwd = tree({ 'project/package.json': '{}', 'project/retell-kit.config.json': '{"lint":{"rules":{"no-dead-end":"warning"}}}' });
