@@ -73,9 +73,11 @@ const fsThroughRequire = {
     // Only ES imports: a bundled package's require('fs') stays a plain require.
     build.onResolve({ filter: /^(node:)?fs$/ }, (args) => (args.kind === 'import-statement' ? { path: 'fs', namespace: 'fs-through-require' } : undefined));
     // An ES module (evaluated in import order, unlike a CommonJS wrapper) exporting fs's plain values;
-    // an accessor (promises, ReadStream...) is left out, so importing one fails the build.
-    const names = Object.entries(Object.getOwnPropertyDescriptors(require('node:fs')))
-      .filter(([name, d]) => 'value' in d && /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default')
+    // an accessor (promises, ReadStream...) is left out, so importing one fails the build. So are the
+    // copies of fs.constants (F_OK...): plain values on Node 20, deprecated getters that warn on Node 24.
+    const fs = require('node:fs');
+    const names = Object.entries(Object.getOwnPropertyDescriptors(fs))
+      .filter(([name, d]) => 'value' in d && /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default' && !(name in fs.constants))
       .map(([name]) => name);
     build.onLoad({ filter: /.*/, namespace: 'fs-through-require' }, () => ({
       contents: `const fs = require('node:fs');\nexport default fs;\nexport const { ${names.join(', ')} } = fs;\n`,

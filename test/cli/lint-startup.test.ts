@@ -80,6 +80,12 @@ describe('lint start-up', () => {
     expect(ours.map((f) => readFileSync(f, 'utf8')).join('\n')).not.toMatch(/^\/\/ src\/(server|emulator|store|replay|deploy|outcomes|graph)\//m);
   });
 
+  it('says nothing on stderr on every Node it runs on: the bundle reads no deprecated fs export (F_OK warns on Node 24)', () => {
+    const r = spawnSync(process.execPath, [BIN, 'lint', path.join(ROOT, 'fixtures/flows/valid/salon-booking.json'), '--format', 'json'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+
   it('a YAML flow loads the YAML parser, and a config file loads cosmiconfig and the config schema', () => {
     writeFileSync(path.join(dir, 'retell-kit.config.json'), JSON.stringify({ lint: { rules: { 'no-dead-end': 'warning' } } }));
     try {
