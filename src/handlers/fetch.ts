@@ -552,8 +552,12 @@ export class Fetcher {
         for (const control of inflight) cutOff(control, abortReason(signal));
       }, { once: true });
     }
-    // What undici gets: ours, and any other RequestInit fields the caller set (redirect, keepalive...).
-    const request: Record<string, unknown> = { method, headers, body, dispatcher: undefined };
+    // What undici gets: only what is set (a GET without headers is just the dispatcher: each field given
+    // costs undici's checks), and any other RequestInit fields the caller set (redirect, keepalive...).
+    const request: Record<string, unknown> = { dispatcher: undefined };
+    if (method !== 'GET') request.method = method;
+    if (headers) request.headers = headers;
+    if (body != null) request.body = body;
     if (init !== NO_INIT) for (const field in init) if (!OWN_FIELDS.has(field)) request[field] = (init as Record<string, unknown>)[field];
 
     const budgetEnd = scope.deadline - policy.marginMs;
