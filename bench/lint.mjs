@@ -212,8 +212,12 @@ try {
   out('Targets (issue 12):');
   if (ratio10k !== undefined) out(`- 10k nodes within 2.5× the parse floor: ${ratio10k.toFixed(2)}× (best runs ${(at10k.lint.min / at10k.parse.min).toFixed(2)}×) — ${ratio10k <= 2.5 ? 'met' : 'MISSED'}`);
   if (growth !== undefined) out(`- linear to 100k without a stack overflow: 10× the nodes took ${growth.toFixed(1)}× the time, no crash — ${growth <= 15 ? 'met' : 'MISSED (super-linear)'}`);
-  const bareNote = bare ? ` (${(bare.lint.ms / bare.empty.ms).toFixed(2)}× without NODE_EXTRA_CA_CERTS, whose start-up cost both pay)` : '';
-  out(`- cold start within 2× \`node -e ''\`: ${coldRatio.toFixed(2)}×${bareNote} — ${coldRatio <= 2 ? 'met' : 'MISSED'}`);
+  // NODE_EXTRA_CA_CERTS adds the same ~35 ms to both sides on Node 20, which flatters the ratio: the verdict
+  // is the one without it (what a CI runner or a developer's machine without that variable sees).
+  const bareRatio = bare ? bare.lint.ms / bare.empty.ms : undefined;
+  const bareNote = bare ? `; ${bareRatio.toFixed(2)}× without NODE_EXTRA_CA_CERTS, which this machine sets and both sides pay at start-up` : '';
+  const coldVerdict = (bareRatio ?? coldRatio) <= 2 ? 'met' : bare && coldRatio <= 2 ? 'MISSED without NODE_EXTRA_CA_CERTS (met only with it set)' : 'MISSED';
+  out(`- cold start within 2× \`node -e ''\`: ${coldRatio.toFixed(2)}×${bareNote} — ${coldVerdict}`);
 
   if (write && (!quick || process.argv.includes('--write'))) {
     const results = path.join(repo, 'bench', 'RESULTS.md');
