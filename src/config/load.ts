@@ -56,8 +56,10 @@ export function mayHaveConfig(cwd: string): boolean {
   const exists = (file: string): boolean => {
     try {
       return statSync(file, { throwIfNoEntry: false }) !== undefined;
-    } catch {
-      return true; // EACCES, ENOTDIR...: let cosmiconfig say what it makes of it
+    } catch (error) {
+      // A path through a file is no entry (Node 24 says so itself, Node 20 throws ENOTDIR); anything else
+      // (EACCES, ELOOP...): let cosmiconfig say what it makes of it.
+      return (error as NodeJS.ErrnoException).code !== 'ENOTDIR';
     }
   };
   let dir = path.resolve(cwd);

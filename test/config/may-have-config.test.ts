@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cosmiconfig } from 'cosmiconfig';
@@ -55,8 +55,11 @@ describe('mayHaveConfig', () => {
     expect(mayHaveConfig(tree({ 'project/package.json': '{}', 'project/package.yaml': 'name: x' }))).toBe(true);
     expect(mayHaveConfig(tree({ 'project/package.json': '{}', 'project/flows/deep/.config/retell-kitrc': 'lint: {}' }))).toBe(true);
     const cwd = tree({ 'project/package.json': '{}' });
-    // A path through a file (ENOTDIR) stands in for a folder we cannot read.
-    expect(mayHaveConfig(path.join(cwd, '..', '..', 'package.json', 'x'))).toBe(true);
+    // A symlink loop (ELOOP) stands in for a folder we cannot read (tests may run as root, which reads every folder).
+    symlinkSync('loop', path.join(cwd, 'loop'));
+    expect(mayHaveConfig(path.join(cwd, 'loop', 'flows'))).toBe(true);
+    // A path through a file is no entry on every Node (Node 24 says so itself, Node 20 throws ENOTDIR).
+    expect(mayHaveConfig(path.join(cwd, '..', '..', 'package.json', 'x'))).toBe(false);
   });
 
   it('loadConfig still finds and validates a config after the pre-check', async () => {
