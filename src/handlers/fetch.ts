@@ -371,7 +371,10 @@ class AttemptTimeouts {
   private readonly fire = (): void => {
     this.timer = undefined;
     this.armedFor = Infinity;
-    const now = performance.now();
+    // Within Node's timer resolution (1 ms) counts as due: attempts started in the same millisecond
+    // with the same timeout are cut together, as their own timers would have fired in one pass. A
+    // re-arm for the one due microseconds later let undici send it on the connection the other freed.
+    const now = performance.now() + 1;
     let next = Infinity;
     for (const control of this.pending) {
       if (control.dueAt <= now) {
