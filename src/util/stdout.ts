@@ -24,7 +24,8 @@ export function watchStdio(onStdout: (stream: NodeJS.WriteStream) => void): void
 
 function watch(name: Std, onMade?: (stream: NodeJS.WriteStream) => void): void {
   const own = Object.getOwnPropertyDescriptor(process, name);
-  if (!own?.get || !own.configurable) {
+  // Windows consoles take UTF-16 through the stream, not UTF-8 bytes on fd 1: the stream there, always.
+  if (!own?.get || !own.configurable || process.platform === 'win32') {
     if (onMade) onMade(process[name]);
     return;
   }
