@@ -31,7 +31,8 @@ const READING = [
   "same bytes from both sides (undici given a fixed Idempotency-Key), which separates ctx.fetch's own work (deriving the",
   "key included) from the cost of one more header on the wire; the target's verdict is on the strict rows. Under callgrind",
   "(instructions, one request at a time, each side in its own process) ctx.fetch and bare undici come out within the few %",
-  "that repeated runs of either differ by: the CPU ratio above moves with scheduling and the machine, not with work done.",
+  "that repeated runs of either differ by: what the CPU ratio still shows is not instructions executed (cache misses,",
+  "scheduling or GC threads on a 2-core machine shared with the downstream; not told apart here).",
 ];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
