@@ -47,21 +47,32 @@ const argText = (name) => {
 };
 const baselineDir = argText('--baseline') && path.resolve(argText('--baseline'));
 
+// POST+key: the same ctx.fetch POST against undici sending the same headers (a fixed 48-hex-digit
+// Idempotency-Key, so deriving the key still counts as ctx.fetch's cost): the wire is alike.
+const FIXED_KEY = '0123456789abcdef'.repeat(3);
+let sent = 0;
+
+/** One request with bare undici: GET, POST, or POST+key (the headers ctx.fetch sends). */
+const bareRequest = (fetch, agent, url, method) => async () => {
+  const res = await fetch(`${url}/slots`, method !== 'GET' ? { method: 'POST', dispatcher: agent, headers: method === 'POST+key' ? { 'content-type': 'application/json', 'Idempotency-Key': FIXED_KEY } : { 'content-type': 'application/json' }, body: JSON.stringify({ slot: '09:30', n: sent++ }) } : { dispatcher: agent });
+  await res.json();
+};
+
+/** One request with ctx.fetch, in a new function-call scope as serve makes one per function call. */
+const kitRequest = (fetcher, url, method) => async () => {
+  const i = sent++;
+  const ctxFetch = fetcher.forCall({ callId: `call_${i % 500}`, functionName: 'book', idempotencyKey: `fn:${i}`, deadline: Date.now() + 10_000 }).fetch;
+  const res = await ctxFetch(`${url}/slots`, method !== 'GET' ? { json: { slot: '09:30', n: i } } : undefined);
+  await res.json();
+};
+
 /** One client in a process of its own, for --instructions: `--client <bare|kit> <GET|POST> <url> <requests>`. */
 async function client([kind, method, url, count]) {
   const { createFetch } = await import(path.join(dist, 'handlers/fetch.js'));
   const { Agent, fetch } = await import('undici');
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
   const fetcher = createFetch();
-  let i = 0;
-  const one =
-    kind === 'bare'
-      ? async () => (await fetch(`${url}/slots`, method === 'POST' ? { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ slot: '09:30', n: i++ }) } : { dispatcher: agent })).json()
-      : async () => {
-          const k = i++;
-          const ctxFetch = fetcher.forCall({ callId: `call_${k % 500}`, functionName: 'book', idempotencyKey: `fn:${k}`, deadline: Date.now() + 10_000 }).fetch;
-          return (await ctxFetch(`${url}/slots`, method === 'POST' ? { json: { slot: '09:30', n: k } } : undefined)).json();
-        };
+  const one = kind === 'bare' ? bareRequest(fetch, agent, url, method) : kitRequest(fetcher, url, method);
   for (let n = 1000 + Number(count); n > 0; n--) await one();
   await agent.close();
   await fetcher.close();
@@ -128,17 +139,8 @@ if (process.argv[2] === '--client') {
     const agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
     const fetcher = createFetch();
     const baselineFetcher = baselineDir ? (await import(path.join(baselineDir, 'handlers/fetch.js'))).createFetch() : undefined;
-    let n = 0;
-    const bare = (method) => async () => {
-      const res = await fetch(`${url}/slots`, method !== 'GET' ? { method: 'POST', dispatcher: agent, headers: method === 'POST+key' ? { 'content-type': 'application/json', 'Idempotency-Key': FIXED_KEY } : { 'content-type': 'application/json' }, body: JSON.stringify({ slot: '09:30', n: n++ }) } : { dispatcher: agent });
-      await res.json();
-    };
-    const kit = (method, from = fetcher) => async () => {
-      const i = n++;
-      const ctxFetch = from.forCall({ callId: `call_${i % 500}`, functionName: 'book', idempotencyKey: `fn:${i}`, deadline: Date.now() + 10_000 }).fetch;
-      const res = await ctxFetch(`${url}/slots`, method !== 'GET' ? { json: { slot: '09:30', n: i } } : undefined);
-      await res.json();
-    };
+    const bare = (method) => bareRequest(fetch, agent, url, method);
+    const kit = (method, from = fetcher) => kitRequest(from, url, method);
     const run = async (one) => {
       let left = requests;
       const cpu = process.cpuUsage();
@@ -154,9 +156,6 @@ if (process.argv[2] === '--client') {
     };
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const rows = [];
-    // POST+key: the same ctx.fetch POST against undici sending the same headers (a fixed 48-hex-digit
-    // Idempotency-Key, so deriving the key still counts as ctx.fetch's cost): the wire is alike.
-    const FIXED_KEY = '0123456789abcdef'.repeat(3);
     for (const method of ['GET', 'POST', 'POST+key']) {
       // Warm-up: connections open, code hot.
       await run(bare(method));
