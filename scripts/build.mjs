@@ -4,6 +4,7 @@
 // Why a bundle: loading ~100 small ESM files (ours, zod, yaml, commander...) costs more start-up time
 // than linting a real-sized flow; one bundle with a chunk per lazily imported command and report
 // format cut the cold start by about a third (bench/RESULTS.md).
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -93,7 +94,7 @@ const fsThroughRequire = {
 // which puts them in one chunk with one reachability set, loaded once at start. Only small modules
 // without side effects at load, whose imports are all in the list too (checked below).
 const CORE = [
-  'errors.ts', 'diagnostic.ts', 'docs/index.ts', 'version.ts', 'util/suggest.ts', 'util/color.ts', 'util/stdout.ts', 'config/severity.ts', 'config/load.ts',
+  'errors.ts', 'diagnostic.ts', 'docs/index.ts', 'version.ts', 'util/import-module.ts', 'util/suggest.ts', 'util/color.ts', 'util/stdout.ts', 'config/severity.ts', 'config/load.ts',
   'flow/pointer.ts', 'flow/load.ts', 'flow/non-retell.ts', 'flow/source.ts', 'flow/json-syntax.ts', 'retell/wire.ts', 'report/index.ts', 'report/write.ts',
 ].map((f) => path.join(root, 'src', f));
 const sharedCore = {
@@ -156,3 +157,59 @@ try {
   process.exit(1);
 }
 
+
+// lint's own bundle: the same CLI as one CommonJS file, which bin/retell-kit.js runs `lint` from. Only a
+// CommonJS script can be handed V8's cached code on Node 20 (src/boot/code-cache.cts keeps it between
+// runs), and it needs no ES module loader. The other commands are not in it: the bin sends them to
+// dist/cli.js, so their import()s from src/cli.ts resolve to a stand-in that says so if ever reached.
+// zod stays a require() of the package: only a config file's validation needs it.
+const notInLintBundle = {
+  name: 'not-in-lint-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(commands\/[\w-]+|http\/routes|server\/routes\/table)\.js$/ }, (args) =>
+      args.importer === path.join(root, 'src', 'cli.ts') && args.path !== './commands/lint.js' ? { path: args.path, namespace: 'not-in-lint-bundle' } : undefined,
+    );
+    // import() from the bundle goes through a plain module (src/util/import-module.ts says why).
+    build.onLoad({ filter: /[\\/]src[\\/]util[\\/]import-module\.ts$/ }, () => ({ contents: "export { importModule } from './boot/code-cache.cjs';", loader: 'js' }));
+    build.onResolve({ filter: /^\.\/boot\/code-cache\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'not-in-lint-bundle' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`internal: ${args.path} is not in dist/lint.cjs (bin/retell-kit.js runs only lint from it)`)});`,
+      loader: 'js',
+    }));
+  },
+};
+try {
+  const { outputFiles, metafile } = await build({
+    absWorkingDir: root,
+    entryPoints: ['src/cli.ts'],
+    outfile: 'dist/lint.cjs',
+    write: false,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20.19',
+    external: ['better-sqlite3', 'cosmiconfig', 'zod'],
+    define: { 'import.meta.url': '__retellKitUrl' },
+    banner: { js: "const __retellKitUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [lazyChildProcess, notInLintBundle],
+    // Minified: V8 reads less source and a smaller cache (stack traces under --debug show short names).
+    minify: true,
+    charset: 'ascii',
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  // What lint starts with, kept to what linting needs (test/cli/lint-startup.test.ts checks what it loads).
+  const strays = Object.keys(metafile.inputs).filter((input) => /^src\/(server|emulator|store|replay|deploy|outcomes|graph|pull|trigger|handlers)\/|node_modules\/(?!(commander|picomatch|tinyglobby|fdir|chalk)\/)/.test(input));
+  if (strays.length > 0) throw new Error(`build: dist/lint.cjs would hold ${strays.slice(0, 5).join(', ')}: import it lazily from the ES module side, or add it here on purpose`);
+  const code = outputFiles[0].text;
+  // code-cache.cts reads the bundle as latin1 (faster), which is only the same text when it is ASCII.
+  if (!/^[\x00-\x7f]*$/.test(code)) throw new Error('build: dist/lint.cjs is not ASCII');
+  // A script from the code cache has no import() callback: every import() goes through src/util/import-module.ts.
+  if (/\bimport\(/.test(code)) throw new Error('build: dist/lint.cjs calls import() itself: use importModule (src/util/import-module.ts)');
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  writeFileSync(path.join(root, 'dist', 'lint.cjs'), `// retell-kit bundle ${hash}\n${code}`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}

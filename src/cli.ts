@@ -498,7 +498,8 @@ export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     // `serve --help` and `help serve` list serve's routes; every other command starts without them.
-    if (argv.includes('serve') || argv.includes('help')) await loadServeRoutes();
+    const command = argv.slice(2).find((arg) => !arg.startsWith('-'));
+    if (command === 'serve' || command === 'help') await loadServeRoutes();
     await program.parseAsync(agentVersionFlag(argv));
   } catch (error) {
     process.exitCode = reportError(error, debug);

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isKitError, KitError } from '../errors.js';
 import type { RetellKitConfig } from './schema.js';
+import { importModule } from '../util/import-module.js';
 
 export const MODULE_NAME = 'retell-kit';
 
@@ -90,7 +91,7 @@ const MAY_CONFIGURE = [...SEARCH_PLACES.filter((p) => p !== 'package.json'), 'pa
 export async function loadConfig(options: { configPath?: string; cwd?: string } = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
   if (!options.configPath && !mayHaveConfig(cwd)) return { config: {} };
-  const { cosmiconfig, defaultLoaders } = await import('cosmiconfig');
+  const { cosmiconfig, defaultLoaders } = await importModule<typeof import('cosmiconfig')>('cosmiconfig');
   const { configLoaders, rivalConfigs } = await import('./loaders.js');
   const explorer = cosmiconfig(MODULE_NAME, { searchStrategy: 'project', searchPlaces: SEARCH_PLACES, loaders: configLoaders(cwd, defaultLoaders as never) });
   let found: { filepath: string; config: unknown; isEmpty?: boolean } | null;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KitError } from '../errors.js';
 import { parseSource, type SourceFormat } from '../flow/source.js';
+import { importModule } from '../util/import-module.js';
 
 // cosmiconfig finds the config; these load it, so that trouble says why: a JSON or YAML syntax error
 // with the parser's reason and position (cosmiconfig's own loaders print "YAML Error in <path>:"
@@ -40,7 +41,7 @@ function syntaxPosition(filepath: string): Promise<string | undefined> {
 function jsLoader(cwd: string): Loader {
   return async (filepath) => {
     try {
-      const mod = (await import(pathToFileURL(filepath).href)) as { default?: unknown };
+      const mod = await importModule<{ default?: unknown }>(pathToFileURL(filepath).href);
       return 'default' in mod ? mod.default : mod;
     } catch (error) {
       const err = error as Error & { code?: string };

@@ -1,6 +1,12 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir as mkdirCallback, rename as renameCallback, writeFile as writeFileCallback } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { KitError } from '../errors.js';
+
+// Not node:fs/promises: lint loads this module at start, and that one brings readline and more with it.
+const mkdir = promisify(mkdirCallback);
+const rename = promisify(renameCallback);
+const writeFile = promisify(writeFileCallback);
 
 /** Write a report through a temporary file and a rename, so a reader never sees half a report. */
 export async function writeAtomically(file: string, text: string): Promise<void> {
