@@ -139,6 +139,7 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
     pointer,
     raw: scopeRaw,
     startNodeId: str(scopeRaw.start_node_id),
+    start: undefined,
     nodes: [],
     nodesById: new Map(),
     tools: [],
@@ -185,6 +186,9 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
         facts: nodeType(type),
         out: NO_EDGES,
         in: NO_EDGES,
+        // Set later for component nodes (as an edge's `to`, a scope's `start`): present from the start,
+        // so all nodes share one shape and the rules' reads of them stay monomorphic.
+        component: undefined,
       };
       nodes.push(node);
       scope.nodes.push(node);
@@ -221,6 +225,7 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
       pointer,
       raw: e,
       condition: isRaw(e.transition_condition) ? e.transition_condition : undefined,
+      to: undefined,
     };
     if (destinationId !== undefined && kind !== 'go-back') {
       const to = from.scope.nodesById.get(destinationId);
