@@ -118,6 +118,13 @@ export function isSilentEdge(edge: GraphEdge): boolean {
   return !edge.from.facts.waitsForCaller;
 }
 
+/**
+ * `in` and `out` of a node that has no edge there: one shared empty list, replaced on the first edge.
+ * Two fresh arrays a node, grown to 17 slots by their first push, were most of what a 10k-node
+ * graph allocated. Only buildGraph adds edges; nothing may push to a node's lists.
+ */
+const NO_EDGES: GraphEdge[] = [];
+
 /** Build the graph of one flow. Never throws on malformed input: what is missing is simply absent. */
 export function buildGraph(flow: FlowInput, file: string): FlowGraph {
   const nodes: GraphNode[] = [];
@@ -132,6 +139,7 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
     pointer,
     raw: scopeRaw,
     startNodeId: str(scopeRaw.start_node_id),
+    start: undefined,
     nodes: [],
     nodesById: new Map(),
     tools: [],
@@ -176,8 +184,11 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
         scope,
         isGlobal: isRaw(n.global_node_setting),
         facts: nodeType(type),
-        out: [],
-        in: [],
+        out: NO_EDGES,
+        in: NO_EDGES,
+        // Set later for component nodes (as an edge's `to`, a scope's `start`): present from the start,
+        // so all nodes share one shape and the rules' reads of them stay monomorphic.
+        component: undefined,
       };
       nodes.push(node);
       scope.nodes.push(node);
@@ -214,16 +225,19 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
       pointer,
       raw: e,
       condition: isRaw(e.transition_condition) ? e.transition_condition : undefined,
+      to: undefined,
     };
     if (destinationId !== undefined && kind !== 'go-back') {
       const to = from.scope.nodesById.get(destinationId);
       if (to) {
         edge.to = to;
-        to.in.push(edge);
+        if (to.in === NO_EDGES) to.in = [edge];
+        else to.in.push(edge);
       }
     }
     edges.push(edge);
-    from.out.push(edge);
+    if (from.out === NO_EDGES) from.out = [edge];
+    else from.out.push(edge);
   };
 
   for (const node of nodes) {
