@@ -127,6 +127,15 @@ try {
     const summary = checkLint(lint.last, `lint of ${n} nodes`);
     rows.push({ n, size: statSync(file).size, parse, lint, summary, stages: n <= 10_000 ? stagesOf(file) : undefined });
   }
+  // At 10k the same pair without NODE_EXTRA_CA_CERTS as well: the ~35 ms Node 20 spends on that CA bundle at
+  // start falls on both sides and flatters the ratio, as it does at cold start; the verdict uses this pair.
+  const noCaEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_EXTRA_CA_CERTS'));
+  let bare10k;
+  if (process.env.NODE_EXTRA_CA_CERTS && sizes.includes(10_000)) {
+    const file = path.join(tmp, 'flow-10000.json');
+    const [parse, lint] = measureTogether([['-e', parseScript, file], lintArgs(file)], runsFor(10_000), { cwd: tmp, env: noCaEnv });
+    bare10k = { parse, lint };
+  }
 
   // This tree against another build (the previous commit), taking turns.
   let versus;
@@ -186,6 +195,7 @@ try {
     const s = r.summary;
     out(`| ${r.n.toLocaleString('en-US')} nodes | ${fmtSize(r.size)} | ${fmtMs(r.parse.ms)} | ${fmtMs(r.lint.ms)} | ${(r.lint.ms / r.parse.ms).toFixed(2)}× (${(r.lint.min / r.parse.min).toFixed(2)}×) | ${fmtMs((r.lint.ms / r.n) * 1000)} | ${fmtMb(r.parse.rssMb)} / ${fmtMb(r.lint.rssMb)} | ${s.errors} errors, ${s.warnings} warnings |`);
   }
+  if (bare10k) out(`| 10,000 nodes without NODE_EXTRA_CA_CERTS (set here) | | ${fmtMs(bare10k.parse.ms)} | ${fmtMs(bare10k.lint.ms)} | ${(bare10k.lint.ms / bare10k.parse.ms).toFixed(2)}× (${(bare10k.lint.min / bare10k.parse.min).toFixed(2)}×) | | | |`);
   out('');
   out('| start-up | median | ratio (best runs) |');
   out('|---|---|---|');
@@ -217,7 +227,11 @@ try {
   }
   out('');
   out('Targets (issue 12):');
-  if (ratio10k !== undefined) out(`- 10k nodes within 2.5× the parse floor: ${ratio10k.toFixed(2)}× (best runs ${(at10k.lint.min / at10k.parse.min).toFixed(2)}×) — ${ratio10k <= 2.5 ? 'met' : 'MISSED'}`);
+  if (ratio10k !== undefined) {
+    const bareRatio10k = bare10k ? bare10k.lint.ms / bare10k.parse.ms : undefined;
+    const judged = bareRatio10k ?? ratio10k;
+    out(`- 10k nodes within 2.5× the parse floor: ${ratio10k.toFixed(2)}× (best runs ${(at10k.lint.min / at10k.parse.min).toFixed(2)}×)${bare10k ? `; ${bareRatio10k.toFixed(2)}× without NODE_EXTRA_CA_CERTS` : ''} — ${judged <= 2.5 ? 'met' : bare10k && ratio10k <= 2.5 ? 'MISSED without NODE_EXTRA_CA_CERTS (met only with it set)' : 'MISSED'}`);
+  }
   if (growth !== undefined) out(`- linear to 100k without a stack overflow: 10× the nodes took ${growth.toFixed(1)}× the time, no crash — ${growth <= 15 ? 'met' : 'MISSED (super-linear)'}`);
   // NODE_EXTRA_CA_CERTS adds the same ~35 ms to both sides on Node 20, which flatters the ratio: the verdict
   // is the one without it (what a CI runner or a developer's machine without that variable sees).
