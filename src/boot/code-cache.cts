@@ -33,6 +33,9 @@ export interface LoadedBundle {
   save(): void;
 }
 
+/** Caches of other builds kept per Node version beside the one in use (~0.5 MB each). */
+const KEEP_OTHER_BUILDS = 3;
+
 /** The first line of a bundle the build stamps: `// retell-kit bundle <hash of its content>`. */
 const STAMP = /^\/\/ retell-kit bundle ([0-9a-f]{8,64})\n/;
 
@@ -106,11 +109,14 @@ function writeCache(cacheFile: string, script: Script): void {
       closeSync(fd);
     }
     renameSync(temp, cacheFile);
-    // Caches of earlier builds for this Node are dead weight; another Node's may be in use beside this one.
+    // Earlier builds' caches for this Node pile up with upgrades; but two installs in use side by side (a
+    // global one and a project's) must not delete each other's on every run. The newest few stay.
     const suffix = `-${process.version}-${process.arch}.v8cache`;
-    for (const name of readdirSync(dir)) {
-      if (name.endsWith(suffix) && join(dir, name) !== cacheFile) rmSync(join(dir, name), { force: true });
-    }
+    const others = readdirSync(dir)
+      .filter((name) => name.endsWith(suffix) && join(dir, name) !== cacheFile)
+      .map((name) => ({ file: join(dir, name), mtime: lstatSync(join(dir, name)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const { file } of others.slice(KEEP_OTHER_BUILDS)) rmSync(file, { force: true });
   } catch {
     // A read-only or full disk: the next run compiles again.
   }
