@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,8 +27,17 @@ export function cli(args: string[], options: { cwd?: string; input?: string | Bu
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const made: string[] = [];
+
+/** A new folder in the temp directory, removed when the test file is done (test/helpers/cleanup.ts). */
 export function tempDir(prefix = 'retell-kit-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export function fixture(...parts: string[]): string {
