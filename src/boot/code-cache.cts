@@ -8,7 +8,7 @@
 // checked before each read: a cache file is code, so one another user could write is never run). V8
 // checks the rest itself (its version, its flags, the source's length) and rejects a cache that does not
 // fit, which is then written anew. Nothing here ever fails a run: no cache is only slower.
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -103,7 +103,7 @@ function writeCache(cacheFile: string, script: Script): void {
     const temp = `${cacheFile}.${process.pid}.tmp`;
     const fd = openSync(temp, 'w', 0o600);
     try {
-      writeSync(fd, data);
+      writeFileSync(fd, data); // all of it: a single write may take only part
       fsyncSync(fd);
     } finally {
       closeSync(fd);
