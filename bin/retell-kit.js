@@ -8,7 +8,7 @@ const args = process.argv.slice(2);
 const at = args.findIndex((arg) => !arg.startsWith('-'));
 if (args[at] === 'lint' && args.slice(0, at).every((arg) => arg === '--debug')) {
   const { loadBundle } = require('../dist/boot/code-cache.cjs');
-  const bundle = loadBundle(require.resolve('../dist/lint.cjs'));
+  const bundle = loadBundle(`${__dirname}/../dist/lint.cjs`);
   // Saved after a run that linted, so the cache holds the rules' code too (a first run of --help would not).
   if (bundle.cache !== 'hit' && !args.includes('--help') && !args.includes('-h')) process.once('exit', bundle.save);
   bundle.exports.main(process.argv);

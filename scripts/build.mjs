@@ -157,7 +157,6 @@ try {
   process.exit(1);
 }
 
-
 // lint's own bundle: the same CLI as one CommonJS file, which bin/retell-kit.js runs `lint` from. Only a
 // CommonJS script can be handed V8's cached code on Node 20 (src/boot/code-cache.cts keeps it between
 // runs), and it needs no ES module loader. The other commands are not in it: the bin sends them to
