@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Document } from 'yaml';
 import { findJsonSyntaxError } from './json-syntax.js';
 import { split } from './pointer.js';
+import type { Skeleton } from './skeleton.js';
 
 export interface Range {
   line: number;
@@ -75,12 +76,25 @@ class LineIndex {
  * during the same pass (a JSON string never holds a raw newline, so only whitespace between tokens
  * can): a separate index of every line start cost as much as the scan itself on big flows.
  */
-function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indices: Map<string, Set<number>>): Map<string, Range> {
+function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indices: Map<string, Set<number>>, skeleton?: Skeleton): Map<string, Range> {
   const found = new Map<string, Range>();
   let i = 0;
   const n = text.length;
   let line = 1;
   let lineStart = 0;
+  // The skeleton's containers in order of their start; the scan only moves forward, so does this cursor.
+  let cursor = 0;
+  const known = skeleton?.count ?? 0;
+  /** Jumps over the container starting at i when the skeleton knows where it ends. */
+  const jump = (): boolean => {
+    const starts = skeleton!.starts;
+    while (cursor < known && starts[cursor]! < i) cursor++;
+    if (cursor === known || starts[cursor] !== i) return false;
+    i = skeleton!.ends[cursor]!;
+    line = skeleton!.endLines[cursor]!;
+    lineStart = skeleton!.endLineStarts[cursor]!;
+    return true;
+  };
 
   const ws = () => {
     while (i < n) {
@@ -124,6 +138,7 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indi
     const c = text.charCodeAt(i);
     if (c === 34) return skipString();
     if (c === 123 || c === 91) {
+      if (known > 0 && jump()) return;
       let depth = 0;
       while (i < n) {
         const d = text.charCodeAt(i);
@@ -234,6 +249,8 @@ function ancestors(pointer: string): string[] {
 export class JsonSource implements SourceText {
   readonly format = 'json' as const;
   private readonly lines: LineIndex;
+  /** Where the text's containers end, when something computed it (the lint assist's worker); asked for on the first locate. */
+  skeleton: (() => Skeleton | undefined) | undefined;
   constructor(
     readonly path: string,
     readonly text: string,
@@ -266,7 +283,8 @@ export class JsonSource implements SourceText {
       if (!set) indices.set(parent, (set = new Set()));
       set.add(Number(token));
     }
-    const ranges = scanJson(this.text, wanted, prefixes, indices);
+    const skeleton = this.skeleton?.();
+    const ranges = scanJson(this.text, wanted, prefixes, indices, skeleton?.textLength === this.text.length ? skeleton : undefined);
     const out = new Map<string, Range>();
     for (const p of pointers) {
       let hit = ranges.get(p);
