@@ -1,8 +1,8 @@
 /**
- * Where the containers of a JSON text end, found in one scan: what lets JsonSource.locate jump over every
- * subtree no pointer enters instead of scanning it. On a 10k-node flow that scan is most of what finding
- * 200 findings' positions costs; the lint assist (validators/assist.ts) runs this one in a worker while the
- * rules run, so the main thread only walks the few elements that hold a finding.
+ * Where the containers of a JSON text end, and where the elements of its long arrays start, found in one
+ * scan: what lets JsonSource.locate jump over every subtree no pointer enters, and straight to the few
+ * elements of a flow's node list that hold a finding, instead of scanning 8 MB to find 200 positions. The
+ * lint assist (validators/assist.ts) runs the scan in a worker while the rules run.
  */
 export interface Skeleton {
   /** Length of the text it was made from: a skeleton only ever fits that one text. */
@@ -16,12 +16,24 @@ export interface Skeleton {
   /** Line (1-based) of its closing bracket, and the offset where that line starts. */
   endLines: Int32Array;
   endLineStarts: Int32Array;
+  /** Long arrays (a flow's nodes, tools, components): where each element starts. */
+  lists: SkeletonLists;
+}
+
+export interface SkeletonLists {
+  /** Offset of each indexed array's opening bracket, increasing. */
+  starts: Int32Array;
+  /** Its elements are elements[3 * k .. 3 * k + 2] = (offset, line, line start) for k in first[a] .. first[a + 1) - 1. */
+  first: Int32Array;
+  elements: Int32Array;
 }
 
 /** Containers nested deeper than this are left out: /components/i/nodes/k is depth 4, and what is below a node is small. */
 export const SKELETON_DEPTH = 4;
 /** Smaller containers are scanned as fast as a lookup would skip them. */
 const MIN_SIZE = 48;
+/** Arrays this long or longer get their elements indexed (a node's own lists are short). */
+const MIN_LIST = 16;
 
 /**
  * One forward scan of valid JSON text (the worker has parsed it), counting lines as JsonSource.locate
@@ -35,16 +47,32 @@ export function scanSkeleton(text: string, maxDepth = SKELETON_DEPTH): Skeleton 
   let endLines: Int32Array = new Int32Array(size);
   let endLineStarts: Int32Array = new Int32Array(size);
   let count = 0;
-  // Slot of each open container (-1 when deeper than maxDepth).
+  // Slot of each open container (-1 when deeper than maxDepth), and for arrays within maxDepth the
+  // element starts seen so far (undefined for objects and deeper arrays).
   const open: number[] = [];
+  const lists: (number[] | undefined)[] = [];
+  const kept: { start: number; elements: number[] }[] = [];
+  // Set after '[' or ',' inside a listed array: the next token starts an element.
+  let elementNext = false;
   let line = 1;
   let lineStart = 0;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 32) {
+    if (c === 32 || c === 13 || c === 9) {
       i++;
-    } else if (c === 34) {
+      continue;
+    }
+    if (c === 10) {
+      line++;
+      lineStart = ++i;
+      continue;
+    }
+    if (elementNext) {
+      elementNext = false;
+      if (c !== 93) lists[lists.length - 1]!.push(i, line, lineStart);
+    }
+    if (c === 34) {
       // indexOf jumps over the string; a quote after an odd number of backslashes is escaped.
       let from = i + 1;
       for (;;) {
@@ -72,36 +100,58 @@ export function scanSkeleton(text: string, maxDepth = SKELETON_DEPTH): Skeleton 
         }
         starts[count] = i;
         open.push(count++);
+        if (c === 91) {
+          lists.push([]);
+          elementNext = true;
+        } else lists.push(undefined);
       } else {
         open.push(-1);
+        lists.push(undefined);
       }
       i++;
     } else if (c === 125 || c === 93) {
       const slot = open.pop();
+      const list = lists.pop();
       i++;
       if (slot !== undefined && slot >= 0) {
         ends[slot] = i;
         endLines[slot] = line;
         endLineStarts[slot] = lineStart;
+        if (list && list.length >= 3 * MIN_LIST) kept.push({ start: starts[slot]!, elements: list });
       }
-    } else if (c === 10) {
-      line++;
-      lineStart = ++i;
     } else {
+      if (c === 44 && lists[lists.length - 1] !== undefined) elementNext = true;
       i++;
     }
   }
   // Drop the small ones: keep order, compact in place.
-  let kept = 0;
+  let big = 0;
   for (let k = 0; k < count; k++) {
     if (ends[k]! - starts[k]! < MIN_SIZE) continue;
-    starts[kept] = starts[k]!;
-    ends[kept] = ends[k]!;
-    endLines[kept] = endLines[k]!;
-    endLineStarts[kept] = endLineStarts[k]!;
-    kept++;
+    starts[big] = starts[k]!;
+    ends[big] = ends[k]!;
+    endLines[big] = endLines[k]!;
+    endLineStarts[big] = endLineStarts[k]!;
+    big++;
   }
-  return { textLength: n, count: kept, starts, ends, endLines, endLineStarts };
+  return { textLength: n, count: big, starts, ends, endLines, endLineStarts, lists: packLists(kept) };
+}
+
+/** The kept arrays (closed innermost first) in order of their start, in three flat typed arrays. */
+function packLists(kept: { start: number; elements: number[] }[]): SkeletonLists {
+  kept.sort((a, b) => a.start - b.start);
+  const starts = new Int32Array(kept.length);
+  const first = new Int32Array(kept.length + 1);
+  let total = 0;
+  kept.forEach((list, a) => {
+    starts[a] = list.start;
+    first[a] = total;
+    total += list.elements.length / 3;
+  });
+  first[kept.length] = total;
+  const elements = new Int32Array(3 * total);
+  kept.forEach((list, a) => elements.set(list.elements, 3 * first[a]!));
+  return { starts, first, elements };
 }
 
 function grow(a: Int32Array, size: number): Int32Array {

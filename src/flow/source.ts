@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Document } from 'yaml';
 import { findJsonSyntaxError } from './json-syntax.js';
 import { split } from './pointer.js';
-import type { Skeleton } from './skeleton.js';
+import type { Skeleton, SkeletonLists } from './skeleton.js';
 
 export interface Range {
   line: number;
@@ -177,25 +177,72 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indi
 
   // Iterative walk: a stack of open containers that some wanted pointer enters.
   // `hits`: for an array, the indexes some pointer goes to (the others are skipped without a pointer string).
-  type Frame = { pointer: string; isArray: boolean; index: number; line: number; column: number; hits: Set<number> | undefined };
+  // `list`: for an array whose elements the skeleton indexed, its index there (-1 otherwise); `order`,
+  // its wanted indexes in order, visited by jumping straight to each; `next`, the next one to visit.
+  type Frame = { pointer: string; isArray: boolean; index: number; line: number; column: number; hits: Set<number> | undefined; start: number; list: number; order: number[] | undefined; next: number };
   const stack: Frame[] = [];
+  const lists = skeleton?.lists;
   const enterValue = (pointer: string): void => {
     ws();
     const startLine = line;
     const startColumn = i - lineStart + 1;
     const c = text.charCodeAt(i);
     if ((c === 123 || c === 91) && prefixes.has(pointer)) {
+      const hits = c === 91 ? indices.get(pointer) : undefined;
+      const list = lists && hits ? listAt(lists, i) : -1;
+      stack.push({ pointer, isArray: c === 91, index: 0, line: startLine, column: startColumn, hits, start: i, list, order: list >= 0 ? [...hits!].sort((a, b) => a - b) : undefined, next: 0 });
       i++;
-      stack.push({ pointer, isArray: c === 91, index: 0, line: startLine, column: startColumn, hits: c === 91 ? indices.get(pointer) : undefined });
       return;
     }
     skipValue();
     if (wanted.has(pointer)) found.set(pointer, range(startLine, startColumn));
   };
 
+  /** Index of the recorded container starting at `offset`, or -1. */
+  const containerAt = (offset: number): number => {
+    const starts = skeleton!.starts;
+    let lo = 0;
+    let hi = skeleton!.count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] === offset) return mid;
+      if (starts[mid]! < offset) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  };
+
   enterValue('');
   while (stack.length > 0 && i < n) {
     const frame = stack[stack.length - 1]!;
+    if (frame.list >= 0) {
+      // An indexed array: straight to each wanted element, then past the array's end.
+      const first = lists!.first[frame.list]!;
+      const length = lists!.first[frame.list + 1]! - first;
+      if (frame.next < frame.order!.length) {
+        const k = frame.order![frame.next++]!;
+        if (k < length) {
+          const e = 3 * (first + k);
+          i = lists!.elements[e]!;
+          line = lists!.elements[e + 1]!;
+          lineStart = lists!.elements[e + 2]!;
+          frame.index = k + 1;
+          enterValue(frame.pointer + '/' + k);
+        }
+        continue;
+      }
+      const slot = containerAt(frame.start);
+      if (slot >= 0) {
+        i = skeleton!.ends[slot]!;
+        line = skeleton!.endLines[slot]!;
+        lineStart = skeleton!.endLineStarts[slot]!;
+        stack.pop();
+        if (wanted.has(frame.pointer)) found.set(frame.pointer, range(frame.line, frame.column));
+        continue;
+      }
+      // Not recorded (never for a list the skeleton indexed): on element by element from here.
+      frame.list = -1;
+    }
     ws();
     const c = text.charCodeAt(i);
     if (c === 44) {
@@ -234,6 +281,20 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indi
     }
   }
   return found;
+}
+
+/** The index of the array starting at `offset` among the skeleton's indexed lists, or -1. */
+function listAt(lists: SkeletonLists, offset: number): number {
+  let lo = 0;
+  let hi = lists.starts.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = lists.starts[mid]!;
+    if (s === offset) return mid;
+    if (s < offset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 function ancestors(pointer: string): string[] {

@@ -41,7 +41,7 @@ export function runAssist(job: AssistJob, afterSchema?: () => void): void {
     send({ kind: 'schema', flows: flows.map((flow) => ({ pointer: flow.pointer, result: checkFlowSchema(flow.value) })) });
     afterSchema?.();
     const skeleton = scanSkeleton(text);
-    send({ kind: 'skeleton', skeleton }, [skeleton.starts.buffer, skeleton.ends.buffer, skeleton.endLines.buffer, skeleton.endLineStarts.buffer] as ArrayBuffer[]);
+    send({ kind: 'skeleton', skeleton }, [skeleton.starts.buffer, skeleton.ends.buffer, skeleton.endLines.buffer, skeleton.endLineStarts.buffer, skeleton.lists.starts.buffer, skeleton.lists.first.buffer, skeleton.lists.elements.buffer] as ArrayBuffer[]);
   } catch (error) {
     job.port.postMessage({ kind: 'failed', message: error instanceof Error ? error.message : String(error) } satisfies AssistMessage);
     Atomics.store(signal, 0, ASSIST_FAILED);
