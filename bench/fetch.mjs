@@ -51,8 +51,10 @@ const DESIGN = (inProcess, { pairs, turns, requests, warmup, concurrency, covera
   '(fresh processes, nothing carried over but the downstream, which both sides share, and the machine); load that changes',
   "during the run widens the spread but, with the rows interleaved and the sides alternating, biases neither side. The table's",
   '"SD of pair ratios" compares how much the pairs differ (seen) with what turn-to-turn noise inside a pair alone would',
-  'give (the within-pair SD of the per-turn ratios over the square root of the turns): seen well above it is process-level',
-  'variance, the component the interval now accounts for.',
+  'give (the within-pair SD of the per-turn ratios over the square root of the turns): seen well above it is variance',
+  'between processes (or load that changed between pairs), which the interval now accounts for. The ctx.fetch side does',
+  'the same work in both POST rows (only undici\'s side differs, by one header), so how far its CPU a request moves between',
+  'those two rows shows how much a row moves by chance; the verdict takes the worst of three such medians.',
   '',
   'What the earlier design got wrong: it ran each client in one long-lived process for the whole run (11 rounds of 4,000',
   "requests, the rows one after another in the same processes) and took the rounds as independent. They are not: rounds in",
@@ -60,7 +62,7 @@ const DESIGN = (inProcess, { pairs, turns, requests, warmup, concurrency, covera
   'Evidence (a quiet machine, pinned, 81 rounds of 500): one run gave 6.6 % [1.7, 9.6] / 7.6 [5.3, 9.2] / 4.3 [-0.6, 9.4],',
   '"met, clearly"; a repeat gave 12.1 [5.7, 16.2] / 13.1 / 19.6 [12.9, 23.8]: runs (= pairs of processes) moved by more than',
   'the within-run intervals admitted. The recorded 9.0 / 11.9 / 12.6 % ("NOT met, marginally") came from that design.',
-  '',
+  `This design takes ~3 minutes on a quiet 2-CPU machine, longer under load (the processes get less of the CPU).`,
 ];
 
 const READING = [
