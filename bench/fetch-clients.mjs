@@ -47,20 +47,22 @@ export async function requestMaker(kind, url, dist) {
 }
 
 /**
- * One client in a process of its own for the CPU rounds (`--worker <bare|kit> <url> <dist>`), as a
- * user's serve process runs ctx.fetch alone: no second client sharing its heap, GC, inline caches or
- * undici's module state. It waits for `{ method, requests, concurrency }` and answers with the round's
- * CPU and wall time, measured in here around the requests only (the messages are outside it).
+ * A client process for the CPU turns (`--worker <json>`): one client (the default: a process of its own,
+ * as a user's serve process runs ctx.fetch alone) or several (--in-process: they share its heap, GC and
+ * undici's code). The JSON lists `{ kind, dist }`. It waits for `{ which, method, requests, concurrency }`
+ * and answers with that turn's CPU and wall time, measured in here around the requests only (the
+ * messages are outside it).
  */
-export async function worker([kind, url, dist]) {
-  const maker = await requestMaker(kind, url, dist);
-  process.on('message', async (round) => {
-    if (round === 'close') {
-      await maker.close();
+export async function worker([json, url]) {
+  const makers = [];
+  for (const { kind, dist } of JSON.parse(json)) makers.push(await requestMaker(kind, url, dist));
+  process.on('message', async (turn) => {
+    if (turn === 'close') {
+      for (const maker of makers) await maker.close();
       process.disconnect();
       return;
     }
-    process.send(await runRound(maker.make(round.method), round.requests, round.concurrency));
+    process.send(await runRound(makers[turn.which].make(turn.method), turn.requests, turn.concurrency));
   });
   process.send('ready');
 }

@@ -2,52 +2,84 @@
 // 127.0.0.1 (a child process, so it does not share a client's event loop) answers a small JSON body. The
 // baseline is undici 7's fetch with its own keep-alive Agent; ctx.fetch is a Fetcher (breaker,
 // budget, deadline, attempt log) with a fresh per-function-call scope for every request, as serve
-// builds one per function call. GET, and POST with the derived Idempotency-Key. Each client runs in a
-// process of its own (as a user's serve process runs ctx.fetch alone) and measures its own CPU over a
-// round; the clients take turns, one at a time; the ratio is the median of the rounds' ratios.
-// Target (issue 16): overhead <= 10 %.
-// --in-process: both clients in this one process instead (the earlier measure: they share a heap, GC and
-// undici's code, and disturb each other), for comparison.
+// builds one per function call. Rows: GET; POST with the derived Idempotency-Key; POST with undici
+// sending the same headers. Target (issue 16): overhead <= 10 %.
+// The unit is a pair of fresh processes (one bare, one ctx.fetch), new for every pair and every row: both
+// warm up, then take short turns (never both at once, ABBA order, which side starts alternating by pair)
+// and each measures its own CPU; the turns are summed per side into one ratio a pair. A row's ratio is the
+// median over the pairs, with the median's distribution-free interval over the pairs: a process's own
+// state (JIT decisions, heap and code layout) varies from process to process, and only fresh pairs sample it.
+// When taskset works and 2+ CPUs are allowed, the clients run on one CPU and the downstream on another.
+// --in-process: each pair is one fresh process holding both clients (they share a heap, GC and undici's
+// code, and disturb each other), for comparison.
 // --instructions: instead, count instructions per request under valgrind's callgrind (load-independent): each client in
 // its own process, --concurrency in flight (default 1 here), (n=1300 - n=300) / 1000 after 1,000 warm-up requests;
 // written as "## fetch (instructions)". Needs valgrind; takes a few minutes.
-// Options: --requests <n> (default 4000 a round), --rounds <n> (default 11), --concurrency <n> (default 8), --no-write,
+// Options: --pairs <n> (default 11), --turns <n> (turns a side a pair, default 6), --requests <n> (a turn, default 500),
+// --warmup <n> (requests a side before the turns, default 4000), --concurrency <n> (default 8), --no-pin, --no-write,
 // --baseline <dir> [--baseline-label <text>]: ctx.fetch from another build (e.g. a copy of dist/ before a change) as a
-// third contender taking turns with the other two, so a change is measured against its baseline in the same run.
-import { fork, spawn } from 'node:child_process';
+// third process in every pair (a trio), so a change is measured against its baseline in the same run.
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { client, requestMaker, runRound, worker } from './fetch-clients.mjs';
+import { client, worker } from './fetch-clients.mjs';
 import { writeResultsSection } from './results.mjs';
+
+/** How the CPU rows below were measured, the test behind the verdict, and what it assumes. */
+const DESIGN = (inProcess, { pairs, turns, requests, warmup, concurrency, coverage }) => [
+  'A downstream on 127.0.0.1 in a child process answers a 60-byte JSON body. Baseline: undici 7 fetch with a keep-alive Agent.',
+  'ctx.fetch: a Fetcher (per-host breaker, per-call retry budget, deadline timer, attempt log) with a new per-function-call',
+  'scope for every request; POST derives its Idempotency-Key (SHA-256). The third row has undici send the same headers',
+  "(a fixed key), so the wire is alike and only ctx.fetch's own work (deriving the key included) differs.",
+  '',
+  `Design: the unit is a pair of fresh processes, one bare undici and one ctx.fetch${inProcess ? ' (here, with --in-process, one fresh process holding both clients, sharing its heap, GC and undici code)' : ", each alone in its process as a user's serve process runs ctx.fetch alone"}.`,
+  `Every row gets its own ${pairs} pairs (${pairs * 3} pairs in all; the rows' order rotates from pair to pair, so no row always`,
+  `runs first or last, and drift in the machine's load falls on all three alike). In a pair, each side warms up with ${warmup.toLocaleString('en')} requests,`,
+  `then the two take ${turns} turns each of ${requests} requests, ${concurrency} in flight, one side at a time, in ABBA order; which side starts`,
+  'alternates from pair to pair (processes start in that order too). Each side measures its own CPU around its turns',
+  '(process.cpuUsage, user + system, all its threads, so JIT and GC threads count); the turns are summed per side, giving',
+  'one ratio a pair (ctx.fetch CPU / undici CPU). CPU, not wall time: wall time on a shared machine swings by 2x; the',
+  'downstream is another process, so the CPU measured is the client stack, the thing ctx.fetch adds to.',
+  '',
+  `Test: a row's ratio is the median of its ${pairs} pair ratios; its interval is the median's distribution-free confidence`,
+  `interval (order statistics of the pair ratios; coverage ${coverage} % for ${pairs} pairs, from the binomial, whatever the distribution).`,
+  'Verdict: met when the worst row\'s median overhead is <= 10 %; "clearly" when that row\'s whole interval is on the same',
+  'side of 10 %, "marginally" when it reaches across. Assumptions: the pairs are independent draws from one distribution',
+  '(fresh processes, nothing carried over but the downstream, which both sides share, and the machine); load that changes',
+  "during the run widens the spread but, with the rows interleaved and the sides alternating, biases neither side. The table's",
+  '"SD of pair ratios" compares how much the pairs differ (seen) with what turn-to-turn noise inside a pair alone would',
+  'give (the within-pair SD of the per-turn ratios over the square root of the turns): seen well above it is variance',
+  'between processes (or load that changed between pairs), which the interval now accounts for. The ctx.fetch side does',
+  'the same work in both POST rows (only undici\'s side differs, by one header), so how far its CPU a request moves between',
+  'those two rows shows how much a row moves by chance; the verdict takes the worst of three such medians.',
+  '',
+  'What the earlier design got wrong: it ran each client in one long-lived process for the whole run (11 rounds of 4,000',
+  "requests, the rows one after another in the same processes) and took the rounds as independent. They are not: rounds in",
+  "one process share its JIT decisions and heap and code layout, so the interval described those two processes, not ctx.fetch.",
+  'Evidence (a quiet machine, pinned, 81 rounds of 500): one run gave 6.6 % [1.7, 9.6] / 7.6 [5.3, 9.2] / 4.3 [-0.6, 9.4],',
+  '"met, clearly"; a repeat gave 12.1 [5.7, 16.2] / 13.1 / 19.6 [12.9, 23.8]: runs (= pairs of processes) moved by more than',
+  'the within-run intervals admitted. The recorded 9.0 / 11.9 / 12.6 % ("NOT met, marginally") came from that design.',
+  `This design took 4.5-6.5 minutes here at load 3-7 (other CPU work running); quiet, an estimated 3-4 (not timed).`,
+];
 
 const READING = [
   "Reading: ctx.fetch hands undici no AbortSignal. On Node 20 a signal per request (an AbortController, then undici's WeakRef,",
-  "FinalizationRegistry entry and listener that follow it) cost ~15 % over bare undici by itself (measured with bare undici",
-  "given a signal and a timer), more than the rest of ctx.fetch together; each attempt keeps undici's own abort function",
-  "instead (a thin per-attempt dispatcher), which its timer, the function's deadline (one listener a function run) and the",
-  "caller's signal use. Attempt timeouts share one timer a Fetcher, armed for the earliest due, instead of a Node timer set",
-  "and cleared per attempt; no promise is wrapped around undici's. What remains per attempt: the URL parse, the attempt",
-  "log entry, the breaker's bookkeeping (a ring, no allocation) and, for POST, the SHA-256 Idempotency-Key and one more header: microseconds against a loopback host answering in",
-  "~150 µs, well under 1 % against a real downstream (milliseconds a request). On a shared machine wall time swings by 2x",
-  "between identical runs, so the ratio is taken on CPU; the rounds above show the spread. The third row sends the",
-  "same bytes from both sides (undici given a fixed Idempotency-Key), which separates ctx.fetch's own work (deriving the",
-  "key included) from the cost of one more header on the wire; the verdict takes the worst of the three rows. Under callgrind",
-  "(instructions, each side in its own process, one request at a time) ctx.fetch and bare undici come out within the few %",
-  "that repeated runs of either differ by. With 8 in flight the count swings by up to 40 % between identical runs (TurboFan",
-  "still compiling after the warm-up is 40-55 % of it); leaving the compiler out, one GET run each counted 0.53 M instructions",
-  "a request for ctx.fetch and 0.58 M for undici: overlapping requests add no work to ctx.fetch. Nor system calls (strace,",
-  "11,000 GETs each: the same reads and writes, ~8 % more epoll waits and ~300 more futex wake-ups of V8's helper threads).",
-  "Each client in a process of its own (the default) and both in one (--in-process) gave row medians in the same range",
-  "(3.0-19.8 % and 5.4-11.3 %, three runs each at load 3-6), so the clients disturbing each other is not what the CPU ratio",
-  "shows either; what it is (cache misses, V8's helper threads, scheduling on a loaded 2-core machine shared with the",
-  "downstream) is not told apart here. Both clients running at once in the same 1.5 s windows (a paired design, so load",
-  "falls on both at the same moment) was tried and spread more than taking turns (mean interval width 0.110 against 0.083,",
-  "four runs each at load 1-3: two clients and the downstream want ~2.5 cores of 2, and how they split them varies), so",
-  "they take turns.",
+  'FinalizationRegistry entry and listener that follow it) cost ~15 % over bare undici by itself (measured with bare undici',
+  "given a signal and a timer); each attempt keeps undici's own abort function instead (a thin per-attempt dispatcher), which",
+  "its timer, the function's deadline (one listener a function run) and the caller's signal use. Attempt timeouts share one",
+  "timer a Fetcher, armed for the earliest due; no promise is wrapped around undici's. What remains per attempt: the URL",
+  "parse, the attempt log entry, the breaker's bookkeeping (a ring, no allocation) and, for POST, the SHA-256",
+  'Idempotency-Key and one more header: microseconds against a loopback host answering in ~150 µs, well under 1 % against a',
+  'real downstream (milliseconds a request). Under callgrind (`--instructions`, each side in its own process, one request at',
+  'a time) ctx.fetch and bare undici come out within the few % that repeated runs of either differ by (the section "fetch',
+  '(instructions)"); strace of 11,000 GETs each showed the same reads and writes. A fresh process needs ~3,500 requests',
+  'before its CPU a request levels off (TurboFan), hence the warm-up; after it, turns of 500 still differ by ±20 % from one',
+  'to the next within a process (GC, compiler threads), which is why turns are summed and the pairs, not turns, are counted.',
 ];
+
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, '..', 'dist');
@@ -88,19 +120,44 @@ async function instructions(url, concurrency) {
 
 const forked = [];
 
-/** A client of one kind in a long-lived process of its own: `round(method)` runs one round there and returns its CPU and wall ms. */
-async function forkedClient(kind, url, from, requests, concurrency) {
-  const child = fork(self, ['--worker', kind, url, from], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/**
+ * The CPUs taskset may use here: clients on the first, the downstream (and this process) on the second.
+ * Undefined, with the reason, when taskset is missing or fails, or fewer than 2 CPUs are allowed.
+ */
+function pinning() {
+  if (process.argv.includes('--no-pin')) return { reason: '--no-pin' };
+  let out;
+  try {
+    out = execFileSync('taskset', ['-c', '-p', String(process.pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return { reason: 'taskset is not available' };
+  }
+  const list = /list:\s*(\S+)/.exec(out)?.[1] ?? '';
+  const allowed = list.split(',').flatMap((part) => {
+    const [lo, hi = lo] = part.split('-').map(Number);
+    return Number.isInteger(lo) && Number.isInteger(hi) ? Array.from({ length: hi - lo + 1 }, (_, i) => lo + i) : [];
+  });
+  if (allowed.length < 2) return { reason: `only ${allowed.length} CPU allowed` };
+  return { clients: allowed[0], downstream: allowed[1] };
+}
+
+/**
+ * A fresh client process holding `clients` (one, or several with --in-process), pinned to `cpu` from its
+ * start when given (all its threads inherit it). `turn(which, method, requests)` runs one turn there.
+ */
+async function clientProcess(clients, url, concurrency, cpu) {
+  const pin = cpu === undefined ? {} : { execPath: 'taskset', execArgv: ['-c', String(cpu), process.execPath] };
+  const child = fork(self, ['--worker', JSON.stringify(clients), url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], ...pin });
   forked.push(child);
   let waiting;
   child.on('message', (answer) => waiting?.resolve(answer));
-  child.on('exit', (code) => waiting?.reject(new Error(`the ${kind} client exited (${code})`)));
+  child.on('exit', (code) => waiting?.reject(new Error(`a client process exited (${code})`)));
   const next = () => new Promise((resolve, reject) => (waiting = { resolve, reject }));
   await next(); // ready
   return {
-    round: (method) => {
+    turn: (which, method, requests) => {
       const answer = next();
-      child.send({ method, requests, concurrency });
+      child.send({ which, method, requests, concurrency });
       return answer;
     },
     close: () => new Promise((resolve) => {
@@ -110,18 +167,45 @@ async function forkedClient(kind, url, from, requests, concurrency) {
   };
 }
 
-/** A client of one kind in this process (--in-process): it shares the heap, GC and undici with the other. */
-async function localClient(kind, url, from, requests, concurrency) {
-  const maker = await requestMaker(kind, url, from);
-  return { round: (method) => runRound(maker.make(method), requests, concurrency), close: () => maker.close() };
+/**
+ * One pair (a trio with --baseline) for one row: fresh processes, a warm-up of `warmup` requests a side,
+ * then `turns` turns a side of `requests` each, in ABBA order starting with `first`. Returns each side's
+ * summed CPU and wall ms and the per-turn CPU ratios (kit / bare).
+ */
+async function runPair({ sides, method, url, concurrency, cpu, warmup, requests, turns, first }) {
+  const handles = [];
+  if (inProcess) {
+    const proc = await clientProcess(sides, url, concurrency, cpu);
+    sides.forEach((_, i) => handles.push({ proc, which: i }));
+  } else {
+    // Started one after another (in `first`'s order), never two start-ups at once.
+    const order = sides.map((_, i) => (i + first) % sides.length);
+    for (const i of order) handles[i] = { proc: await clientProcess([sides[i]], url, concurrency, cpu), which: 0 };
+  }
+  const run = (i, n) => handles[i].proc.turn(handles[i].which, method, n);
+  const forward = sides.map((_, i) => (i + first) % sides.length);
+  for (const i of forward) await run(i, warmup);
+  const sums = sides.map(() => ({ cpu: 0, wall: 0 }));
+  const perTurn = sides.map(() => []);
+  for (let t = 0; t < turns; t++) {
+    for (const i of t % 2 === 0 ? forward : [...forward].reverse()) {
+      const r = await run(i, requests);
+      sums[i].cpu += r.cpu;
+      sums[i].wall += r.wall;
+      perTurn[i].push(r.cpu);
+    }
+  }
+  for (const proc of new Set(handles.map((h) => h.proc))) await proc.close();
+  return { sums, turnRatios: perTurn[1].map((k, t) => k / perTurn[0][t]) };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
  * The median's distribution-free confidence interval: the k-th smallest and k-th largest of the n
- * per-round ratios, k the largest whose coverage 1 - 2 P(Binomial(n, 1/2) < k) is still >= 95 %.
- * It assumes the rounds are independent draws; drift across a run would make it too narrow.
+ * ratios (one a pair), k the largest whose coverage 1 - 2 P(Binomial(n, 1/2) < k) is still >= 95 %.
+ * It assumes the ratios are independent draws from one distribution: true of fresh pairs of processes on
+ * a steady machine, not of rounds inside one pair of processes (they share its JIT and heap state).
  */
 function medianInterval(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -157,8 +241,10 @@ if (process.argv[2] === '--client') {
   process.on('SIGTERM', () => process.exit(0));
 } else {
   if (!existsSync(path.join(dist, 'handlers/fetch.js'))) throw new Error('dist/ is missing: npm run build');
-  const requests = arg('--requests', 4000);
-  const rounds = arg('--rounds', 11);
+  const requests = arg('--requests', 500);
+  const pairs = arg('--pairs', 11);
+  const turns = arg('--turns', 6);
+  const warmup = arg('--warmup', 4000);
   const instructionsMode = process.argv.includes('--instructions');
   const concurrency = arg('--concurrency', instructionsMode ? 1 : 8);
   const child = spawn(process.execPath, [self, '--downstream'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -174,54 +260,81 @@ if (process.argv[2] === '--client') {
     }
     process.exit(0);
   }
-  try {
-    const start = inProcess ? localClient : forkedClient;
-    const bareClient = await start('bare', url, dist, requests, concurrency);
-    const kitClient = await start('kit', url, dist, requests, concurrency);
-    const baseClient = baselineDir ? await start('kit', url, baselineDir, requests, concurrency) : undefined;
-    const rows = [];
-    for (const method of ['GET', 'POST', 'POST+key']) {
-      // Warm-up: connections open, code hot.
-      await bareClient.round(method);
-      await kitClient.round(method);
-      await baseClient?.round(method);
-      const b = [];
-      const k = [];
-      const base = [];
-      for (let r = 0; r < rounds; r++) {
-        if (r % 2 === 0) {
-          b.push(await bareClient.round(method));
-          k.push(await kitClient.round(method));
-          if (baseClient) base.push(await baseClient.round(method));
-        } else {
-          if (baseClient) base.push(await baseClient.round(method));
-          k.push(await kitClient.round(method));
-          b.push(await bareClient.round(method));
-        }
-      }
-      const ratios = b.map((x, i) => k[i].cpu / x.cpu);
-      const wallRatios = b.map((x, i) => k[i].wall / x.wall);
-      rows.push({ method, bare: median(b.map((x) => x.cpu)), kit: median(k.map((x) => x.cpu)), bareWall: median(b.map((x) => x.wall)), kitWall: median(k.map((x) => x.wall)), ratio: median(ratios), wallRatio: median(wallRatios), ratios, interval: medianInterval(ratios), baseRatio: base.length ? median(b.map((x, i) => base[i].cpu / x.cpu)) : undefined, baseCpu: base.length ? median(base.map((x) => x.cpu)) : undefined });
+  const pin = pinning();
+  if (pin.clients !== undefined) {
+    try {
+      execFileSync('taskset', ['-a', '-c', '-p', String(pin.downstream), String(child.pid)], { stdio: 'ignore' });
+      execFileSync('taskset', ['-a', '-c', '-p', String(pin.downstream), String(process.pid)], { stdio: 'ignore' });
+    } catch {
+      pin.reason = 'taskset could not pin the downstream';
+      delete pin.clients;
     }
-    await bareClient.close();
-    await kitClient.close();
-    await baseClient?.close();
+  }
+  const pinText = pin.clients !== undefined
+    ? `Pinned with taskset: the client processes on CPU ${pin.clients} (one at a time runs), the downstream and this script on CPU ${pin.downstream}.`
+    : `Not pinned (${pin.reason}): the scheduler places the clients and the downstream.`;
+  const loadBefore = loadavg();
+  const started = performance.now();
+  try {
+    const sides = [{ kind: 'bare', dist }, { kind: 'kit', dist }, ...(baselineDir ? [{ kind: 'kit', dist: baselineDir }] : [])];
+    const methods = ['GET', 'POST', 'POST+key'];
+    const results = Object.fromEntries(methods.map((m) => [m, []]));
+    console.error(`bench:fetch: ${pairs} pairs x ${methods.length} rows, ${turns} turns of ${requests} a side after ${warmup} warm-up, ${concurrency} in flight; load ${loadBefore.map((x) => x.toFixed(2)).join(' ')}. ${pinText}`);
+    for (let p = 0; p < pairs; p++) {
+      // Fresh processes for every row; the rows' order rotates from pair to pair, and the side that starts alternates.
+      for (let j = 0; j < methods.length; j++) {
+        const m = (p + j) % methods.length;
+        const method = methods[m];
+        const first = (p + m) % 2;
+        const pair = await runPair({ sides, method, url, concurrency, cpu: pin.clients, warmup, requests, turns, first });
+        results[method].push(pair);
+        console.error(`  pair ${p + 1} ${method.padEnd(8)} ${first ? 'kit first ' : 'bare first'}  ${(pair.sums[1].cpu / pair.sums[0].cpu).toFixed(3)}`);
+      }
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    const loadAfter = loadavg();
+    const n = turns * requests;
+    const perReq = (ms) => `${((ms / n) * 1000).toFixed(0)} µs/req`;
+    const rows = methods.map((method) => {
+      const ps = results[method];
+      const ratios = ps.map((x) => x.sums[1].cpu / x.sums[0].cpu);
+      // How much the pairs differ against what turn-to-turn noise inside a pair alone would give them.
+      const sd = (xs) => { const m = xs.reduce((a, x) => a + x, 0) / xs.length; return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1)); };
+      const within = Math.sqrt(ps.reduce((a, x) => a + sd(x.turnRatios) ** 2, 0) / ps.length / turns);
+      return {
+        method,
+        ratios,
+        ratio: median(ratios),
+        interval: medianInterval(ratios),
+        bare: median(ps.map((x) => x.sums[0].cpu)),
+        kit: median(ps.map((x) => x.sums[1].cpu)),
+        wallRatio: median(ps.map((x) => x.sums[1].wall / x.sums[0].wall)),
+        between: sd(ratios),
+        within,
+        baseRatio: baselineDir ? median(ps.map((x) => x.sums[2].cpu / x.sums[0].cpu)) : undefined,
+        kitOverBase: baselineDir ? median(ps.map((x) => x.sums[1].cpu / x.sums[2].cpu)) : undefined,
+        kitOverBaseInterval: baselineDir ? medianInterval(ps.map((x) => x.sums[1].cpu / x.sums[2].cpu)) : undefined,
+        baseCpu: baselineDir ? median(ps.map((x) => x.sums[2].cpu)) : undefined,
+      };
+    });
     const pct = (ratio) => `${((ratio - 1) * 100).toFixed(1)} %`;
     const coverage = Math.round(rows[0].interval.coverage * 1000) / 10;
+    const label = (r) => (r.method === 'POST+key' ? 'POST, undici sending the same headers' : r.method === 'POST' ? 'POST (+ Idempotency-Key)' : r.method);
     const table = [
-      `| ${requests.toLocaleString('en')} requests, ${concurrency} in flight | undici fetch CPU (baseline) | ctx.fetch CPU | CPU ratio (median) | overhead | rounds: lowest–highest | median's ${coverage} % interval | wall: undici / ctx.fetch (ratio) |`,
-      '|---|---|---|---|---|---|---|---|',
-      ...rows.map((r) => `| ${r.method === 'POST+key' ? 'POST, undici sending the same headers' : r.method}${r.method === 'POST' ? ' (+ Idempotency-Key)' : ''} | ${r.bare.toFixed(0)} ms (${((r.bare / requests) * 1000).toFixed(0)} µs/req) | ${r.kit.toFixed(0)} ms (${((r.kit / requests) * 1000).toFixed(0)} µs/req) | ${r.ratio.toFixed(3)}× | ${pct(r.ratio)} | ${pct(Math.min(...r.ratios))} – ${pct(Math.max(...r.ratios))} | ${pct(r.interval.low)} – ${pct(r.interval.high)} | ${r.bareWall.toFixed(0)} / ${r.kitWall.toFixed(0)} ms (${r.wallRatio.toFixed(2)}×) |`),
+      `| ${pairs} pairs, ${turns} × ${requests.toLocaleString('en')} requests a side, ${concurrency} in flight | undici fetch CPU (baseline) | ctx.fetch CPU | CPU ratio (median of pairs) | overhead | pairs: lowest–highest | median's ${coverage} % interval | SD of pair ratios: seen / from turn noise | wall ratio (median) |`,
+      '|---|---|---|---|---|---|---|---|---|',
+      ...rows.map((r) => `| ${label(r)} | ${r.bare.toFixed(0)} ms (${perReq(r.bare)}) | ${r.kit.toFixed(0)} ms (${perReq(r.kit)}) | ${r.ratio.toFixed(3)}× | ${pct(r.ratio)} | ${pct(Math.min(...r.ratios))} – ${pct(Math.max(...r.ratios))} | ${pct(r.interval.low)} – ${pct(r.interval.high)} | ${r.between.toFixed(3)} / ${r.within.toFixed(3)} | ${r.wallRatio.toFixed(2)}× |`),
     ].join('\n');
     const worst = rows.reduce((a, r) => (r.ratio > a.ratio ? r : a));
     const met = worst.ratio <= 1.1;
     // Clear when the worst row's whole interval is on one side of 10 %, marginal when it straddles it.
     const clear = met ? worst.interval.high <= 1.1 : worst.interval.low > 1.1;
-    const verdict = `CPU rounds (ctx.fetch / undici): ${rows.map((r) => `${r.method} ${r.ratios.map((x) => x.toFixed(2)).join(', ')}`).join('; ')}.\nTarget (issue 16): overhead <= 10 %: worst ${pct(worst.ratio)} (${worst.method}, median's ${coverage} % interval ${pct(worst.interval.low)} – ${pct(worst.interval.high)}) — ${met ? 'met' : 'NOT met'}, ${clear ? 'clearly' : 'marginally (the interval reaches across 10 %)'}.`;
+    const verdict = `CPU ratios by pair (ctx.fetch / undici, in run order): ${rows.map((r) => `${r.method} ${r.ratios.map((x) => x.toFixed(2)).join(', ')}`).join('; ')}.\nTarget (issue 16): overhead <= 10 %: worst ${pct(worst.ratio)} (${worst.method}, median's ${coverage} % interval over ${pairs} pairs ${pct(worst.interval.low)} – ${pct(worst.interval.high)}) — ${met ? 'met' : 'NOT met'}, ${clear ? 'clearly' : 'marginally (the interval reaches across 10 %)'}.`;
+    const loadLine = `Load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} at the start, ${loadAfter.map((x) => x.toFixed(2)).join(' ')} at the end; ${elapsed.toFixed(0)} s. ${pinText}`;
     const baselineLine = baselineDir
-      ? `Against the baseline build (${argText('--baseline-label') ?? baselineDir}) in the same run: ${rows.map((r) => `${r.method} ${((r.baseCpu / requests) * 1000).toFixed(0)} -> ${((r.kit / requests) * 1000).toFixed(0)} µs/req, overhead ${pct(r.baseRatio)} -> ${pct(r.ratio)}`).join('; ')}.`
+      ? `Against the baseline build (${argText('--baseline-label') ?? baselineDir}), a third fresh process in every pair: ${rows.map((r) => `${r.method} ${perReq(r.baseCpu)} -> ${perReq(r.kit)}, overhead ${pct(r.baseRatio)} -> ${pct(r.ratio)}, new / baseline ${pct(r.kitOverBase)} (${pct(r.kitOverBaseInterval.low)} – ${pct(r.kitOverBaseInterval.high)})`).join('; ')}.`
       : '';
-    console.log(`${table}\n\n${verdict}${baselineLine ? `\n${baselineLine}` : ''}`);
+    console.log(`${table}\n\n${verdict}\n${loadLine}${baselineLine ? `\n${baselineLine}` : ''}`);
     if (!process.argv.includes('--no-write')) {
       const file = path.join(here, 'RESULTS.md');
       const section = [
@@ -229,19 +342,10 @@ if (process.argv[2] === '--client') {
         '',
         'Generated by `npm run bench:fetch` (bench/fetch.mjs); edit the script, not this section.',
         '',
-        `\`npm run bench:fetch${inProcess ? ' -- --in-process' : ''}\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model.trim() ?? 'unknown'}), load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}.`,
-        'A downstream on 127.0.0.1 in a child process answers a 60-byte JSON body. Baseline: undici 7 fetch with a keep-alive Agent.',
-        'ctx.fetch: a Fetcher (per-host breaker, per-call retry budget, deadline timer, attempt log) with a new per-function-call',
-        'scope for every request; POST derives its Idempotency-Key (SHA-256).',
-        inProcess
-          ? 'Both clients in this one process (--in-process), sharing its heap, GC and undici code.'
-          : "Each client in a long-lived process of its own, as a user's serve process runs ctx.fetch alone (no second client sharing its heap, GC or undici code).",
-        `A round: each client in turn (never both at once) makes ${requests.toLocaleString('en')} requests, ${concurrency} in flight, and measures its own process's CPU`,
-        `(process.cpuUsage, user + system, all its threads) over those requests. One warm-up round each, then ${rounds} rounds, the order reversed every`,
-        'other round. The ratio is the median of the per-round ratios; the range and the median\'s distribution-free interval (order',
-        'statistics of the per-round ratios, rounds taken as independent) show how clear the verdict is. CPU, not wall time:',
-        'on a shared machine wall time swings by 2x between identical runs; the downstream is another process, so the CPU',
-        'measured is the client stack, the thing ctx.fetch adds to.',
+        `\`npm run bench:fetch${inProcess ? ' -- --in-process' : ''}\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model.trim() ?? 'unknown'}).`,
+        loadLine,
+        '',
+        ...DESIGN(inProcess, { pairs, turns, requests, warmup, concurrency, coverage }),
         '',
         table,
         '',
