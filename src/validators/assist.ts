@@ -79,8 +79,14 @@ export function startAssist(bytes: Uint8Array, options: AssistOptions = {}): Lin
     // Required here, not imported: small files (nearly every lint) never load worker_threads.
     const threads = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
     receive = threads.receiveMessageOnPort;
-    const shared = new SharedArrayBuffer(bytes.length);
-    new Uint8Array(shared).set(bytes);
+    // Bytes read into shared memory (loadFile's sharedFrom) go as they are; others are copied once.
+    let shared: SharedArrayBuffer;
+    if (bytes.buffer instanceof SharedArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) {
+      shared = bytes.buffer;
+    } else {
+      shared = new SharedArrayBuffer(bytes.length);
+      new Uint8Array(shared).set(bytes);
+    }
     const channel = new threads.MessageChannel();
     port = channel.port1;
     const job: AssistJob & typeof files = { bytes: shared, port: channel.port2, signal, ...files };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { collectInputs, displayPath, formatOf, loadBytes, loadFile, loadText, readStdinBytes, type LoadedFile, type SkippedFile } from '../flow/load.js';
 import { JsonSource } from '../flow/source.js';
-import { startAssist, type LintAssist } from './assist.js';
+import { ASSIST_MIN_BYTES, startAssist, type LintAssist } from './assist.js';
 import { provideFlowSchema } from './schema/check.js';
 import type { IgnoreGroup } from '../flow/ignore.js';
 import type { SourceFormat } from '../flow/source.js';
@@ -97,8 +97,12 @@ export async function lintRun(inputs: readonly string[], options: LintFilesOptio
     } else {
       // A big JSON file gets a worker for the schema check and the position scan (validators/assist.ts).
       let assist: LintAssist | undefined;
-      loaded = await loadFile(file.path, cwd, (bytes) => {
-        if (formatOf(file.path) === 'json') assist = startAssist(bytes);
+      const json = formatOf(file.path) === 'json';
+      loaded = await loadFile(file.path, cwd, {
+        sharedFrom: json ? ASSIST_MIN_BYTES : undefined,
+        onBytes: (bytes) => {
+          if (json) assist = startAssist(bytes);
+        },
       });
       if (assist) assisted = useAssist(loaded, assist);
     }
