@@ -21,7 +21,11 @@ export class FlowAnalysis {
     if (out) return out;
     out = [];
     if (scope.start) out.push(scope.start);
-    for (const n of scope.nodes) if (n.isGlobal && n !== scope.start) out.push(n);
+    const nodes = scope.nodes;
+    for (let k = 0; k < nodes.length; k++) {
+      const n = nodes[k]!;
+      if (n.isGlobal && n !== scope.start) out.push(n);
+    }
     this._entries.set(scope, out);
     return out;
   }
@@ -75,7 +79,9 @@ export class FlowAnalysis {
     if (this._canFinish) return this._canFinish;
     const ok = new Uint8Array(this.graph.nodes.length);
     const stack: GraphNode[] = [];
-    for (const n of this.graph.nodes) {
+    const nodes = this.graph.nodes;
+    for (let k = 0; k < nodes.length; k++) {
+      const n = nodes[k]!;
       if (isTerminal(n)) {
         ok[n.index] = 1;
         stack.push(n);
@@ -90,9 +96,16 @@ export class FlowAnalysis {
     if (this._reachesDeadEnd) return this._reachesDeadEnd;
     const hit = new Uint8Array(this.graph.nodes.length);
     const stack: GraphNode[] = [];
-    for (const n of this.graph.nodes) {
-      // A go-back condition returns the caller to the node they came from: not a dead end.
-      if (!isTerminal(n) && !n.out.some((e) => (e.to && e.kind !== 'go-back') || e.kind === 'go-back')) {
+    const nodes = this.graph.nodes;
+    for (let k = 0; k < nodes.length; k++) {
+      const n = nodes[k]!;
+      if (isTerminal(n)) continue;
+      // A way on: a connected edge, or a go-back condition (it returns the caller to the node they
+      // came from). A loop, not out.some(): no closure a node.
+      const out = n.out;
+      let wayOn = false;
+      for (let j = 0; j < out.length && !wayOn; j++) wayOn = out[j]!.to !== undefined || out[j]!.kind === 'go-back';
+      if (!wayOn) {
         hit[n.index] = 1;
         stack.push(n);
       }
@@ -157,9 +170,12 @@ export class FlowAnalysis {
     // Most nodes wait for the caller and have no silent edge: they share one empty list.
     const none: GraphEdge[] = [];
     const silentOut: GraphEdge[][] = new Array(n);
+    const nodes = this.graph.nodes;
     for (let k = 0; k < n; k++) {
       let list = none;
-      for (const e of this.graph.nodes[k]!.out) {
+      const out = nodes[k]!.out;
+      for (let j = 0; j < out.length; j++) {
+        const e = out[j]!;
         if (e.to && isSilentEdge(e)) {
           if (list === none) list = [];
           list.push(e);

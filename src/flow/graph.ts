@@ -240,7 +240,9 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
     else from.out.push(edge);
   };
 
-  for (const node of nodes) {
+  // Indexed loops in the per-node passes: a cold for...of runs the iterator protocol per element.
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k]!;
     const n = node.raw;
     const facts = node.facts;
     const list = n.edges;

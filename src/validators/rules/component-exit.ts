@@ -23,7 +23,9 @@ export default defineRule({
   },
   check({ graph, analysis, report }) {
     const callers = new Map<Scope, GraphNode[]>();
-    for (const node of graph.nodes) {
+    const nodes = graph.nodes;
+    for (let k = 0; k < nodes.length; k++) {
+      const node = nodes[k]!;
       if (!node.facts.entersComponent) continue;
       if (node.scope.kind === 'component') {
         report({ messageId: 'nested', data: { node: label(node), component: componentName(node.scope) }, node });

@@ -47,6 +47,14 @@ function where(edge: GraphEdge): string {
   return edge.kind === 'go-back' ? `go-back condition of ${label(edge.from)}` : `${edge.kind === 'normal' ? 'edge' : `${edge.kind} edge`} of ${label(edge.from)}`;
 }
 
+function condPointer(edge: GraphEdge): string {
+  return join(edge.pointer, 'transition_condition');
+}
+
+function equationPointer(edge: GraphEdge, i: number): string {
+  return join(edge.pointer, 'transition_condition', 'equations', i);
+}
+
 function show(v: unknown): string {
   const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
   return s.length > 60 ? s.slice(0, 57) + '...' : s;
@@ -72,29 +80,31 @@ export default defineRule({
     },
   },
   check({ graph, report }) {
-    for (const edge of graph.edges) {
+    // Most equations are well formed: the strings for messages, and the pointers, are built when one
+    // is reported (no closure or pointer an equation edge).
+    const put = (edge: GraphEdge, r: Omit<Parameters<typeof report>[0], 'edge'>) => report({ ...r, edge });
+    const edges = graph.edges;
+    for (let k = 0; k < edges.length; k++) {
+      const edge = edges[k]!;
       const c = edge.condition;
       if (!c || c.type !== 'equation') continue;
-      // Most equations are well formed: the strings for messages are built when one is reported.
-      const cond = join(edge.pointer, 'transition_condition');
-      const put = (r: Omit<Parameters<typeof report>[0], 'edge'>) => report({ ...r, edge });
 
       if (!Array.isArray(c.equations) || c.equations.length === 0) {
         // Hand-written flows invent {left_side, right_side}; say so, it is the likely mix-up.
         const invented = ['left', 'left_side', 'right_side', 'variable', 'value'].filter((k) => k in c);
-        put({
+        put(edge, {
           messageId: 'noEquations',
           data: { where: where(edge), found: invented.length ? ` (found ${invented.join(', ')} directly on the condition; Retell reads only equations[])` : '' },
-          pointer: Array.isArray(c.equations) ? join(cond, 'equations') : cond,
+          pointer: Array.isArray(c.equations) ? join(condPointer(edge), 'equations') : condPointer(edge),
         });
         continue;
       }
       if (c.operator !== '&&' && c.operator !== '||' && !(c.operator === undefined && c.equations.length === 1)) {
         const near = typeof c.operator === 'string' ? closest(c.operator, ['&&', '||']) : undefined;
-        put({
+        put(edge, {
           messageId: 'badCombiner',
           data: { where: where(edge), operator: show(c.operator), didYouMean: near ? `: did you mean "${near}"?` : '' },
-          pointer: c.operator === undefined ? cond : join(cond, 'operator'),
+          pointer: c.operator === undefined ? condPointer(edge) : join(condPointer(edge), 'operator'),
         });
       }
 
@@ -102,26 +112,25 @@ export default defineRule({
       for (let i = 0; i < equations.length; i++) {
         const eq = equations[i];
         const index = i + 1;
-        const p = join(cond, 'equations', i);
         if (!isRaw(eq)) {
-          put({ messageId: 'notAnEquation', data: { index, where: where(edge) }, pointer: p });
+          put(edge, { messageId: 'notAnEquation', data: { index, where: where(edge) }, pointer: equationPointer(edge, i) });
           continue;
         }
         const left = typeof eq.left === 'string' ? eq.left.trim() : '';
         if (!left) {
-          put({ messageId: 'missingLeft', data: { index, where: where(edge), example: '{{appointment_date}}' }, pointer: 'left' in eq ? join(p, 'left') : p });
+          put(edge, { messageId: 'missingLeft', data: { index, where: where(edge), example: '{{appointment_date}}' }, pointer: 'left' in eq ? join(equationPointer(edge, i), 'left') : equationPointer(edge, i) });
         } else if (!left.includes('{{')) {
           // Every dashboard export writes {{name}} here, and Retell's docs do too ("{{user_name}} exists").
-          put({ messageId: 'bareName', data: { index, where: where(edge), left, braced: `{{${left}}}` }, pointer: join(p, 'left'), fix: { action: 'replace-value', value: `{{${left}}}` } });
+          put(edge, { messageId: 'bareName', data: { index, where: where(edge), left, braced: `{{${left}}}` }, pointer: join(equationPointer(edge, i), 'left'), fix: { action: 'replace-value', value: `{{${left}}}` } });
         }
 
         const op = eq.operator;
         if (typeof op !== 'string' || !(OPERATORS as readonly string[]).includes(op)) {
           const near = typeof op === 'string' ? closest(op, OPERATORS) : undefined;
-          put({
+          put(edge, {
             messageId: 'badOperator',
             data: { index, where: where(edge), operator: show(op ?? ''), didYouMean: near ? `: did you mean "${near}"?` : '' },
-            pointer: 'operator' in eq ? join(p, 'operator') : p,
+            pointer: 'operator' in eq ? join(equationPointer(edge, i), 'operator') : equationPointer(edge, i),
             // "=" is always meant as "==": the one operator fix that cannot change what the agent does.
             ...(op === '=' ? { fix: { action: 'replace-value' as const, value: '==' } } : {}),
           });
@@ -131,18 +140,18 @@ export default defineRule({
         const right = eq.right;
         if (UNARY.has(op)) {
           if (right !== undefined && right !== null && right !== '') {
-            put({ messageId: 'unexpectedRight', data: { index, where: where(edge), right: show(right), operator: op }, pointer: join(p, 'right'), severity: 'warning' });
+            put(edge, { messageId: 'unexpectedRight', data: { index, where: where(edge), right: show(right), operator: op }, pointer: join(equationPointer(edge, i), 'right'), severity: 'warning' });
           }
           continue;
         }
         if (right === undefined || right === null) {
-          put({ messageId: 'missingRight', data: { index, where: where(edge), left: shownLeft, operator: op }, pointer: p });
+          put(edge, { messageId: 'missingRight', data: { index, where: where(edge), left: shownLeft, operator: op }, pointer: equationPointer(edge, i) });
           continue;
         }
         // show(), not String(): a non-string right side can be any JSON, even an object String() throws on.
         const r = typeof right === 'string' ? right.trim() : show(right);
         if (NUMERIC.has(op) && !r.includes('{{') && (r === '' || !Number.isFinite(Number(r)))) {
-          put({ messageId: 'notANumber', data: { index, where: where(edge), left: shownLeft, operator: op, right: show(right) }, pointer: join(p, 'right'), severity: 'warning' });
+          put(edge, { messageId: 'notANumber', data: { index, where: where(edge), left: shownLeft, operator: op, right: show(right) }, pointer: join(equationPointer(edge, i), 'right'), severity: 'warning' });
         }
       }
     }

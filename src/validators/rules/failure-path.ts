@@ -22,8 +22,12 @@ export default defineRule({
     },
   },
   check({ graph, report }) {
-    for (const node of graph.nodes) {
-      for (const want of node.facts.failureEdges) check(node, want);
+    // Indexed loops: most nodes have no failure edge, and a for...of would still make an iterator for each.
+    const nodes = graph.nodes;
+    for (let k = 0; k < nodes.length; k++) {
+      const node = nodes[k]!;
+      const wants = node.facts.failureEdges;
+      for (let j = 0; j < wants.length; j++) check(node, wants[j]!);
     }
 
     function check(node: GraphNode, want: FailureEdge): void {

@@ -29,7 +29,9 @@ export default defineRule({
     },
   },
   check({ graph, report }) {
-    for (const node of graph.nodes) {
+    const nodes = graph.nodes;
+    for (let k = 0; k < nodes.length; k++) {
+      const node = nodes[k]!;
       // isGlobal: the graph has read global_node_setting already (an object).
       if (!node.isGlobal) continue;
       const setting = node.raw.global_node_setting;
@@ -44,7 +46,9 @@ export default defineRule({
         report({ messageId: 'copiesInstruction', data: { node: label(node) }, node, pointer: join(base, 'condition'), severity: 'warning' });
       }
     }
-    for (const edge of graph.edges) {
+    const edges = graph.edges;
+    for (let k = 0; k < edges.length; k++) {
+      const edge = edges[k]!;
       if (edge.kind !== 'go-back') continue;
       const destination = edge.raw.destination_node_id;
       if (typeof destination !== 'string' || !destination) continue;

@@ -52,11 +52,20 @@ export default defineRule({
     },
   },
   check({ graph, report }) {
-    for (const node of graph.nodes) {
+    const nodes = graph.nodes;
+    for (let k = 0; k < nodes.length; k++) {
+      const node = nodes[k]!;
       const facts = node.facts;
       if (facts.edgeless || isTerminal(node) || node.type === '') continue;
-      // A go-back condition returns the caller where they came from: a way out.
-      if (node.out.some((e) => e.kind === 'go-back' || (e.to && facts.follows.has(e.kind)))) continue;
+      // A go-back condition returns the caller where they came from: a way out. (A loop, not
+      // out.some(): its closure would be made again for every node.)
+      const out = node.out;
+      let wayOut = false;
+      for (let j = 0; j < out.length && !wayOut; j++) {
+        const e = out[j]!;
+        wayOut = e.kind === 'go-back' || (e.to !== undefined && facts.follows.has(e.kind));
+      }
+      if (wayOut) continue;
       if (node.out.length === 0) {
         report({ messageId: 'deadEnd', data: { type: node.type, node: label(node) }, node });
         continue;

@@ -55,8 +55,10 @@ export default defineRule({
 });
 
 function checkNodes(scope: Scope, report: (r: Report<'node'>) => void): void {
-  // The graph already keeps the first node of each id.
-  for (const node of scope.nodes) {
+  // The graph already keeps the first node of each id. Indexed loops: no iterator a node.
+  const nodes = scope.nodes;
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k]!;
     if (!node.id) continue;
     const first = scope.nodesById.get(node.id);
     if (first && first !== node) report({ messageId: 'node', data: { id: node.id, scope: scopeLabel(scope), first: first.pointer }, node, pointer: join(node.pointer, 'id') });
@@ -65,8 +67,12 @@ function checkNodes(scope: Scope, report: (r: Report<'node'>) => void): void {
 
 function checkEdges(scope: Scope, report: (r: Report<'edge'>) => void): void {
   const edges = new FirstSeen<GraphEdge>();
-  for (const node of scope.nodes) {
-    for (const edge of node.out) {
+  const nodes = scope.nodes;
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k]!;
+    const out = node.out;
+    for (let j = 0; j < out.length; j++) {
+      const edge = out[j]!;
       if (!edge.id) continue;
       const first = edges.seen(edge.id, edge);
       if (first) report({ messageId: 'edge', data: { id: edge.id, scope: scopeLabel(scope), node: label(node), first: first.pointer }, edge, pointer: join(edge.pointer, 'id') });

@@ -22,11 +22,15 @@ export default defineRule({
     const { canFinish, reachesDeadEnd } = analysis;
     // Nodes that can reach a dead end are explained by no-dead-end / no-unconnected-edge already.
     // A node with go-back conditions hands the caller back to where they came from: its fate is theirs.
-    const returns = (n: GraphNode) => n.out.some((e) => e.kind === 'go-back');
     // Decided once per node: the walks below ask again for every edge they follow.
     const reachable = analysis.reachable;
-    const isTrapped = new Uint8Array(graph.nodes.length);
-    for (const n of graph.nodes) if (reachable[n.index] && !canFinish[n.index] && !reachesDeadEnd[n.index] && !returns(n)) isTrapped[n.index] = 1;
+    const nodes = graph.nodes;
+    const isTrapped = new Uint8Array(nodes.length);
+    for (let k = 0; k < nodes.length; k++) {
+      const n = nodes[k]!;
+      if (!reachable[n.index] || canFinish[n.index] || reachesDeadEnd[n.index] || returns(n)) continue;
+      isTrapped[n.index] = 1;
+    }
     const trapped = (n: GraphNode) => isTrapped[n.index] === 1;
     const entryPoints = new Set<GraphNode>();
     for (const scope of [graph.root, ...graph.components]) for (const e of analysis.entries(scope)) entryPoints.add(e);
@@ -36,9 +40,13 @@ export default defineRule({
     // match (e.g. "caller asks for a person"), which a caller stuck in a loop may never say. Only
     // globals of the same scope count: whether flow globals fire inside a component is not documented.
     const globalExit = new Map<Scope, GraphNode>();
-    for (const n of graph.nodes) if (n.isGlobal && canFinish[n.index] && !globalExit.has(n.scope)) globalExit.set(n.scope, n);
-    for (const node of graph.nodes) {
-      if (!trapped(node)) continue;
+    for (let k = 0; k < nodes.length; k++) {
+      const n = nodes[k]!;
+      if (n.isGlobal && canFinish[n.index] && !globalExit.has(n.scope)) globalExit.set(n.scope, n);
+    }
+    for (let k = 0; k < nodes.length; k++) {
+      const node = nodes[k]!;
+      if (!isTrapped[node.index]) continue;
       // A component whose start is trapped has no reachable exit at all: component-exit says so.
       if (node.scope.kind === 'component' && node === node.scope.start) continue;
       const isEntry = entryPoints.has(node) || node.in.some((e) => analysis.isReachable(e.from) && !trapped(e.from));
@@ -54,6 +62,13 @@ export default defineRule({
     }
   },
 });
+
+/** True when the node has go-back conditions. */
+function returns(n: GraphNode): boolean {
+  const out = n.out;
+  for (let j = 0; j < out.length; j++) if (out[j]!.kind === 'go-back') return true;
+  return false;
+}
 
 /** Long paths keep their start and the last steps into the trap. */
 function shortPath(path: GraphNode[]): string {
@@ -81,8 +96,9 @@ function cycleFrom(start: GraphNode, trapped: (n: GraphNode) => boolean): GraphN
 /** Each trapped node's region: trapped nodes joined by edges in either direction, shared by its members. */
 function trappedRegions(nodes: GraphNode[], trapped: (n: GraphNode) => boolean): Map<GraphNode, GraphNode[]> {
   const sizes = new Map<GraphNode, GraphNode[]>();
-  for (const seed of nodes) {
-    if (sizes.has(seed) || !trapped(seed)) continue;
+  for (let k = 0; k < nodes.length; k++) {
+    const seed = nodes[k]!;
+    if (!trapped(seed) || sizes.has(seed)) continue;
     const region = [seed];
     sizes.set(seed, region);
     const visit = (n: GraphNode | undefined) => {

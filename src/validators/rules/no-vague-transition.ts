@@ -111,7 +111,9 @@ export default defineRule({
       if (v === undefined) verdicts.set(text, (v = judge(text)));
       return v;
     };
-    for (const edge of graph.edges) {
+    const edges = graph.edges;
+    for (let k = 0; k < edges.length; k++) {
+      const edge = edges[k]!;
       if (!AUTHORED.has(edge.kind)) continue;
       // An edge never attached is one leftover, reported once by no-unconnected-edge (which quotes its text).
       if (edge.kind !== 'go-back' && edge.destinationId === undefined) continue;

@@ -12,17 +12,30 @@ export default defineRule({
     },
   },
   check({ graph, report }) {
-    for (const node of graph.nodes) {
+    const nodes = graph.nodes;
+    for (let k = 0; k < nodes.length; k++) {
+      const node = nodes[k]!;
       const facts = node.facts;
       // Branch and component nodes must have an else: branch-needs-else. These may, and should.
       if (!(facts.callsTool || facts.extractsVariables) || facts.needsElse) continue;
-      const conditions = node.out.filter((e) => e.kind === 'normal');
-      if (conditions.length === 0) continue;
+      // One pass over the edges, no arrays or closures a node.
+      const out = node.out;
+      let conditions = 0;
+      let connected = false;
+      let fallback = false;
+      for (let j = 0; j < out.length; j++) {
+        const e = out[j]!;
+        if (e.kind === 'normal') {
+          conditions++;
+          if (e.to) connected = true;
+        } else if (e.kind === 'else' || e.kind === 'always') fallback = true;
+      }
+      if (conditions === 0) continue;
       // An else or always edge is the fallback (one never attached is no-unconnected-edge's finding).
-      if (node.out.some((e) => e.kind === 'else' || e.kind === 'always')) continue;
+      if (fallback) continue;
       // Nothing can be stuck where no condition leads anywhere: that is no-dead-end's.
-      if (!conditions.some((e) => e.to)) continue;
-      report({ messageId: 'noElse', data: { type: node.type, node: label(node), count: conditions.length }, node });
+      if (!connected) continue;
+      report({ messageId: 'noElse', data: { type: node.type, node: label(node), count: conditions }, node });
     }
   },
 });
