@@ -57,13 +57,10 @@ const median = (xs) => {
  * falls on each of them alike and the ratios stay fair.
  */
 function measureTogether(commands, runs, opts = {}) {
-  // A command is its arguments, or { args, env } for one that needs an environment of its own.
-  const optsOf = (c) => (Array.isArray(c) ? opts : { ...opts, env: c.env });
-  const argsOf = (c) => (Array.isArray(c) ? c : c.args);
-  const warm = commands.map((c) => runOnce(argsOf(c), optsOf(c)));
+  const warm = commands.map((args) => runOnce(args, opts));
   const times = commands.map(() => []);
-  for (let i = 0; i < runs; i++) commands.forEach((c, k) => times[k].push(runOnce(argsOf(c), optsOf(c)).ms));
-  return commands.map((c, k) => ({ ms: median(times[k]), min: Math.min(...times[k]), rssMb: runOnce(argsOf(c), { ...optsOf(c), rss: true }).rssMb, last: warm[k] }));
+  for (let i = 0; i < runs; i++) commands.forEach((args, k) => times[k].push(runOnce(args, opts).ms));
+  return commands.map((args, k) => ({ ms: median(times[k]), min: Math.min(...times[k]), rssMb: runOnce(args, { ...opts, rss: true }).rssMb, last: warm[k] }));
 }
 
 const measure = (args, runs, opts = {}) => measureTogether([args], runs, opts)[0];
@@ -134,13 +131,11 @@ try {
   }
   // At 10k the same pair without NODE_EXTRA_CA_CERTS as well: the ~35 ms Node 20 spends on that CA bundle at
   // start falls on both sides and flatters the ratio, as it does at cold start; the verdict uses this pair.
-  // With it, lint without its worker thread (RETELL_KIT_LINT_WORKER=0; README: Big flows), so the table
-  // shows what the worker adds on this machine.
   let bare10k;
-  if (sizes.includes(10_000)) {
+  if (process.env.NODE_EXTRA_CA_CERTS && sizes.includes(10_000)) {
     const file = path.join(tmp, 'flow-10000.json');
-    const [parse, lint, alone] = measureTogether([['-e', parseScript, file], lintArgs(file), { args: lintArgs(file), env: { ...noCaEnv, RETELL_KIT_LINT_WORKER: '0' } }], runsFor(10_000), { cwd: tmp, env: noCaEnv });
-    bare10k = { parse, lint, alone, caSet: Boolean(process.env.NODE_EXTRA_CA_CERTS) };
+    const [parse, lint] = measureTogether([['-e', parseScript, file], lintArgs(file)], runsFor(10_000), { cwd: tmp, env: noCaEnv });
+    bare10k = { parse, lint };
   }
 
   // This tree against another build (the previous commit), taking turns.
@@ -192,7 +187,7 @@ try {
 
   out(`Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${os.cpus().length} × ${cpu}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on the machine inflates every number alike).`);
   if (quick) out('Run with --quick (3 runs, no 100k flow) on a machine shared with other helpers: ratios to the parse floor are inflated by the load; the comparison against another build, run alternately, is the steadier number.');
-  out(`Whole-process wall time, median of ${quick ? 3 : 7} runs (3 at 100k; ${quick ? 5 : 15} for start-up) after a warm-up, the compared commands taking turns; \"best runs\" divides the fastest runs, which other work on the machine disturbs least. Peak RSS from one more run. \`lint\` is \`node bin/retell-kit.js lint <file> --format json\`, with the code cache its warm-up run wrote (README: Start-up); \`parse floor\` is \`node -e\` reading and \`JSON.parse\`-ing the same file. Files of 2 MB and more (the 10k and 100k flows) are linted with a worker thread beside the main one (README: Big flows): the machine's second core is used, and the 10k pair is measured without the worker too.`);
+  out(`Whole-process wall time, median of ${quick ? 3 : 7} runs (3 at 100k; ${quick ? 5 : 15} for start-up) after a warm-up, the compared commands taking turns; \"best runs\" divides the fastest runs, which other work on the machine disturbs least. Peak RSS from one more run. \`lint\` is \`node bin/retell-kit.js lint <file> --format json\`, with the code cache its warm-up run wrote (README: Start-up); \`parse floor\` is \`node -e\` reading and \`JSON.parse\`-ing the same file.`);
   out('');
   out('| flow | file | parse floor | lint | lint / floor (best runs) | lint per 1k nodes | peak RSS (floor / lint) | findings |');
   out('|---|---|---|---|---|---|---|---|');
@@ -200,11 +195,7 @@ try {
     const s = r.summary;
     out(`| ${r.n.toLocaleString('en-US')} nodes | ${fmtSize(r.size)} | ${fmtMs(r.parse.ms)} | ${fmtMs(r.lint.ms)} | ${(r.lint.ms / r.parse.ms).toFixed(2)}× (${(r.lint.min / r.parse.min).toFixed(2)}×) | ${fmtMs((r.lint.ms / r.n) * 1000)} | ${fmtMb(r.parse.rssMb)} / ${fmtMb(r.lint.rssMb)} | ${s.errors} errors, ${s.warnings} warnings |`);
   }
-  if (bare10k) {
-    const without = bare10k.caSet ? ' without NODE_EXTRA_CA_CERTS (set here)' : ', again';
-    out(`| 10,000 nodes${without} | | ${fmtMs(bare10k.parse.ms)} | ${fmtMs(bare10k.lint.ms)} | ${(bare10k.lint.ms / bare10k.parse.ms).toFixed(2)}× (${(bare10k.lint.min / bare10k.parse.min).toFixed(2)}×) | | ${fmtMb(bare10k.parse.rssMb)} / ${fmtMb(bare10k.lint.rssMb)} | |`);
-    out(`| the same, lint without its worker thread (RETELL_KIT_LINT_WORKER=0) | | ${fmtMs(bare10k.parse.ms)} | ${fmtMs(bare10k.alone.ms)} | ${(bare10k.alone.ms / bare10k.parse.ms).toFixed(2)}× (${(bare10k.alone.min / bare10k.parse.min).toFixed(2)}×) | | ${fmtMb(bare10k.parse.rssMb)} / ${fmtMb(bare10k.alone.rssMb)} | |`);
-  }
+  if (bare10k) out(`| 10,000 nodes without NODE_EXTRA_CA_CERTS (set here) | | ${fmtMs(bare10k.parse.ms)} | ${fmtMs(bare10k.lint.ms)} | ${(bare10k.lint.ms / bare10k.parse.ms).toFixed(2)}× (${(bare10k.lint.min / bare10k.parse.min).toFixed(2)}×) | | | |`);
   out('');
   out('| start-up | median | ratio (best runs) |');
   out('|---|---|---|');
@@ -217,7 +208,7 @@ try {
   out(`| the same lint without the code cache${bare ? ' (nor NODE_EXTRA_CA_CERTS)' : ''}: a first run | ${fmtMs(uncached.ms)} | ${(uncached.ms / firstRunBase.ms).toFixed(2)}× (${(uncached.min / firstRunBase.min).toFixed(2)}×) |`);
   out(`| lint of a folder of 100 flows (40-70 nodes) in one run | ${fmtMs(batch.ms)} | ${fmtMs(batch.ms / 100)} a flow, ${batchSummary.files} files |`);
   out('');
-  out('Time per stage inside lint (`lint --stats`, median of 3 runs; parse includes reading the file, schema is the schema and unknown-property rules (with the worker thread: the wait for its answer), rules the others, graph building the FlowGraph, positions finding the findings\' lines (with the worker: the walk its scan allows); analysis computed lazily is counted in the first rule that asks):');
+  out('Time per stage inside lint (`lint --stats`, median of 3 runs; parse includes reading the file, schema is the schema and unknown-property rules, rules the others, graph building the FlowGraph; analysis computed lazily is counted in the first rule that asks):');
   out('');
   out('| flow | parse | schema | graph | rules | positions | slowest rules |');
   out('|---|---|---|---|---|---|---|');
@@ -237,9 +228,9 @@ try {
   out('');
   out('Targets (issue 12):');
   if (ratio10k !== undefined) {
-    const bareRatio10k = bare10k?.caSet ? bare10k.lint.ms / bare10k.parse.ms : undefined;
+    const bareRatio10k = bare10k ? bare10k.lint.ms / bare10k.parse.ms : undefined;
     const judged = bareRatio10k ?? ratio10k;
-    out(`- 10k nodes within 2.5× the parse floor: ${ratio10k.toFixed(2)}× (best runs ${(at10k.lint.min / at10k.parse.min).toFixed(2)}×)${bareRatio10k !== undefined ? `; ${bareRatio10k.toFixed(2)}× without NODE_EXTRA_CA_CERTS` : ''} — ${judged <= 2.5 ? 'met' : bareRatio10k !== undefined && ratio10k <= 2.5 ? 'MISSED without NODE_EXTRA_CA_CERTS (met only with it set)' : 'MISSED'}${bare10k ? `; without the worker thread ${(bare10k.alone.ms / bare10k.parse.ms).toFixed(2)}×` : ''}`);
+    out(`- 10k nodes within 2.5× the parse floor: ${ratio10k.toFixed(2)}× (best runs ${(at10k.lint.min / at10k.parse.min).toFixed(2)}×)${bare10k ? `; ${bareRatio10k.toFixed(2)}× without NODE_EXTRA_CA_CERTS` : ''} — ${judged <= 2.5 ? 'met' : bare10k && ratio10k <= 2.5 ? 'MISSED without NODE_EXTRA_CA_CERTS (met only with it set)' : 'MISSED'}`);
   }
   if (growth !== undefined) out(`- linear to 100k without a stack overflow: 10× the nodes took ${growth.toFixed(1)}× the time, no crash — ${growth <= 15 ? 'met' : 'MISSED (super-linear)'}`);
   // NODE_EXTRA_CA_CERTS adds the same ~35 ms to both sides on Node 20, which flatters the ratio: the verdict

@@ -95,7 +95,7 @@ const fsThroughRequire = {
 // without side effects at load, whose imports are all in the list too (checked below).
 const CORE = [
   'errors.ts', 'diagnostic.ts', 'docs/index.ts', 'version.ts', 'util/import-module.ts', 'util/suggest.ts', 'util/color.ts', 'util/stdout.ts', 'config/severity.ts', 'config/load.ts',
-  'flow/pointer.ts', 'flow/load.ts', 'flow/find-flows.ts', 'flow/non-retell.ts', 'flow/source.ts', 'flow/json-syntax.ts', 'retell/wire.ts', 'report/index.ts', 'report/write.ts',
+  'flow/pointer.ts', 'flow/load.ts', 'flow/non-retell.ts', 'flow/source.ts', 'flow/json-syntax.ts', 'retell/wire.ts', 'report/index.ts', 'report/write.ts',
 ].map((f) => path.join(root, 'src', f));
 const sharedCore = {
   name: 'shared-core-chunk',
@@ -208,33 +208,6 @@ try {
   if (/\bimport\(/.test(code)) throw new Error('build: dist/lint.cjs calls import() itself: use importModule (src/util/import-module.ts)');
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
   writeFileSync(path.join(root, 'dist', 'lint.cjs'), `// retell-kit bundle ${hash}\n${code}`);
-
-  // The lint assist's worker (src/validators/assist.ts): the schema check and the position scan of a big
-  // file, run from V8's code cache like lint.cjs. Only what the worker runs: no CLI, no rules.
-  const assist = await build({
-    absWorkingDir: root,
-    entryPoints: ['src/validators/assist-worker.ts'],
-    outfile: 'dist/lint-assist.cjs',
-    write: false,
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20.19',
-    define: { 'import.meta.url': '__retellKitUrl' },
-    banner: { js: "const __retellKitUrl = require('node:url').pathToFileURL(__filename).href;" },
-    minify: true,
-    charset: 'ascii',
-    metafile: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
-  const assistStrays = Object.keys(assist.metafile.inputs).filter((input) => /node_modules\//.test(input) || /^src\/(validators\/rules|commands|server)\//.test(input));
-  if (assistStrays.length > 0) throw new Error(`build: dist/lint-assist.cjs would hold ${assistStrays.slice(0, 5).join(', ')}`);
-  const assistCode = assist.outputFiles[0].text;
-  if (!/^[\x00-\x7f]*$/.test(assistCode)) throw new Error('build: dist/lint-assist.cjs is not ASCII');
-  if (/\bimport\(/.test(assistCode)) throw new Error('build: dist/lint-assist.cjs calls import() itself');
-  const assistHash = createHash('sha256').update(assistCode).digest('hex').slice(0, 16);
-  writeFileSync(path.join(root, 'dist', 'lint-assist.cjs'), `// retell-kit bundle ${assistHash}\n${assistCode}`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

@@ -1,12 +1,36 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KitError } from '../errors.js';
-import { findFlows, type FlowInput, type LoaderProblem } from './find-flows.js';
+import { recognise, type NotAFlow, type Recognised } from '../retell/wire.js';
 import { isKnownNonRetellFile, WALK_IGNORES } from './non-retell.js';
-import { parseSource, type SourceFormat, type SourceText } from './source.js';
+import { parseSource, type Range, type SourceFormat, type SourceText } from './source.js';
 
-export { findFlows } from './find-flows.js';
-export type { FlowInput, FlowShape, LoaderProblem } from './find-flows.js';
+/** One conversation flow found inside a file, with the pointer to where it sits. */
+export interface FlowInput {
+  /** Pointer of the flow object inside the file: '' for a bare flow, '/conversationFlow' for an agent export. */
+  pointer: string;
+  value: Record<string, unknown>;
+  /** conversation_flow_id when the flow has one, else the pointer: stable across reformatting. */
+  flowId: string;
+  /** What kind of wrapper carried the flow: used in messages. */
+  shape: FlowShape;
+}
+
+export type FlowShape = 'flow' | 'agent-export' | 'list-element';
+
+/**
+ * Something the loader finds before any rule runs: data only. Which rule reports it, and in what
+ * words, is decided by one table (validators/loader-problems.ts).
+ */
+export type LoaderProblem =
+  | { kind: 'syntax'; pointer: ''; message: string; range: Range }
+  /** Bytes that are not UTF-8 text: a UTF-16 file (PowerShell's `>` and Notepad's "Unicode" write these). */
+  | { kind: 'encoding'; pointer: ''; encoding: 'UTF-16LE' | 'UTF-16BE'; range: Range }
+  | { kind: 'not-an-object'; pointer: string; found: string }
+  /** A Retell object that is not a flow: what the recogniser made of it. */
+  | { kind: 'not-a-flow'; pointer: string; what: NotAFlow }
+  | { kind: 'empty-list'; pointer: string }
+  | { kind: 'unrecognised'; pointer: string; keys: string[] };
 
 export interface LoadedFile {
   /** Path as shown in reports (relative to cwd when inside it, forward slashes). */
@@ -30,6 +54,44 @@ export function displayPath(file: string, cwd = process.cwd()): string {
   const rel = path.relative(cwd, abs);
   const shown = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
   return shown.split(path.sep).join('/');
+}
+
+function flowIdOf(value: Record<string, unknown>, pointer: string): string {
+  const id = value.conversation_flow_id;
+  // Without the version: a baseline must survive publishing the next version of the same flow.
+  if (typeof id === 'string' && id) return id;
+  return pointer === '' ? '#' : `#${pointer}`;
+}
+
+/** The flow(s) inside any shape Retell users have on disk, and a problem for each part that is not one. */
+export function findFlows(value: unknown): { flows: FlowInput[]; problems: LoaderProblem[] } {
+  const flows: FlowInput[] = [];
+  const problems: LoaderProblem[] = [];
+  const addFlow = (flow: Record<string, unknown>, pointer: string, shape: FlowShape): void => {
+    flows.push({ pointer, value: flow, flowId: flowIdOf(flow, pointer), shape });
+  };
+  const visit = (doc: Recognised, inList: boolean): void => {
+    switch (doc.kind) {
+      case 'flow':
+        return addFlow(doc.flow, doc.pointer, inList ? 'list-element' : 'flow');
+      case 'agent-export':
+        return addFlow(doc.flow, doc.flowPointer, 'agent-export');
+      case 'list':
+        if (doc.items.length === 0) problems.push({ kind: 'empty-list', pointer: doc.itemsPointer });
+        for (const item of doc.items) visit(item, true);
+        return;
+      case 'not-an-object':
+        problems.push({ kind: 'not-an-object', pointer: doc.pointer, found: doc.found });
+        return;
+      case 'unrecognised':
+        problems.push({ kind: 'unrecognised', pointer: doc.pointer, keys: doc.keys });
+        return;
+      default:
+        problems.push({ kind: 'not-a-flow', pointer: doc.pointer, what: doc });
+    }
+  };
+  visit(recognise(value), false);
+  return { flows, problems };
 }
 
 /** JSON or YAML: the file name's extension when it has one of ours, else the text (JSON starts with { or [). */
@@ -76,49 +138,18 @@ export function loadText(text: string, options: { path?: string; format?: Source
   return { path: shownPath, source: parsed.source, value: parsed.value, flows, problems };
 }
 
-export interface LoadFileOptions {
-  /** Files this big or bigger are read into a SharedArrayBuffer, which a worker can read without a copy. */
-  sharedFrom?: number;
-  /** Sees the file's bytes before they are decoded and parsed (lint starts its assist there). */
-  onBytes?: (bytes: Buffer) => void;
-}
-
-export async function loadFile(file: string, cwd = process.cwd(), options: LoadFileOptions = {}): Promise<LoadedFile> {
+export async function loadFile(file: string, cwd = process.cwd()): Promise<LoadedFile> {
   const abs = path.resolve(cwd, file);
   let buf: Buffer;
   try {
     // One decode of the whole buffer: readFile(path, 'utf8') decodes chunk by chunk, 4x slower on big flows.
     // One synchronous read, as ESLint does: the promise API reads a big flow in 512 kB round trips
     // through the thread pool, and lint has nothing else to do meanwhile.
-    buf = (options.sharedFrom !== undefined ? readShared(abs, options.sharedFrom) : undefined) ?? readFileSync(abs);
+    buf = readFileSync(abs);
   } catch (error) {
     throw ioError(file, error);
   }
-  options.onBytes?.(buf);
   return loadBytes(buf, { path: displayPath(file, cwd), format: formatOf(file) });
-}
-
-/**
- * A regular file of at least `from` bytes, read into shared memory (copying 8 MB into it afterwards cost
- * as much as reading it); undefined for anything else, which readFileSync then reads as before.
- */
-function readShared(abs: string, from: number): Buffer | undefined {
-  const fd = openSync(abs, 'r');
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size < from) return undefined;
-    const bytes = Buffer.from(new SharedArrayBuffer(stat.size));
-    let read = 0;
-    while (read < bytes.length) {
-      const n = readSync(fd, bytes, read, bytes.length - read, read);
-      if (n === 0) return bytes.subarray(0, read);
-      read += n;
-    }
-    // Still growing: read it the ordinary way, whole.
-    return readSync(fd, Buffer.alloc(1), 0, 1, read) === 0 ? bytes : undefined;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function ioError(file: string, error: unknown): KitError {

@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import type { Document } from 'yaml';
 import { findJsonSyntaxError } from './json-syntax.js';
 import { split } from './pointer.js';
-import type { Skeleton, SkeletonLists } from './skeleton.js';
 
 export interface Range {
   line: number;
@@ -76,25 +75,12 @@ class LineIndex {
  * during the same pass (a JSON string never holds a raw newline, so only whitespace between tokens
  * can): a separate index of every line start cost as much as the scan itself on big flows.
  */
-function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indices: Map<string, Set<number>>, skeleton?: Skeleton): Map<string, Range> {
+function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indices: Map<string, Set<number>>): Map<string, Range> {
   const found = new Map<string, Range>();
   let i = 0;
   const n = text.length;
   let line = 1;
   let lineStart = 0;
-  // The skeleton's containers in order of their start; the scan only moves forward, so does this cursor.
-  let cursor = 0;
-  const known = skeleton?.count ?? 0;
-  /** Jumps over the container starting at i when the skeleton knows where it ends. */
-  const jump = (): boolean => {
-    const starts = skeleton!.starts;
-    while (cursor < known && starts[cursor]! < i) cursor++;
-    if (cursor === known || starts[cursor] !== i) return false;
-    i = skeleton!.ends[cursor]!;
-    line = skeleton!.endLines[cursor]!;
-    lineStart = skeleton!.endLineStarts[cursor]!;
-    return true;
-  };
 
   const ws = () => {
     while (i < n) {
@@ -138,7 +124,6 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indi
     const c = text.charCodeAt(i);
     if (c === 34) return skipString();
     if (c === 123 || c === 91) {
-      if (known > 0 && jump()) return;
       let depth = 0;
       while (i < n) {
         const d = text.charCodeAt(i);
@@ -177,72 +162,25 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indi
 
   // Iterative walk: a stack of open containers that some wanted pointer enters.
   // `hits`: for an array, the indexes some pointer goes to (the others are skipped without a pointer string).
-  // `list`: for an array whose elements the skeleton indexed, its index there (-1 otherwise); `order`,
-  // its wanted indexes in order, visited by jumping straight to each; `next`, the next one to visit.
-  type Frame = { pointer: string; isArray: boolean; index: number; line: number; column: number; hits: Set<number> | undefined; start: number; list: number; order: number[] | undefined; next: number };
+  type Frame = { pointer: string; isArray: boolean; index: number; line: number; column: number; hits: Set<number> | undefined };
   const stack: Frame[] = [];
-  const lists = skeleton?.lists;
   const enterValue = (pointer: string): void => {
     ws();
     const startLine = line;
     const startColumn = i - lineStart + 1;
     const c = text.charCodeAt(i);
     if ((c === 123 || c === 91) && prefixes.has(pointer)) {
-      const hits = c === 91 ? indices.get(pointer) : undefined;
-      const list = lists && hits ? listAt(lists, i) : -1;
-      stack.push({ pointer, isArray: c === 91, index: 0, line: startLine, column: startColumn, hits, start: i, list, order: list >= 0 ? [...hits!].sort((a, b) => a - b) : undefined, next: 0 });
       i++;
+      stack.push({ pointer, isArray: c === 91, index: 0, line: startLine, column: startColumn, hits: c === 91 ? indices.get(pointer) : undefined });
       return;
     }
     skipValue();
     if (wanted.has(pointer)) found.set(pointer, range(startLine, startColumn));
   };
 
-  /** Index of the recorded container starting at `offset`, or -1. */
-  const containerAt = (offset: number): number => {
-    const starts = skeleton!.starts;
-    let lo = 0;
-    let hi = skeleton!.count - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid] === offset) return mid;
-      if (starts[mid]! < offset) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
-  };
-
   enterValue('');
   while (stack.length > 0 && i < n) {
     const frame = stack[stack.length - 1]!;
-    if (frame.list >= 0) {
-      // An indexed array: straight to each wanted element, then past the array's end.
-      const first = lists!.first[frame.list]!;
-      const length = lists!.first[frame.list + 1]! - first;
-      if (frame.next < frame.order!.length) {
-        const k = frame.order![frame.next++]!;
-        if (k < length) {
-          const e = 3 * (first + k);
-          i = lists!.elements[e]!;
-          line = lists!.elements[e + 1]!;
-          lineStart = lists!.elements[e + 2]!;
-          frame.index = k + 1;
-          enterValue(frame.pointer + '/' + k);
-        }
-        continue;
-      }
-      const slot = containerAt(frame.start);
-      if (slot >= 0) {
-        i = skeleton!.ends[slot]!;
-        line = skeleton!.endLines[slot]!;
-        lineStart = skeleton!.endLineStarts[slot]!;
-        stack.pop();
-        if (wanted.has(frame.pointer)) found.set(frame.pointer, range(frame.line, frame.column));
-        continue;
-      }
-      // Not recorded (never for a list the skeleton indexed): on element by element from here.
-      frame.list = -1;
-    }
     ws();
     const c = text.charCodeAt(i);
     if (c === 44) {
@@ -283,20 +221,6 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indi
   return found;
 }
 
-/** The index of the array starting at `offset` among the skeleton's indexed lists, or -1. */
-function listAt(lists: SkeletonLists, offset: number): number {
-  let lo = 0;
-  let hi = lists.starts.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const s = lists.starts[mid]!;
-    if (s === offset) return mid;
-    if (s < offset) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
-
 function ancestors(pointer: string): string[] {
   const out: string[] = [];
   let p = pointer;
@@ -310,8 +234,6 @@ function ancestors(pointer: string): string[] {
 export class JsonSource implements SourceText {
   readonly format = 'json' as const;
   private readonly lines: LineIndex;
-  /** Where the text's containers end, when something computed it (the lint assist's worker); asked for on the first locate. */
-  skeleton: (() => Skeleton | undefined) | undefined;
   constructor(
     readonly path: string,
     readonly text: string,
@@ -344,8 +266,7 @@ export class JsonSource implements SourceText {
       if (!set) indices.set(parent, (set = new Set()));
       set.add(Number(token));
     }
-    const skeleton = this.skeleton?.();
-    const ranges = scanJson(this.text, wanted, prefixes, indices, skeleton?.textLength === this.text.length ? skeleton : undefined);
+    const ranges = scanJson(this.text, wanted, prefixes, indices);
     const out = new Map<string, Range>();
     for (const p of pointers) {
       let hit = ranges.get(p);

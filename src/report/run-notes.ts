@@ -34,7 +34,6 @@ export function renderStats(t: LintTimings, files: number): string {
   const byRule = Object.entries(t.rules).sort((a, b) => b[1] - a[1]);
   const width = Math.max(...rows.map((r) => r[0].length), ...byRule.map(([id]) => id.length + 2));
   const lines = [`retell-kit: stats for ${files} file${files === 1 ? '' : 's'}`];
-  if (t.assisted > 0) lines.push(`  (a worker thread did the schema check and the position scan of ${t.assisted} big file${t.assisted === 1 ? '' : 's'}, beside the rules)`);
   for (const [name, value] of rows) lines.push(`  ${name.padEnd(width)}  ${value.padStart(10)}`);
   for (const [id, value] of byRule) lines.push(`    ${id.padEnd(width - 2)}  ${ms(value).padStart(10)}`);
   return `${lines.join('\n')}\n`;

@@ -29,12 +29,10 @@ export interface LintTimings {
   graph: number;
   rules: Record<string, number>;
   positions: number;
-  /** Files whose schema check and position scan a worker did (validators/assist.ts). */
-  assisted: number;
 }
 
 export function emptyTimings(): LintTimings {
-  return { parse: 0, graph: 0, rules: {}, positions: 0, assisted: 0 };
+  return { parse: 0, graph: 0, rules: {}, positions: 0 };
 }
 
 export type { FileResult } from '../diagnostic.js';

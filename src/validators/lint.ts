@@ -1,8 +1,5 @@
 import path from 'node:path';
-import { collectInputs, displayPath, formatOf, loadBytes, loadFile, loadText, readStdinBytes, type LoadedFile, type SkippedFile } from '../flow/load.js';
-import { JsonSource } from '../flow/source.js';
-import { ASSIST_MIN_BYTES, startAssist, type LintAssist } from './assist.js';
-import { provideFlowSchema } from './schema/check.js';
+import { collectInputs, displayPath, loadBytes, loadFile, loadText, readStdinBytes, type LoadedFile, type SkippedFile } from '../flow/load.js';
 import type { IgnoreGroup } from '../flow/ignore.js';
 import type { SourceFormat } from '../flow/source.js';
 import { isObject } from '../retell/wire.js';
@@ -65,17 +62,6 @@ function optionsFor(file: string, cwd: string, options: LintFilesOptions, overri
   return merged;
 }
 
-/** Hands the assist's answers to the loaded file; undefined (and the worker stopped) when it has no use for them. */
-function useAssist(loaded: LoadedFile, assist: LintAssist): LintAssist | undefined {
-  if (loaded.flows.length === 0 || !(loaded.source instanceof JsonSource)) {
-    assist.close();
-    return undefined;
-  }
-  loaded.source.skeleton = () => assist.skeleton();
-  for (const flow of loaded.flows) provideFlowSchema(flow.value, () => assist.schema(flow.pointer));
-  return assist;
-}
-
 /**
  * Lint files, directories, globs and '-' (stdin), and say which found files were left alone. I/O
  * trouble throws a KitError; findings never throw.
@@ -89,35 +75,19 @@ export async function lintRun(inputs: readonly string[], options: LintFilesOptio
   const results: FileResult[] = [];
   for (const file of files) {
     let loaded: LoadedFile;
-    let assisted: LintAssist | undefined;
     const started = options.timings ? performance.now() : 0;
     if (file.path === '-') {
       const where = { path: options.stdinFilename ?? '<stdin>' };
       loaded = options.readStdin ? loadText(await options.readStdin(), where) : loadBytes(await readStdinBytes(), where);
     } else {
-      // A big JSON file gets a worker for the schema check and the position scan (validators/assist.ts).
-      let assist: LintAssist | undefined;
-      const json = formatOf(file.path) === 'json';
-      loaded = await loadFile(file.path, cwd, {
-        sharedFrom: json ? ASSIST_MIN_BYTES : undefined,
-        onBytes: (bytes) => {
-          if (json) assist = startAssist(bytes);
-        },
-      });
-      if (assist) assisted = useAssist(loaded, assist);
+      loaded = await loadFile(file.path, cwd);
     }
     if (options.timings) options.timings.parse += performance.now() - started;
     if (!file.explicit && isForeign(loaded)) {
-      assisted?.close();
       skipped.push({ file: loaded.path, reason: 'not-retell', explicit: false });
       continue;
     }
-    try {
-      results.push(lintLoaded(loaded, optionsFor(file.path, cwd, options, overrides)));
-    } finally {
-      if (assisted && assisted.answers > 0 && options.timings) options.timings.assisted++;
-      assisted?.close();
-    }
+    results.push(lintLoaded(loaded, optionsFor(file.path, cwd, options, overrides)));
   }
   // Reports are ordered by file, whatever order the shell or the glob gave.
   results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

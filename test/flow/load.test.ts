@@ -142,25 +142,3 @@ describe('JSON syntax messages', () => {
     expect(at('['.repeat(100000))).toMatch(/found end of input$/);
   });
 });
-
-describe('loadFile into shared memory', () => {
-  it('reads a file of sharedFrom bytes or more into a SharedArrayBuffer, a smaller one as usual, and errors alike', async () => {
-    const { loadFile } = await import('../../src/flow/load.js');
-    const { writeFileSync } = await import('node:fs');
-    const path = await import('node:path');
-    const { tempDir } = await import('../helpers/cli.js');
-    const dir = tempDir();
-    const file = path.join(dir, 'flow.json');
-    const text = JSON.stringify({ start_node_id: 'a', nodes: [{ id: 'a', type: 'end', name: 'ü' }] }, null, 2);
-    writeFileSync(file, text);
-    const seen: Buffer[] = [];
-    const big = await loadFile(file, dir, { sharedFrom: 10, onBytes: (b) => seen.push(b) });
-    expect(seen[0]!.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(seen[0]!.toString('utf8')).toBe(text);
-    expect(big.flows[0]!.value).toEqual(JSON.parse(text));
-    await loadFile(file, dir, { sharedFrom: text.length * 2, onBytes: (b) => seen.push(b) });
-    expect(seen[1]!.buffer).not.toBeInstanceOf(SharedArrayBuffer);
-    await expect(loadFile(dir, dir, { sharedFrom: 0 })).rejects.toThrow(/is a directory/);
-    await expect(loadFile(path.join(dir, 'missing.json'), dir, { sharedFrom: 0 })).rejects.toThrow(/no such file/);
-  });
-});

@@ -31,22 +31,12 @@ export const FLOW_SCHEMA_KEY = '$schema';
 
 // schema and unknown-property both read one validation run per flow.
 const cache = new WeakMap<object, FlowSchemaResult>();
-const providers = new WeakMap<object, () => FlowSchemaResult | undefined>();
-
-/**
- * Where this flow's check may come from instead (the lint assist's worker, which ran it on its own parse of
- * the same text); asked once, and when it has nothing the check runs here.
- */
-export function provideFlowSchema(flow: object, provider: () => FlowSchemaResult | undefined): void {
-  providers.set(flow, provider);
-}
 
 /** Validate a flow against the SDK schema and reduce ajv's output to findings people can act on. */
 export function checkFlowSchema(flow: object): FlowSchemaResult {
   const cached = cache.get(flow);
   if (cached) return cached;
-  const provided = providers.get(flow)?.();
-  const result = provided ?? (validate(flow) ? { problems: [], unknown: [] } : reduce(flow, validate.errors ?? []));
+  const result = validate(flow) ? { problems: [], unknown: [] } : reduce(flow, validate.errors ?? []);
   cache.set(flow, result);
   return result;
 }
