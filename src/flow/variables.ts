@@ -124,79 +124,111 @@ export function nodeResponseVariables(node: GraphNode): string[] {
   return isRaw(map) ? Object.keys(map).filter((k) => k.trim()) : [];
 }
 
-/** One string found while walking a value, with its pointer. */
-export interface StringAt {
-  text: string;
+/** A variable's first use in a walk, with the pointer of the string it is in. */
+export interface VariableAt {
+  name: string;
   pointer: string;
-}
-
-/**
- * Every string inside a value that may hold a {{variable}} (object keys excluded), iteratively.
- * `skip` names keys whose subtree is not template text (ids, code, JSON paths).
- */
-export function templateStrings(value: unknown, pointer: string, skip: ReadonlySet<string>, out: StringAt[] = []): StringAt[] {
-  // The common cases without a stack: a string, or a value with no string holding a {{ at all.
-  if (typeof value === 'string') {
-    if (value.includes('{{')) out.push({ text: value, pointer });
-    return out;
-  }
-  if (value === null || typeof value !== 'object') return out;
-  return walkTemplates([value], [pointer], [undefined], skip, out);
 }
 
 // One set of stacks for every walk: lint walks each node of a flow, and a fresh set per call was
 // most of what the walk allocated. Walks never nest, and each leaves the stacks empty.
 const VALUES: unknown[] = [];
-const PARENTS: string[] = [];
 const KEYS: (string | number | undefined)[] = [];
+const DEPTHS: number[] = [];
+// PATH[0..d] are the keys from the walked value down to the entry being looked at (d its depth):
+// a pointer is built from them only for a reported use, not for every container and string.
+const PATH: (string | number | undefined)[] = [];
 
 /**
- * templateStrings over the given fields of an object, in that order (a field missing from it is
- * skipped): the strings of a node's instruction, edges, tools ... in one walk.
+ * The first use of each `{{name}}` that `known` lacks, in the template strings of a value (object keys
+ * excluded; `skip` names keys whose subtree is not template text: ids, code, JSON paths), in document
+ * order; with `fields`, only those fields of the value, in that order. Iterative, and allocation-free
+ * while every name is known: lint runs this on every node of a flow and findings are rare.
  */
-export function fieldTemplateStrings(value: Record<string, unknown>, fields: readonly string[], pointer: string, skip: ReadonlySet<string>, out: StringAt[] = []): StringAt[] {
-  VALUES.length = PARENTS.length = KEYS.length = 0;
-  // Pushed last field first, so the first field's strings come out first.
-  for (let i = fields.length - 1; i >= 0; i--) {
-    const field = fields[i]!;
-    const v = value[field];
-    if (v === undefined || (typeof v !== 'string' && (v === null || typeof v !== 'object'))) continue;
-    VALUES.push(v);
-    PARENTS.push(pointer);
-    KEYS.push(field);
+export function unknownVariables(
+  value: unknown,
+  fields: readonly string[] | undefined,
+  pointer: string,
+  skip: ReadonlySet<string>,
+  known: ReadonlySet<string>,
+  out: VariableAt[] = [],
+): VariableAt[] {
+  if (fields === undefined) {
+    if (typeof value === 'string') {
+      if (value.includes('{{')) scan(value, -1, pointer, known, out);
+      return out;
+    }
+    if (value === null || typeof value !== 'object') return out;
+    VALUES.push(value);
+    KEYS.push(undefined);
+    DEPTHS.push(-1);
+  } else {
+    // Pushed last field first, so the first field's strings come out first.
+    const record = value as Record<string, unknown>;
+    for (let i = fields.length - 1; i >= 0; i--) {
+      const field = fields[i]!;
+      const v = record[field];
+      if (typeof v === 'string' ? v.includes('{{') : v !== null && typeof v === 'object') {
+        VALUES.push(v);
+        KEYS.push(field);
+        DEPTHS.push(0);
+      }
+    }
   }
-  return walkTemplates(VALUES, PARENTS, KEYS, skip, out);
-}
-
-function walkTemplates(values: unknown[], parents: string[], keys: (string | number | undefined)[], skip: ReadonlySet<string>, out: StringAt[]): StringAt[] {
-  // Pointers are built only for containers and for strings that hold a {{ (most strings do not).
-  // Parallel stacks, not one object a step: this walks every node of a flow.
-  while (values.length > 0) {
-    const v = values.pop();
-    const parent = parents.pop()!;
-    const key = keys.pop();
+  while (VALUES.length > 0) {
+    const v = VALUES.pop();
+    const key = KEYS.pop();
+    const depth = DEPTHS.pop()!;
+    if (depth >= 0) PATH[depth] = key;
     if (typeof v === 'string') {
-      if (v.includes('{{')) out.push({ text: v, pointer: key === undefined ? parent : parent + '/' + escapeToken(key) });
+      scan(v, depth, pointer, known, out);
       continue;
     }
-    if (v === null || typeof v !== 'object') continue;
-    const p = key === undefined ? parent : parent + '/' + escapeToken(key);
+    // Only containers and strings holding a {{ are pushed: the rest can hold no use.
+    const below = depth + 1;
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) {
-        values.push(v[i]);
-        parents.push(p);
-        keys.push(i);
+        const c: unknown = v[i];
+        if (typeof c === 'string' ? c.includes('{{') : c !== null && typeof c === 'object') {
+          VALUES.push(c);
+          KEYS.push(i);
+          DEPTHS.push(below);
+        }
       }
     } else {
-      const names = Object.keys(v);
+      const record = v as Record<string, unknown>;
+      const names = Object.keys(record);
       for (let i = names.length - 1; i >= 0; i--) {
         const k = names[i]!;
-        if (skip.has(k)) continue;
-        values.push((v as Record<string, unknown>)[k]);
-        parents.push(p);
-        keys.push(k);
+        const c = record[k];
+        if ((typeof c === 'string' ? c.includes('{{') : c !== null && typeof c === 'object') && !skip.has(k)) {
+          VALUES.push(c);
+          KEYS.push(k);
+          DEPTHS.push(below);
+        }
       }
     }
   }
   return out;
+}
+
+/** extractVariables' loop over one string, checking each name against `known` without allocating a ref. */
+function scan(text: string, depth: number, pointer: string, known: ReadonlySet<string>, out: VariableAt[]): void {
+  let from = text.indexOf('{{');
+  while (from !== -1) {
+    let j = from + 2;
+    let c = text.charCodeAt(j);
+    while (j < text.length && c !== 123 && c !== 125) c = text.charCodeAt(++j);
+    if (c === 125 && text.charCodeAt(j + 1) === 125) {
+      const name = text.slice(from + 2, j).trim();
+      if (name && !known.has(name) && !out.some((u) => u.name === name)) {
+        let p = pointer;
+        for (let d = 0; d <= depth; d++) p += '/' + escapeToken(PATH[d]!);
+        out.push({ name, pointer: p });
+      }
+      from = text.indexOf('{{', j + 2);
+    } else {
+      from = text.indexOf('{{', from + 1);
+    }
+  }
 }

@@ -2,7 +2,7 @@ import { isRaw, label, type GraphNode } from '../../flow/graph.js';
 import { join } from '../../flow/pointer.js';
 import { suggest } from '../../util/suggest.js';
 import { defineRule } from '../rule.js';
-import { declaredVariables, extractVariables, fieldTemplateStrings, isSystemVariable, templateStrings, unknownZone, type StringAt } from '../../flow/variables.js';
+import { declaredVariables, isSystemVariable, unknownVariables, unknownZone, type VariableAt } from '../../flow/variables.js';
 
 // Keys whose values are ids, code, JSON paths or example transcripts, never templates Retell fills.
 const NOT_TEMPLATES: ReadonlySet<string> = new Set([
@@ -69,46 +69,36 @@ export default defineRule({
       return suggestions.get(name);
     };
 
-    // One finding per variable per place (a node, a tool, the global prompt): at its first use.
-    // `place` names where the strings are in messages: a node's is built only when one is reported.
-    const check = (place: string | GraphNode, found: StringAt[], node?: GraphNode) => {
-      if (found.length === 0) return;
+    // One finding per variable per place (a node, a tool, the global prompt): at its first use, which
+    // unknownVariables gives. `place` names where the strings are in messages: a node's is built only
+    // when one is reported.
+    const check = (place: string | GraphNode, found: VariableAt[], node?: GraphNode) => {
       let where: string | undefined;
-      let seen: Set<string> | undefined;
       for (let f = 0; f < found.length; f++) {
-        const { text, pointer } = found[f]!;
-        for (const ref of extractVariables(text)) {
-          const name = ref.name;
-          if (known.has(name) || seen?.has(name)) continue;
-          seen ??= new Set<string>();
-          where ??= typeof place === 'string' ? place : `${place.type ? `${place.type} node` : 'node'} ${label(place)}`;
-          if (isSystemVariable(name)) {
-            const zone = unknownZone(name);
-            if (zone !== undefined) {
-              seen.add(name);
-              report({ messageId: 'unknownZone', data: { ref: `{{${name}}}`, where, zone }, pointer, node });
-            }
-            continue;
-          }
-          seen.add(name);
-          const near = nearest(name);
-          report({
-            messageId: 'undefined',
-            data: { ref: `{{${name}}}`, name, where, didYouMean: near ? ` (did you mean {{${near}}}?)` : '' },
-            pointer,
-            node,
-            hint: HINT,
-          });
+        const { name, pointer } = found[f]!;
+        where ??= typeof place === 'string' ? place : `${place.type ? `${place.type} node` : 'node'} ${label(place)}`;
+        if (isSystemVariable(name)) {
+          const zone = unknownZone(name);
+          if (zone !== undefined) report({ messageId: 'unknownZone', data: { ref: `{{${name}}}`, where, zone }, pointer, node });
+          continue;
         }
+        const near = nearest(name);
+        report({
+          messageId: 'undefined',
+          data: { ref: `{{${name}}}`, name, where, didYouMean: near ? ` (did you mean {{${near}}}?)` : '' },
+          pointer,
+          node,
+          hint: HINT,
+        });
       }
     };
 
     if (typeof graph.raw.global_prompt === 'string') {
-      check('the global prompt', [{ text: graph.raw.global_prompt, pointer: join(graph.pointer, 'global_prompt') }]);
+      check('the global prompt', unknownVariables(graph.raw.global_prompt, undefined, join(graph.pointer, 'global_prompt'), NOT_TEMPLATES, known));
     }
-    const found: StringAt[] = [];
+    const found: VariableAt[] = [];
     for (const node of graph.nodes) {
-      fieldTemplateStrings(node.raw, NODE_TEMPLATE_FIELDS, node.pointer, NOT_TEMPLATES, found);
+      unknownVariables(node.raw, NODE_TEMPLATE_FIELDS, node.pointer, NOT_TEMPLATES, known, found);
       if (found.length > 0) {
         check(node, found, node);
         found.length = 0;
@@ -117,7 +107,7 @@ export default defineRule({
     // Inline subagent tools were walked with their node.
     for (const tool of graph.tools) {
       if (tool.inlineOf) continue;
-      check(`tool "${tool.name ?? tool.id ?? '?'}"`, templateStrings(tool.raw, tool.pointer, NOT_TEMPLATES));
+      check(`tool "${tool.name ?? tool.id ?? '?'}"`, unknownVariables(tool.raw, undefined, tool.pointer, NOT_TEMPLATES, known));
     }
     for (const scope of [graph.root, ...graph.components]) {
       const mcps = scope.raw.mcps;
@@ -125,7 +115,7 @@ export default defineRule({
       mcps.forEach((m, i) => {
         if (!isRaw(m)) return;
         const pointer = join(scope.pointer, 'mcps', i);
-        check(`MCP server "${typeof m.name === 'string' ? m.name : i}"`, templateStrings(m, pointer, NOT_TEMPLATES));
+        check(`MCP server "${typeof m.name === 'string' ? m.name : i}"`, unknownVariables(m, undefined, pointer, NOT_TEMPLATES, known));
       });
     }
   },
