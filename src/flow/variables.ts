@@ -21,21 +21,29 @@ export interface VariableRef {
  */
 export function extractVariables(text: string): VariableRef[] {
   const out: VariableRef[] = [];
-  let from = text.indexOf('{{');
-  while (from !== -1) {
-    let j = from + 2;
+  for (let at = nextReference(text, 0); at !== -1; at = nextReference(text, referenceEnd + 2)) {
+    const name = text.slice(at + 2, referenceEnd).trim();
+    if (name) out.push({ name, index: at });
+  }
+  return out;
+}
+
+/** Where the `}}` of the reference nextReference last found is (a module variable: no object a reference). */
+let referenceEnd = -1;
+
+/** The `{{` of the next complete reference at or after `from` (its `}}` in referenceEnd), or -1. */
+function nextReference(text: string, from: number): number {
+  // A `{{` with another brace before any `}}`: the regex would try again one character on.
+  for (let at = text.indexOf('{{', from); at !== -1; at = text.indexOf('{{', at + 1)) {
+    let j = at + 2;
     let c = text.charCodeAt(j);
     while (j < text.length && c !== 123 && c !== 125) c = text.charCodeAt(++j);
     if (c === 125 && text.charCodeAt(j + 1) === 125) {
-      const name = text.slice(from + 2, j).trim();
-      if (name) out.push({ name, index: from });
-      from = text.indexOf('{{', j + 2);
-    } else {
-      // No `}}` before the next brace: the regex would try again one character on.
-      from = text.indexOf('{{', from + 1);
+      referenceEnd = j;
+      return at;
     }
   }
-  return out;
+  return -1;
 }
 
 // Retell's documented system variables (docs.retellai.com/build/dynamic-variables, "Default System
@@ -214,21 +222,12 @@ export function unknownVariables(
 
 /** extractVariables' loop over one string, checking each name against `known` without allocating a ref. */
 function scan(text: string, depth: number, pointer: string, known: ReadonlySet<string>, out: VariableAt[]): void {
-  let from = text.indexOf('{{');
-  while (from !== -1) {
-    let j = from + 2;
-    let c = text.charCodeAt(j);
-    while (j < text.length && c !== 123 && c !== 125) c = text.charCodeAt(++j);
-    if (c === 125 && text.charCodeAt(j + 1) === 125) {
-      const name = text.slice(from + 2, j).trim();
-      if (name && !known.has(name) && !out.some((u) => u.name === name)) {
-        let p = pointer;
-        for (let d = 0; d <= depth; d++) p += '/' + escapeToken(PATH[d]!);
-        out.push({ name, pointer: p });
-      }
-      from = text.indexOf('{{', j + 2);
-    } else {
-      from = text.indexOf('{{', from + 1);
+  for (let at = nextReference(text, 0); at !== -1; at = nextReference(text, referenceEnd + 2)) {
+    const name = text.slice(at + 2, referenceEnd).trim();
+    if (name && !known.has(name) && !out.some((u) => u.name === name)) {
+      let p = pointer;
+      for (let d = 0; d <= depth; d++) p += '/' + escapeToken(PATH[d]!);
+      out.push({ name, pointer: p });
     }
   }
 }
