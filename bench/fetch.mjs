@@ -62,7 +62,7 @@ const DESIGN = (inProcess, { pairs, turns, requests, warmup, concurrency, covera
   'Evidence (a quiet machine, pinned, 81 rounds of 500): one run gave 6.6 % [1.7, 9.6] / 7.6 [5.3, 9.2] / 4.3 [-0.6, 9.4],',
   '"met, clearly"; a repeat gave 12.1 [5.7, 16.2] / 13.1 / 19.6 [12.9, 23.8]: runs (= pairs of processes) moved by more than',
   'the within-run intervals admitted. The recorded 9.0 / 11.9 / 12.6 % ("NOT met, marginally") came from that design.',
-  `This design took 4.5-6.5 minutes here at load 3-7 (other CPU work running); quiet, an estimated 3-4 (not timed).`,
+  `This design takes 3.7-3.8 minutes here at load 1-3 (225 and 230 s, two runs), 4.5-6.5 at load 3-7 (other CPU work running).`,
 ];
 
 const READING = [
