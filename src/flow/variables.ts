@@ -46,6 +46,34 @@ function nextReference(text: string, from: number): number {
   return -1;
 }
 
+/** The names of templateNamesInJson's last text: a file with several flows is scanned once. */
+let namesOf: { text: string; names: ReadonlySet<string> | undefined } | undefined;
+
+/**
+ * Every `{{name}}` in a file's JSON text, or undefined when the text could hide one from this scan (a
+ * brace written as a \u escape, or a name with an escape in it). The names are a superset of those
+ * any walk of the parsed file can meet: keys, ids and every other field count too, and a match may
+ * even run from one string into the next. So when all of them are known, a walk would find nothing.
+ */
+export function templateNamesInJson(text: string): ReadonlySet<string> | undefined {
+  if (namesOf?.text === text) return namesOf.names;
+  let names: Set<string> | undefined = new Set();
+  // JSON may write { and } as \u007b and \u007d: then a reference the walk sees has no braces here.
+  const escape = text.indexOf('\\u007');
+  if (escape !== -1 && /\\u007[bd]/i.test(text.slice(escape))) names = undefined;
+  for (let at = names ? nextReference(text, 0) : -1; at !== -1; at = nextReference(text, referenceEnd + 2)) {
+    const name = text.slice(at + 2, referenceEnd).trim();
+    // An escape inside: the parsed name differs from these characters.
+    if (name.includes('\\')) {
+      names = undefined;
+      break;
+    }
+    if (name) names!.add(name);
+  }
+  namesOf = { text, names };
+  return names;
+}
+
 // Retell's documented system variables (docs.retellai.com/build/dynamic-variables, "Default System
 // Variables", "Phone Call Variables", "Chat Variables").
 const SYSTEM_VARIABLES: ReadonlySet<string> = new Set([

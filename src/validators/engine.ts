@@ -85,6 +85,7 @@ export function lintLoaded(file: LoadedFile, options: LintOptions = {}, ruleSet:
     mark = now;
     return ms;
   };
+  const text = file.source.format === 'json' ? file.source.text : undefined;
   for (const flow of file.flows) {
     lap();
     const graph = buildGraph(flow, file.path);
@@ -97,6 +98,7 @@ export function lintLoaded(file: LoadedFile, options: LintOptions = {}, ruleSet:
         analysis,
         settings,
         options: options.ruleOptions?.[rule.id],
+        text,
         report(report) {
           const scope = report.node?.scope ?? report.edge?.from.scope;
           if (scope && scope.kind === 'component' && !rule.meta.structural && !analysis.usedComponents.has(scope)) return;

@@ -64,6 +64,12 @@ export interface RuleContext<MessageId extends string = string> {
   readonly settings: LintSettings;
   /** The rule's options after validation by meta.options (undefined when none). */
   readonly options: unknown;
+  /**
+   * The JSON text of the whole file the flow came from (undefined for YAML and for flows given as
+   * values), for a quick reject: a rule may skip a walk when the text shows it can find nothing.
+   * Findings still come from the parsed flow and their positions from pointers.
+   */
+  readonly text?: string;
   report(report: Report<MessageId>): void;
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { extractVariables, unknownVariables } from '../../src/flow/variables.js';
+import { loadText } from '../../src/flow/load.js';
+import { lintLoaded } from '../../src/validators/engine.js';
+import { extractVariables, templateNamesInJson, unknownVariables } from '../../src/flow/variables.js';
 
 /** The definition extractVariables implements by hand: innermost {{...}}, trimmed, empty skipped. */
 function byRegex(text: string): { name: string; index: number }[] {
@@ -74,5 +76,42 @@ describe('unknownVariables', () => {
     expect(unknownVariables(node, undefined, '/tools/0', skip, known)).toEqual(byWalk(node, '/tools/0', skip, known));
     expect(unknownVariables('{{a}} {{known}} {{a}}', undefined, '/global_prompt', skip, known)).toEqual([{ name: 'a', pointer: '/global_prompt' }]);
     expect(unknownVariables(7, undefined, '', skip, known)).toEqual([]);
+  });
+});
+
+describe('templateNamesInJson', () => {
+  it('finds every {{name}} in the text, trimmed, keys and ids included', () => {
+    const text = JSON.stringify({ a: 'Hi {{ first }} and {{second}}', '{{key}}': 1, id: '{{id_like}}', n: ['{{}}', '{{a{{inner}}}}'] });
+    expect([...templateNamesInJson(text)!].sort()).toEqual(['first', 'id_like', 'inner', 'key', 'second']);
+  });
+
+  it('gives up (undefined) when a brace is written as a \\u escape, in either case', () => {
+    expect(templateNamesInJson('{"a": "\\u007b\\u007bx}}"}')).toBeUndefined();
+    expect(templateNamesInJson('{"a": "{{x\\u007D\\u007D"}')).toBeUndefined();
+    expect(templateNamesInJson('{"a": "\\u0041 {{x}}"}')).toEqual(new Set(['x']));
+  });
+
+  it('gives up when a name holds an escape: its parsed spelling differs', () => {
+    expect(templateNamesInJson('{"a": "{{na\\u006de}}"}')).toBeUndefined();
+  });
+});
+
+describe('no-undefined-variable from JSON text', () => {
+  const lintText = (text: string) => lintLoaded(loadText(text, { path: 'flow.json' }), { only: ['no-undefined-variable'] }).diagnostics.map((d) => `${d.pointer}: ${d.data.ref}`);
+  const flowText = (speak: string, defaults = '{}') =>
+    `{"start_node_id": "a", "default_dynamic_variables": ${defaults}, "nodes": [{"id": "a", "type": "end", "instruction": {"type": "prompt", "text": "${speak}"}}]}`;
+
+  it('reports a variable whose braces the file writes as \\u escapes', () => {
+    expect(lintText(flowText('Hi \\u007B\\u007Bsecret}}'))).toEqual(['/nodes/0/instruction/text: {{secret}}']);
+  });
+
+  it('reports a variable whose name the file escapes, even when that spelling is a declared name', () => {
+    // The text says {{na\u006de}}; the flow declares the key spelled exactly so, but the prompt reads {{name}}.
+    expect(lintText(flowText('Hi {{na\\u006de}}', '{"na\\\\u006de": "x"}'))).toEqual(['/nodes/0/instruction/text: {{name}}']);
+  });
+
+  it('reports nothing when every name in the text is declared or a system variable', () => {
+    expect(lintText(flowText('Hi {{who}} at {{current_time_Europe/Berlin}}', '{"who": "x"}'))).toEqual([]);
+    expect(lintText(flowText('At {{current_time_Mars/Olympus}}'))).toEqual(['/nodes/0/instruction/text: {{current_time_Mars/Olympus}}']);
   });
 });

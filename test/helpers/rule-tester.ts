@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import type { DiagnosticData, Severity } from '../../src/diagnostic.js';
 import { loadText } from '../../src/flow/load.js';
 import { getRule, lintLoaded, type LintOptions } from '../../src/validators/engine.js';
@@ -37,9 +38,15 @@ export function ruleTester(ruleId: string, cases: { valid: ValidCase[]; invalid:
     const names = [...cases.valid, ...cases.invalid].map((c) => c.name);
     it('has unique case names', () => expect(new Set(names).size).toBe(names.length));
 
+    const lintAs = (c: ValidCase, text: string, path: string) =>
+      lintLoaded(loadText(text, { path }), { only: [ruleId], settings: c.settings, ruleOptions: { [ruleId]: c.options } }).diagnostics;
+    // From JSON text, as most flows come; the same flow as YAML, which gives rules no JSON text for a
+    // quick reject (RuleContext.text), must draw the same findings.
     const run = (c: ValidCase) => {
-      const file = loadText(JSON.stringify(c.flow, null, 2), { path: 'flow.json' });
-      return lintLoaded(file, { only: [ruleId], settings: c.settings, ruleOptions: { [ruleId]: c.options } }).diagnostics;
+      const got = lintAs(c, JSON.stringify(c.flow, null, 2), 'flow.json');
+      const fromYaml = lintAs(c, stringify(c.flow), 'flow.yaml');
+      expect(fromYaml.map((d) => `${d.pointer}: ${d.message}`), 'the same flow as YAML').toEqual(got.map((d) => `${d.pointer}: ${d.message}`));
+      return got;
     };
 
     for (const c of cases.valid) {

@@ -2,7 +2,7 @@ import { isRaw, label, type GraphNode } from '../../flow/graph.js';
 import { join } from '../../flow/pointer.js';
 import { suggest } from '../../util/suggest.js';
 import { defineRule } from '../rule.js';
-import { declaredVariables, isSystemVariable, unknownVariables, unknownZone, type VariableAt } from '../../flow/variables.js';
+import { declaredVariables, isSystemVariable, templateNamesInJson, unknownVariables, unknownZone, type VariableAt } from '../../flow/variables.js';
 
 // Keys whose values are ids, code, JSON paths or example transcripts, never templates Retell fills.
 const NOT_TEMPLATES: ReadonlySet<string> = new Set([
@@ -58,9 +58,13 @@ export default defineRule({
       unknownZone: '{{ref}} in {{where}} names the time zone "{{zone}}", which is not an IANA time zone (e.g. America/New_York): Retell cannot fill it',
     },
   },
-  check({ graph, settings, report }) {
+  check({ graph, settings, text, report }) {
     const declared = declaredVariables(graph);
     const known = new Set<string>([...declared.keys(), ...settings.variables]);
+    // Quick reject: when every {{name}} anywhere in the file's text is known, no walk below reports
+    // one (most flows; the walk over every node's fields is most of this rule's time).
+    const inText = text === undefined ? undefined : templateNamesInJson(text);
+    if (inText && [...inText].every((name) => known.has(name) || (isSystemVariable(name) && unknownZone(name) === undefined))) return;
     const candidates = [...known];
     // The same name is usually missing in many nodes; compute its suggestion once.
     const suggestions = new Map<string, string | undefined>();
