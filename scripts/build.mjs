@@ -192,7 +192,8 @@ try {
     banner: { js: "const __retellKitUrl = require('node:url').pathToFileURL(__filename).href;" },
     plugins: [lazyChildProcess, notInLintBundle],
     // Minified: V8 reads less source and a smaller cache (stack traces under --debug show short names).
-    minify: true,
+    // RETELL_KIT_UNMINIFIED=1 keeps the names, for a --cpu-prof that says which function took the time.
+    minify: !process.env.RETELL_KIT_UNMINIFIED,
     charset: 'ascii',
     metafile: true,
     legalComments: 'none',
