@@ -15,7 +15,7 @@
 // --instructions: instead, count instructions per request under valgrind's callgrind (load-independent): each client in
 // its own process, --concurrency in flight (default 1 here), (n=1300 - n=300) / 1000 after 1,000 warm-up requests;
 // written as "## fetch (instructions)". Needs valgrind; takes a few minutes.
-// Options: --pairs <n> (default 11), --turns <n> (turns a side a pair, default 6), --requests <n> (a turn, default 500),
+// Options: --pairs <n> (default 33), --turns <n> (turns a side a pair, default 6), --requests <n> (a turn, default 500),
 // --warmup <n> (requests a side before the turns, default 4000), --concurrency <n> (default 8), --no-pin, --no-write,
 // --baseline <dir> [--baseline-label <text>]: ctx.fetch from another build (e.g. a copy of dist/ before a change) as a
 // third process in every pair (a trio), so a change is measured against its baseline in the same run.
@@ -39,7 +39,7 @@ const DESIGN = (inProcess, { pairs, turns, requests, warmup, concurrency, covera
   `Every row gets its own ${pairs} pairs (${pairs * 3} pairs in all; the rows' order rotates from pair to pair, so no row always`,
   `runs first or last, and drift in the machine's load falls on all three alike). In a pair, each side warms up with ${warmup.toLocaleString('en')} requests,`,
   `then the two take ${turns} turns each of ${requests} requests, ${concurrency} in flight, one side at a time, in ABBA order; which side starts`,
-  'alternates from pair to pair (processes start in that order too). Each side measures its own CPU around its turns',
+  'rotates from pair to pair (over all three with --baseline; processes start in that order too). Each side measures its own CPU around its turns',
   '(process.cpuUsage, user + system, all its threads, so JIT and GC threads count); the turns are summed per side, giving',
   'one ratio a pair (ctx.fetch CPU / undici CPU). CPU, not wall time: wall time on a shared machine swings by 2x; the',
   'downstream is another process, so the CPU measured is the client stack, the thing ctx.fetch adds to.',
@@ -62,7 +62,9 @@ const DESIGN = (inProcess, { pairs, turns, requests, warmup, concurrency, covera
   'Evidence (a quiet machine, pinned, 81 rounds of 500): one run gave 6.6 % [1.7, 9.6] / 7.6 [5.3, 9.2] / 4.3 [-0.6, 9.4],',
   '"met, clearly"; a repeat gave 12.1 [5.7, 16.2] / 13.1 / 19.6 [12.9, 23.8]: runs (= pairs of processes) moved by more than',
   'the within-run intervals admitted. The recorded 9.0 / 11.9 / 12.6 % ("NOT met, marginally") came from that design.',
-  `This design takes 3.7-3.8 minutes here at load 1-3 (225 and 230 s, two runs), 4.5-6.5 at load 3-7 (other CPU work running).`,
+  'Pairs a row: 33 since 2026-12-01 (11 before). Pair ratios spread with an SD of ~0.1, so the median of 11 pairs moved by',
+  '~4 points from run to run, too much to tell 6 % from 12 %; 33 pairs narrow that by about the square root of 3.',
+  `This design takes ~11 minutes here at load 1-2 with 33 pairs (3.7-3.8 with 11), ~16 with --baseline (968 s, a trio run).`,
 ];
 
 const READING = [
@@ -81,9 +83,14 @@ const READING = [
   'A CPU profile (`--cpu-prof`, 3 runs a side of 24,000 POSTs, 8 in flight, pinned) puts ctx.fetch\'s own functions at ~3 % of',
   'the client\'s CPU (the request path ~1.2 %, the key\'s SHA-256 ~0.9 %, breaker, timeout set and URL parse ~0.5 %), undici\'s',
   'work on the one extra header at ~0.4 % and GC at ~1 % more; the rest of the gap is spread thinly over undici and Node\'s web',
-  'streams, which both sides run. An A/A check (`--baseline` given the same code from a second build, 2026-12-01): in one run',
-  'the same code\'s overhead came out 9.7 vs 10.5 % (GET), 11.0 vs 5.6 % (POST) and 9.1 vs 11.6 % (POST, same headers): a row\'s',
-  'median moves by up to ~5 points between identical builds, so with medians of 5-11 % a verdict at 10 % falls either way by chance.',
+  'streams, which both sides run. A/A checks (`--baseline` given a byte-identical copy of dist/): with 11 pairs and the',
+  'baseline never starting a trio, the same code came out 9.7 vs 10.5 % (GET), 11.0 vs 5.6 % (POST), 9.1 vs 11.6 % (POST, same',
+  'headers); with 33 pairs, same, 2.6 vs 1.6 % / 14.5 vs 7.3 % / 10.8 vs 8.1 %, ctx.fetch over its copy +3.3 / +3.8 / +1.7 %',
+  '(a start-order bias: the baseline always came after ctx.fetch). With the sides rotating over all three and 33 pairs',
+  '(2026-12-01): 5.4 vs 5.9 % / 11.2 vs 12.8 % / 5.8 vs 10.0 %, ctx.fetch over its copy +1.7 / -0.5 / -1.0 %, each interval',
+  'around 0. So POST with the derived key is ~11-13 % over bare undici without that header, and NOT met is now the',
+  "measurement's answer, not a coin flip. Of that, the header itself is ~3 %: bare undici sending the same one header",
+  'took 339 instead of 328 µs a request in that run (306 -> 320 and 325 -> 367 in earlier runs).',
 ];
 
 
@@ -248,7 +255,7 @@ if (process.argv[2] === '--client') {
 } else {
   if (!existsSync(path.join(dist, 'handlers/fetch.js'))) throw new Error('dist/ is missing: npm run build');
   const requests = arg('--requests', 500);
-  const pairs = arg('--pairs', 11);
+  const pairs = arg('--pairs', 33);
   const turns = arg('--turns', 6);
   const warmup = arg('--warmup', 4000);
   const instructionsMode = process.argv.includes('--instructions');
@@ -291,10 +298,13 @@ if (process.argv[2] === '--client') {
       for (let j = 0; j < methods.length; j++) {
         const m = (p + j) % methods.length;
         const method = methods[m];
-        const first = (p + m) % 2;
+        // Over every side, not just the first two: with --baseline, a start taken by bare or ctx.fetch only
+        // always put the baseline after ctx.fetch (in process start, warm-up and turn order), a bias seen as a
+        // steady 2-4 % between two copies of the same build.
+        const first = (p + m) % sides.length;
         const pair = await runPair({ sides, method, url, concurrency, cpu: pin.clients, warmup, requests, turns, first });
         results[method].push(pair);
-        console.error(`  pair ${p + 1} ${method.padEnd(8)} ${first ? 'kit first ' : 'bare first'}  ${(pair.sums[1].cpu / pair.sums[0].cpu).toFixed(3)}`);
+        console.error(`  pair ${p + 1} ${method.padEnd(8)} ${['bare first', 'kit first ', 'base first'][first]}  ${(pair.sums[1].cpu / pair.sums[0].cpu).toFixed(3)}`);
       }
     }
     const elapsed = (performance.now() - started) / 1000;
