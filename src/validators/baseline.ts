@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { findingIdentity, identityKey, type FileResult, type FindingIdentity, type IdentityBase } from '../diagnostic.js';
 import { KitError } from '../errors.js';
+import { writeAtomically } from '../report/write.js';
 
 /**
  * A baseline records today's findings by their identity (diagnostic.ts: rule + flow + node/edge key +
@@ -56,19 +57,12 @@ export function buildBaseline(results: readonly FileResult[], base: IdentityBase
 }
 
 /**
- * Write atomically (temp file + rename) so an interrupted run never leaves half a baseline. `cwd` is
+ * Written atomically (report/write.ts) so an interrupted run never leaves half a baseline. `cwd` is
  * the directory the results' paths are relative to (lint's working directory).
  */
 export async function writeBaseline(results: readonly FileResult[], file: string, cwd = process.cwd()): Promise<number> {
   const baseline = buildBaseline(results, { cwd, root: path.dirname(path.resolve(cwd, file)) });
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, JSON.stringify(baseline, null, 2) + '\n');
-    await rename(tmp, file);
-  } catch (error) {
-    throw new KitError('io', `cannot write baseline: ${(error as Error).message}`, { file, cause: error });
-  }
+  await writeAtomically(file, JSON.stringify(baseline, null, 2) + '\n', 'baseline');
   return baseline.entries.reduce((n, e) => n + e.count, 0);
 }
 
