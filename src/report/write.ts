@@ -28,7 +28,7 @@ export async function writeAtomically(file: string, text: string, what = 'report
     await mkdir(path.dirname(path.resolve(target)), { recursive: true });
     const tmp = `${target}.${process.pid}.tmp`;
     await writeFile(tmp, text);
-    if (existing) await chmod(tmp, existing.mode & 0o7777);
+    if (existing) await chmod(tmp, existing.mode & 0o777);
     await rename(tmp, target);
   } catch (error) {
     throw new KitError('io', `cannot write ${what}: ${(error as Error).message}`, { file, cause: error });
