@@ -6,17 +6,29 @@ import path from 'node:path';
 const FIXED_KEY = '0123456789abcdef'.repeat(3);
 let sent = 0;
 
-/** One request with bare undici: GET, POST, or POST+key (the headers ctx.fetch sends). */
-export const bareRequest = (fetch, agent, url, method) => async () => {
-  const res = await fetch(`${url}/slots`, method !== 'GET' ? { method: 'POST', dispatcher: agent, headers: method === 'POST+key' ? { 'content-type': 'application/json', 'Idempotency-Key': FIXED_KEY } : { 'content-type': 'application/json' }, body: JSON.stringify({ slot: '09:30', n: sent++ }) } : { dispatcher: agent });
-  await res.json();
+/** One request with bare undici: GET, POST, POST+key (the headers ctx.fetch sends), or GET/request (no fetch layer). */
+export const bareRequest = (fetch, agent, url, method) => {
+  if (method === 'GET/request') return requestGet(agent, url);
+  return async () => {
+    const res = await fetch(`${url}/slots`, method !== 'GET' ? { method: 'POST', dispatcher: agent, headers: method === 'POST+key' ? { 'content-type': 'application/json', 'Idempotency-Key': FIXED_KEY } : { 'content-type': 'application/json' }, body: JSON.stringify({ slot: '09:30', n: sent++ }) } : { dispatcher: agent });
+    await res.json();
+  };
+};
+
+/** A GET on undici's dispatcher (Dispatcher.request, no fetch layer): what ctx.fetch itself now sends through. */
+const requestGet = (agent, url) => {
+  const { origin, pathname } = new URL(`${url}/slots`);
+  return async () => {
+    const { body } = await agent.request({ origin, path: pathname, method: 'GET' });
+    await body.json();
+  };
 };
 
 /** One request with ctx.fetch, in a new function-call scope as serve makes one per function call. */
 export const kitRequest = (fetcher, url, method) => async () => {
   const i = sent++;
   const ctxFetch = fetcher.forCall({ callId: `call_${i % 500}`, functionName: 'book', idempotencyKey: `fn:${i}`, deadline: Date.now() + 10_000 }).fetch;
-  const res = await ctxFetch(`${url}/slots`, method !== 'GET' ? { json: { slot: '09:30', n: i } } : undefined);
+  const res = await ctxFetch(`${url}/slots`, !method.startsWith('GET') ? { json: { slot: '09:30', n: i } } : undefined);
   await res.json();
 };
 

@@ -94,6 +94,14 @@ const READING = [
 ];
 
 
+/** Rows: the verdict's three compare ctx.fetch with undici's fetch; the last with undici's dispatcher alone. */
+const LABELS = {
+  GET: 'GET',
+  POST: 'POST (+ Idempotency-Key)',
+  'POST+key': 'POST, undici sending the same headers',
+  'GET/request': 'GET against undici.request (no fetch layer; not in the verdict)',
+};
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, '..', 'dist');
 const self = fileURLToPath(import.meta.url);
@@ -290,7 +298,7 @@ if (process.argv[2] === '--client') {
   const started = performance.now();
   try {
     const sides = [{ kind: 'bare', dist }, { kind: 'kit', dist }, ...(baselineDir ? [{ kind: 'kit', dist: baselineDir }] : [])];
-    const methods = ['GET', 'POST', 'POST+key'];
+    const methods = ['GET', 'POST', 'POST+key', 'GET/request'];
     const results = Object.fromEntries(methods.map((m) => [m, []]));
     console.error(`bench:fetch: ${pairs} pairs x ${methods.length} rows, ${turns} turns of ${requests} a side after ${warmup} warm-up, ${concurrency} in flight; load ${loadBefore.map((x) => x.toFixed(2)).join(' ')}. ${pinText}`);
     for (let p = 0; p < pairs; p++) {
@@ -335,7 +343,7 @@ if (process.argv[2] === '--client') {
     });
     const pct = (ratio) => `${((ratio - 1) * 100).toFixed(1)} %`;
     const coverage = Math.round(rows[0].interval.coverage * 1000) / 10;
-    const label = (r) => (r.method === 'POST+key' ? 'POST, undici sending the same headers' : r.method === 'POST' ? 'POST (+ Idempotency-Key)' : r.method);
+    const label = (r) => LABELS[r.method] ?? r.method;
     const table = [
       `| ${pairs} pairs, ${turns} × ${requests.toLocaleString('en')} requests a side, ${concurrency} in flight | undici fetch CPU (baseline) | ctx.fetch CPU | CPU ratio (median of pairs) | overhead | pairs: lowest–highest | median's ${coverage} % interval | SD of pair ratios: seen / from turn noise | wall ratio (median) |`,
       '|---|---|---|---|---|---|---|---|---|',

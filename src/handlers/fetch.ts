@@ -1,4 +1,5 @@
 import { Agent, fetch as undiciFetch, Response, type Dispatcher } from 'undici';
+import { canSend, send } from './dispatch.js';
 import { downstreamKey } from './keys.js';
 
 // ctx.fetch: an HTTP client for handlers that knows a caller is waiting on the phone. One Fetcher per
@@ -561,7 +562,17 @@ export class Fetcher {
     if (method !== 'GET') request.method = method;
     if (headers) request.headers = headers;
     if (body != null) request.body = body;
-    if (init !== NO_INIT) for (const field in init) if (!OWN_FIELDS.has(field)) request[field] = (init as Record<string, unknown>)[field];
+    let fetchOptions = false;
+    if (init !== NO_INIT) {
+      for (const field in init) {
+        if (OWN_FIELDS.has(field)) continue;
+        request[field] = (init as Record<string, unknown>)[field];
+        if (field !== 'redirect') fetchOptions = true;
+      }
+    }
+    // Most requests go straight to undici's dispatcher (src/handlers/dispatch.ts), answered as fetch
+    // answers; fetch's own options and what only fetch handles go through undici's fetch.
+    const direct = !fetchOptions && canSend(url, method, body, init.redirect);
 
     const budgetEnd = scope.deadline - policy.marginMs;
     const breaker = this.breaker(host);
@@ -594,8 +605,12 @@ export class Fetcher {
         if (scope.signal?.aborted) cutOff(control, abortReason(scope.signal));
         if (init.signal?.aborted) cutOff(control, abortReason(init.signal));
         if (control.reason) throw control.reason;
-        request.dispatcher = attemptDispatcher(this.dispatcher, control);
-        response = await undiciFetch(href, request as Parameters<typeof undiciFetch>[1]);
+        if (direct) {
+          response = await send(this.dispatcher, { url, method, headers, body }, control);
+        } else {
+          request.dispatcher = attemptDispatcher(this.dispatcher, control);
+          response = await undiciFetch(href, request as Parameters<typeof undiciFetch>[1]);
+        }
       } catch (error) {
         // Cut off: the cut's reason is the cause (undici wraps it in "fetch failed").
         caught = control.reason ?? error;
