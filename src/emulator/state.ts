@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { KitError } from '../errors.js';
+import { writeFileAtomicSync } from '../util/atomic-write.js';
 
 // The emulator's workspace: agents (every version), conversation flows (every version), phone
 // numbers and calls. Held in memory, written through to one JSON file per collection in the data
@@ -186,13 +187,5 @@ function readCollection(dir: string, name: CollectionName): Record<string, unkno
 }
 
 function writeAtomic(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, file);
+  writeFileAtomicSync(file, text, { durable: true });
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { stringify as toYaml } from 'yaml';
+import { writeFileAtomicSync } from '../util/atomic-write.js';
 import { KitError } from '../errors.js';
 import type { AgentResponse, ConversationFlowResponse, RetellClient } from '../retell/client.js';
 
@@ -381,10 +382,7 @@ function writeSecrets(options: PullOptions, secrets: Map<string, string>): void 
 }
 
 function writeAtomic(file: string, text: string, mode?: number): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text, mode === undefined ? undefined : { mode });
-  if (mode !== undefined) chmodSync(temp, mode);
-  renameSync(temp, file);
+  writeFileAtomicSync(file, text, { mode });
 }
 
 function defined<T extends Record<string, unknown>>(record: T): Partial<T> {

@@ -1,6 +1,6 @@
 // --update: accept today's answers as the expected ones, in recordings only (retell-kit wrote them;
 // Retell's call objects are Retell's record of what happened and are never rewritten).
-import { rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import type { Recording } from '../retell/recording.js';
 import type { FunctionOutcomeKind } from '../store/store.js';
 import type { ReplayCall } from './load.js';
@@ -12,11 +12,9 @@ function outcomeOf(status: number, body: unknown): FunctionOutcomeKind {
   return code === 'invalid_args' || code === 'unknown_function' || code === 'timeout' ? code : 'error';
 }
 
-/** Writes `text` to `file` through a temporary file and a rename, so a reader never sees half. */
+/** Writes `text` to `file` atomically (src/util/atomic-write.ts: a symlinked recording stays a link). */
 export async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
+  await writeFileAtomic(file, text);
 }
 
 /**

@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Retell from 'retell-sdk';
 import { KitError } from '../errors.js';
+import { writeFileAtomicSync } from '../util/atomic-write.js';
 import type { RetellConfig } from '../config/schema.js';
 
 // The one Retell API client, on the official retell-sdk (typed, kept by Retell). What it adds:
@@ -305,8 +306,7 @@ export class RetellClient {
     if (!dir || !/^[A-Za-z0-9_-]+$/.test(call.call_id)) return;
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `${call.call_id}.json`);
-    writeFileSync(`${file}.tmp`, JSON.stringify(call));
-    renameSync(`${file}.tmp`, file);
+    writeFileAtomicSync(file, JSON.stringify(call));
   }
 }
 

@@ -1,10 +1,11 @@
 import type { TraceWithDownstream } from './routes/function.js';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Store } from '../store/store.js';
 import { RECORDING_VERSION, type RecordedEvent, type Recording } from '../retell/recording.js';
 import type { Redactor } from './redact.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 // The recording writer; the format's types and its reader live in retell/recording.ts.
 
@@ -75,9 +76,6 @@ export async function writeRecording(dir: string, store: Store, callId: string, 
   const recording = await buildRecording(store, callId, redactor, Date.now(), tenantOf);
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, recordingFileName(callId));
-  // A temp name of its own per write: two writes for one file never share (and truncate) a temp file.
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(recording, null, 2)}\n`);
-  await rename(tmp, file);
+  await writeFileAtomic(file, `${JSON.stringify(recording, null, 2)}\n`);
   return file;
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, lstatSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
@@ -100,6 +100,16 @@ describe('retell-kit replay (CLI)', () => {
     expect(r.stdout).toContain('updated 1 recording');
     expect(JSON.parse(readFileSync(file, 'utf8')).functionCalls[1].result.stylist).toBe('ANA');
     expect(cli(['replay', file, '-c', changedConfig]).status).toBe(0);
+  });
+
+  it('--update on a symlinked recording rewrites the file it points to and keeps the link', () => {
+    const target = path.join(dir, 'kept.json');
+    const link = path.join(dir, 'linked.json');
+    copyFileSync(RECORDING, target);
+    symlinkSync(target, link);
+    expect(cli(['replay', link, '-c', changedConfig, '--update']).status).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, 'utf8')).functionCalls[1].result.stylist).toBe('ANA');
   });
 
   it('exits 2 with one line for a flow (use lint), a file that is not a recording and a bad flag', () => {
