@@ -113,8 +113,8 @@ function exchange(dispatcher: Dispatcher, url: URL, method: string, headers: Rec
         if (cut.reason) abort(cut.reason);
       },
       onHeaders(statusCode, raw, _resume, message) {
-        // 1xx answers are interim: undici goes on to the final one.
-        if (statusCode < 200) return false;
+        // A 1xx answer (103 Early Hints) is interim: read on to the final one (false would pause the socket).
+        if (statusCode < 200) return true;
         status = statusCode;
         statusText = message;
         answerHeaders = [];

@@ -53,6 +53,11 @@ async function host(): Promise<Host> {
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.write('{"slots":');
       }
+      if (route === 'early') {
+        res.writeEarlyHints({ link: '</slots.css>; rel=preload' });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(BODY);
+      }
       if (route === 'loop') {
         res.writeHead(302, { location: '/loop' });
         return res.end();
@@ -174,6 +179,9 @@ describe('ctx.fetch sends and answers as fetch does', () => {
     await same(`${a.url}/status/204`);
     await same(`${a.url}/status/304`);
     await same(`${a.url}/status/404`);
+    // An interim 103 before the answer: the answer is what comes back.
+    const early = await same(`${a.url}/early`);
+    expect([early.status, early.body]).toEqual([200, BODY]);
   });
 
   it('a redirect loop and a redirect to another scheme fail as fetch fails them, naming why', async () => {
