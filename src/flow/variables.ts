@@ -140,11 +140,13 @@ function addExtracted(out: Map<string, Declaration>, variables: unknown, source:
 export function declaredVariables(graph: FlowGraph): Map<string, Declaration> {
   const out = new Map<string, Declaration>();
   addKeys(out, graph.raw.default_dynamic_variables, 'default_dynamic_variables');
-  for (const tool of graph.tools) {
+  for (let k = 0; k < graph.tools.length; k++) {
+    const tool = graph.tools[k]!;
     addKeys(out, tool.raw.response_variables, `response_variables of tool "${tool.name ?? tool.id ?? '?'}"`);
     if (tool.type === 'extract_dynamic_variable') addExtracted(out, tool.raw.variables, `extract tool "${tool.name ?? '?'}"`);
   }
-  for (const node of graph.nodes) {
+  for (let k = 0; k < graph.nodes.length; k++) {
+    const node = graph.nodes[k]!;
     const facts = node.facts;
     if (facts.extractsVariables) addExtracted(out, node.raw.variables, `extract node ${node.name ?? node.id}`);
     if (facts.responseVariables === 'node') addKeys(out, node.raw.response_variables, `response_variables of ${node.type} node ${node.name ?? node.id}`);

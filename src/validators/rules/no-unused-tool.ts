@@ -15,7 +15,9 @@ export default defineRule({
   },
   check({ graph, analysis, report }) {
     const users = new Map<ToolDef, GraphNode[]>();
-    for (const node of graph.nodes) {
+    // Indexed: this loop runs once a lint, cold, and a cold for...of allocates a result an element.
+    for (let k = 0; k < graph.nodes.length; k++) {
+      const node = graph.nodes[k]!;
       for (const ref of toolRefs(node)) {
         const tool = node.scope.toolsById.get(ref.id);
         if (!tool) continue;
@@ -24,7 +26,8 @@ export default defineRule({
         else users.set(tool, [node]);
       }
     }
-    for (const tool of graph.tools) {
+    for (let k = 0; k < graph.tools.length; k++) {
+      const tool = graph.tools[k]!;
       if (tool.inlineOf) continue;
       const name = tool.name ?? tool.id ?? tool.pointer;
       if (tool.id === undefined || tool.id === '') {

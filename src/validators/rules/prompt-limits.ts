@@ -44,7 +44,9 @@ export default defineRule({
     if (typeof global === 'string' && global.length > maxChars) {
       report({ messageId: 'promptTooLong', data: { where: 'the global prompt', length: global.length, max: maxChars }, pointer: join(graph.pointer, 'global_prompt') });
     }
-    for (const node of graph.nodes) {
+    // Indexed: this loop runs once a lint, cold, and a cold for...of allocates a result an element.
+    for (let k = 0; k < graph.nodes.length; k++) {
+      const node = graph.nodes[k]!;
       const instruction = node.raw.instruction;
       if (isRaw(instruction) && typeof instruction.text === 'string' && instruction.text.length > maxChars) {
         report({

@@ -22,7 +22,9 @@ export default defineRule({
       }
     }
     const sms = RENAMED_KEYS.find((r) => r.on === 'sms-content')!;
-    for (const tool of graph.tools) {
+    // Indexed: this loop runs once a lint, cold, and a cold for...of allocates a result an element.
+    for (let k = 0; k < graph.tools.length; k++) {
+      const tool = graph.tools[k]!;
       const content = tool.raw.sms_content;
       if (isRaw(content) && Object.hasOwn(content, sms.from) && !Object.hasOwn(content, sms.to)) {
         report({ messageId: 'renamed', data: { from: `sms_content.${sms.from}`, to: `sms_content.${sms.to}`, since: sms.since }, pointer: join(tool.pointer, 'sms_content', sms.from), fix: { action: 'rename-key', to: sms.to }, ...(tool.inlineOf ? { node: tool.inlineOf } : {}) });
@@ -31,7 +33,8 @@ export default defineRule({
         report({ messageId: 'calTool', data: { tool: `"${tool.name ?? tool.id ?? tool.type}"`, type: tool.type }, pointer: tool.pointer, ...(tool.inlineOf ? { node: tool.inlineOf } : {}) });
       }
     }
-    for (const node of graph.nodes) {
+    for (let k = 0; k < graph.nodes.length; k++) {
+      const node = graph.nodes[k]!;
       if (node.type !== 'conversation') continue;
       const tools = node.raw.tools ?? node.raw.tool_ids;
       if (Array.isArray(tools) && tools.length > 0) {
