@@ -37,7 +37,8 @@ export default defineRule({
       const what = describe(graph.raw, objectPath);
       // Stricter than suggest() alone: a "did you mean" that names a different setting misleads.
       const near = suggest(key, allowed);
-      const suggestion = near !== undefined && distance(key.toLowerCase(), near.toLowerCase()) <= Math.max(2, Math.floor(key.length / 4)) ? near : undefined;
+      const strict = Math.max(2, Math.floor(key.length / 4));
+      const suggestion = near !== undefined && distance(key.toLowerCase(), near.toLowerCase(), strict) <= strict ? near : undefined;
       if (suggestion) {
         report({ messageId: 'didYouMean', data: { path: show(objectPath), what, key, suggestion, version: sdkVersion }, pointer, ...ownerOf(graph, pointer) });
         continue;
