@@ -324,6 +324,19 @@ function withHeader(headers: Record<string, string> | undefined, owned: boolean,
   return out;
 }
 
+/**
+ * What undici's fetch gets: only what is set (a GET without headers is just the dispatcher: each field
+ * given costs undici's checks), and any other RequestInit fields the caller set (redirect, keepalive...).
+ */
+function fetchInit(method: string, headers: Record<string, string> | undefined, body: KitFetchInit['body'], init: KitFetchInit): Record<string, unknown> {
+  const request: Record<string, unknown> = { dispatcher: undefined };
+  if (method !== 'GET') request.method = method;
+  if (headers) request.headers = headers;
+  if (body != null) request.body = body;
+  if (init !== NO_INIT) for (const field in init) if (!OWN_FIELDS.has(field)) request[field] = (init as Record<string, unknown>)[field];
+  return request;
+}
+
 /** The attempt as traces, recordings and /metrics get it. */
 function attemptRecord(host: string, method: string, path: string, attempt: number, breaker: BreakerState, startedAt: number, durationMs: number, status?: number, error?: string, retryReason?: RetryReason): FetchAttempt {
   const record: FetchAttempt = { host, method, path, attempt, breaker, startedAt, status, error, durationMs };
@@ -556,23 +569,12 @@ export class Fetcher {
         for (const control of inflight) cutOff(control, abortReason(signal));
       }, { once: true });
     }
-    // What undici gets: only what is set (a GET without headers is just the dispatcher: each field given
-    // costs undici's checks), and any other RequestInit fields the caller set (redirect, keepalive...).
-    const request: Record<string, unknown> = { dispatcher: undefined };
-    if (method !== 'GET') request.method = method;
-    if (headers) request.headers = headers;
-    if (body != null) request.body = body;
-    let fetchOptions = false;
-    if (init !== NO_INIT) {
-      for (const field in init) {
-        if (OWN_FIELDS.has(field)) continue;
-        request[field] = (init as Record<string, unknown>)[field];
-        if (field !== 'redirect') fetchOptions = true;
-      }
-    }
     // Most requests go straight to undici's dispatcher (src/handlers/dispatch.ts), answered as fetch
     // answers; fetch's own options and what only fetch handles go through undici's fetch.
+    let fetchOptions = false;
+    if (init !== NO_INIT) for (const field in init) if (!OWN_FIELDS.has(field) && field !== 'redirect') fetchOptions = true;
     const direct = !fetchOptions && canSend(url, method, body, init.redirect);
+    const request = direct ? undefined : fetchInit(method, headers, body, init);
 
     const budgetEnd = scope.deadline - policy.marginMs;
     const breaker = this.breaker(host);
@@ -608,7 +610,7 @@ export class Fetcher {
         if (direct) {
           response = await send(this.dispatcher, { url, method, headers, body }, control);
         } else {
-          request.dispatcher = attemptDispatcher(this.dispatcher, control);
+          request!.dispatcher = attemptDispatcher(this.dispatcher, control);
           response = await undiciFetch(href, request as Parameters<typeof undiciFetch>[1]);
         }
       } catch (error) {

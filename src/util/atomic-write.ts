@@ -20,11 +20,11 @@ const stat = promisify(fs.stat);
 const realpath = promisify(fs.realpath);
 const mkdir = promisify(fs.mkdir);
 const writeFile = promisify(fs.writeFile);
-const chmod = promisify(fs.chmod);
-const rename = promisify(fs.rename);
 const open = promisify(fs.open);
+const fchmod = promisify(fs.fchmod);
 const fsync = promisify(fs.fsync);
 const close = promisify(fs.close);
+const rename = promisify(fs.rename);
 const rm = promisify(fs.rm);
 
 let written = 0;
@@ -45,16 +45,15 @@ export async function writeFileAtomic(file: string, text: string, options: Atomi
   await mkdir(path.dirname(path.resolve(target)), { recursive: true });
   const tmp = tempOf(target);
   try {
-    await writeFile(tmp, text, options.mode === undefined ? undefined : { mode: options.mode });
-    const mode = options.mode ?? (existing ? existing.mode & 0o777 : undefined);
-    if (mode !== undefined) await chmod(tmp, mode);
-    if (options.durable) {
-      const fd = await open(tmp, 'r+');
-      try {
-        await fsync(fd);
-      } finally {
-        await close(fd);
-      }
+    const fd = await open(tmp, 'w', options.mode);
+    try {
+      // writeFile on a descriptor writes the whole text, however many write calls that takes.
+      await writeFile(fd, text);
+      const mode = options.mode ?? (existing ? existing.mode & 0o777 : undefined);
+      if (mode !== undefined) await fchmod(fd, mode);
+      if (options.durable) await fsync(fd);
+    } finally {
+      await close(fd);
     }
     await rename(tmp, target);
   } catch (error) {
@@ -77,7 +76,7 @@ export function writeFileAtomicSync(file: string, text: string, options: AtomicW
   try {
     const fd = fs.openSync(tmp, 'w', options.mode);
     try {
-      fs.writeSync(fd, text);
+      fs.writeFileSync(fd, text);
       const mode = options.mode ?? (existing ? existing.mode & 0o777 : undefined);
       if (mode !== undefined) fs.fchmodSync(fd, mode);
       if (options.durable) fs.fsyncSync(fd);
