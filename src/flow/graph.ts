@@ -119,9 +119,10 @@ export function isSilentEdge(edge: GraphEdge): boolean {
 }
 
 /**
- * `in` and `out` of a node that has no edge there: one shared empty list, replaced on the first edge.
- * Two fresh arrays a node, grown to 17 slots by their first push, were most of what a 10k-node
- * graph allocated. Only buildGraph adds edges; nothing may push to a node's lists.
+ * `in` and `out` of a node that has no edge there: one shared empty list. Lists with edges are made
+ * once, at their final length, after every edge exists: arrays grown by push held most of what a
+ * 10k-node graph allocated, and all of it lives as long as the lint (the scavenger copies it twice).
+ * Only buildGraph makes the lists; nothing may push to a node's lists.
  */
 const NO_EDGES: GraphEdge[] = [];
 
@@ -231,19 +232,18 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
       const to = from.scope.nodesById.get(destinationId);
       if (to) {
         edge.to = to;
-        if (to.in === NO_EDGES) to.in = [edge];
-        else to.in.push(edge);
+        inDegree[to.index] = inDegree[to.index]! + 1;
       }
     }
     edges.push(edge);
-    if (from.out === NO_EDGES) from.out = [edge];
-    else from.out.push(edge);
   };
+  const inDegree = new Int32Array(nodes.length);
 
   // Indexed loops in the per-node passes: a cold for...of runs the iterator protocol per element.
   for (let k = 0; k < nodes.length; k++) {
     const node = nodes[k]!;
     const n = node.raw;
+    const firstEdge = edges.length;
     const facts = node.facts;
     const list = n.edges;
     if (Array.isArray(list)) {
@@ -273,6 +273,32 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
         if (!isRaw(t)) return;
         tools.push({ id: str(t.tool_id), name: str(t.name), type: str(t.type) ?? '', pointer: join(node.pointer, 'tools', i), raw: t, scope: node.scope, inlineOf: node });
       });
+    }
+    // A node's edges are made one after another: its out list is that stretch of `edges`.
+    if (edges.length > firstEdge) node.out = edges.slice(firstEdge);
+  }
+
+  // In lists by a counting sort of the edges over their targets: each node's incoming edges in edge
+  // order, cut from one array at their exact lengths.
+  let total = 0;
+  const start = new Int32Array(nodes.length + 1);
+  for (let k = 0; k < nodes.length; k++) {
+    start[k] = total;
+    total += inDegree[k]!;
+  }
+  start[nodes.length] = total;
+  if (total > 0) {
+    const byTarget: GraphEdge[] = new Array<GraphEdge>(total);
+    const fill = start.slice(0, nodes.length);
+    for (let k = 0; k < edges.length; k++) {
+      const edge = edges[k]!;
+      if (edge.to === undefined) continue;
+      const at = fill[edge.to.index]!;
+      byTarget[at] = edge;
+      fill[edge.to.index] = at + 1;
+    }
+    for (let k = 0; k < nodes.length; k++) {
+      if (start[k + 1]! > start[k]!) nodes[k]!.in = byTarget.slice(start[k], start[k + 1]);
     }
   }
 
