@@ -11,6 +11,7 @@ import { emptyTimings, listRules } from '../validators/engine.js';
 import { effectiveConfig, lintRun, type FileResult, type LintFilesOptions } from '../validators/lint.js';
 import { useColor } from '../util/color.js';
 import { stdoutIsTTY, writeStdout } from '../util/stdout.js';
+import { setOsr, tuneJitFor } from '../util/jit.js';
 
 export interface LintFlags {
   format: string[];
@@ -56,6 +57,7 @@ export async function runLint(inputs: string[], flags: LintFlags): Promise<numbe
     ],
     overrides: resolveOverrides(config.lint, cliRules, configName).map((o) => ({ base: configDir, ...o })),
     timings: flags.stats ? emptyTimings() : undefined,
+    beforeLint: (file) => tuneJitFor(file.source.text.length),
   };
   // Functions the config declares idempotent count as safe for Retell's max_retry (max-retry-idempotent).
   const declared = Object.entries(config.functions ?? {}).filter(([, fn]) => (fn as { idempotent?: boolean }).idempotent).map(([name]) => name);
@@ -70,6 +72,7 @@ export async function runLint(inputs: string[], flags: LintFlags): Promise<numbe
     throw new KitError('usage', '--fix cannot write back to stdin', { hint: 'give the file path instead of -' });
   }
   const run = await lintRun(inputs, options);
+  setOsr(true);
   let results: FileResult[] = run.results;
   if (run.skipped.length && !flags.quiet) process.stderr.write(renderSkipped(run.skipped));
 
@@ -94,6 +97,7 @@ export async function runLint(inputs: string[], flags: LintFlags): Promise<numbe
       process.stderr.write(`retell-kit: applied ${summary}\n`);
       // Report what is left, as ESLint does.
       results = (await lintRun(inputs, options)).results;
+      setOsr(true);
     }
   }
 

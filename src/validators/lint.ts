@@ -26,6 +26,8 @@ export interface LintFilesOptions extends LintOptions {
   ignores?: readonly IgnoreGroup[];
   /** Later overrides win; each merges its rules and options over the base options. */
   overrides?: readonly LintOverride[];
+  /** Called with each file once it is parsed, before its rules run (the CLI tunes V8 to its size there). */
+  beforeLint?: (file: LoadedFile) => void;
 }
 
 export interface LintRun {
@@ -87,6 +89,7 @@ export async function lintRun(inputs: readonly string[], options: LintFilesOptio
       skipped.push({ file: loaded.path, reason: 'not-retell', explicit: false });
       continue;
     }
+    options.beforeLint?.(loaded);
     results.push(lintLoaded(loaded, optionsFor(file.path, cwd, options, overrides)));
   }
   // Reports are ordered by file, whatever order the shell or the glob gave.
