@@ -70,6 +70,61 @@ class LineIndex {
   }
 }
 
+/** The line feeds skipContainer passed, and where the line after the last one starts. */
+const skipped = { lines: 0, lineStart: 0 };
+
+/**
+ * The end of the object or array that opens at `i`. Most of a scan is here (every node before the last
+ * one a finding names): a top-level function with local variables, where the scanner's closures
+ * would read and write `i` in their shared context at each character.
+ */
+function skipContainer(text: string, i: number): number {
+  const n = text.length;
+  let depth = 0;
+  let lines = 0;
+  let lineStart = 0;
+  while (i < n) {
+    const d = text.charCodeAt(i);
+    // Indentation is most of what lies between a flow's strings: spaces first.
+    if (d === 32) {
+      i++;
+      continue;
+    }
+    if (d === 34) {
+      // indexOf jumps over the text (most of a flow is prompt text); a quote after an odd number of
+      // backslashes is escaped.
+      const open = i;
+      let from = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', from);
+        if (q === -1) {
+          i = n;
+          break;
+        }
+        let b = q - 1;
+        while (b > open && text.charCodeAt(b) === 92) b--;
+        if ((q - 1 - b) % 2 === 0) {
+          i = q + 1;
+          break;
+        }
+        from = q + 1;
+      }
+      continue;
+    }
+    i++;
+    if (d === 123 || d === 91) depth++;
+    else if (d === 125 || d === 93) {
+      if (--depth === 0) break;
+    } else if (d === 10) {
+      lines++;
+      lineStart = i;
+    }
+  }
+  skipped.lines = lines;
+  skipped.lineStart = lineStart;
+  return i;
+}
+
 /**
  * Range of the value at each requested pointer, found in one pass over JSON text. Lines are counted
  * during the same pass (a JSON string never holds a raw newline, so only whitespace between tokens
@@ -124,30 +179,10 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indi
     const c = text.charCodeAt(i);
     if (c === 34) return skipString();
     if (c === 123 || c === 91) {
-      let depth = 0;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        // Indentation is most of what lies between a flow's strings: spaces first.
-        if (d === 32) {
-          i++;
-          continue;
-        }
-        if (d === 34) {
-          skipString();
-          continue;
-        }
-        if (d === 123 || d === 91) depth++;
-        else if (d === 125 || d === 93) {
-          depth--;
-          if (depth === 0) {
-            i++;
-            return;
-          }
-        } else if (d === 10) {
-          line++;
-          lineStart = i + 1;
-        }
-        i++;
+      i = skipContainer(text, i);
+      if (skipped.lines > 0) {
+        line += skipped.lines;
+        lineStart = skipped.lineStart;
       }
       return;
     }
