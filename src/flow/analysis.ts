@@ -167,29 +167,27 @@ export class FlowAnalysis {
     const low = new Int32Array(n);
     const onStack = new Uint8Array(n);
     const stack: number[] = [];
-    // Most nodes wait for the caller and have no silent edge: they share one empty list.
-    const none: GraphEdge[] = [];
-    const silentOut: GraphEdge[][] = new Array(n);
+    // Silent edges as one compressed list (their targets, node by node, from silentStart[v] to
+    // silentStart[v + 1]): no array a node, and most nodes, which wait for the caller, have none.
     const nodes = this.graph.nodes;
+    const silentStart = new Int32Array(n + 1);
+    const targets: number[] = [];
     for (let k = 0; k < n; k++) {
-      let list = none;
+      silentStart[k] = targets.length;
       const out = nodes[k]!.out;
       for (let j = 0; j < out.length; j++) {
         const e = out[j]!;
-        if (e.to && isSilentEdge(e)) {
-          if (list === none) list = [];
-          list.push(e);
-        }
+        if (e.to && isSilentEdge(e)) targets.push(e.to.index);
       }
-      silentOut[k] = list;
     }
+    silentStart[n] = targets.length;
     const result: GraphNode[][] = [];
     let counter = 0;
     // The DFS's own stack as two typed arrays (node, next edge to try): no array per visited node.
     const workNode = new Int32Array(n);
     const workEdge = new Int32Array(n);
     for (let root = 0; root < n; root++) {
-      if (index[root] !== -1 || silentOut[root]!.length === 0) continue;
+      if (index[root] !== -1 || silentStart[root] === silentStart[root + 1]) continue;
       let top = 0;
       workNode[0] = root;
       workEdge[0] = 0;
@@ -198,9 +196,8 @@ export class FlowAnalysis {
       onStack[root] = 1;
       while (top >= 0) {
         const v = workNode[top]!;
-        const outs = silentOut[v]!;
-        if (workEdge[top]! < outs.length) {
-          const w = outs[workEdge[top]!++]!.to!.index;
+        if (workEdge[top]! < silentStart[v + 1]! - silentStart[v]!) {
+          const w = targets[silentStart[v]! + workEdge[top]!++]!;
           if (index[w] === -1) {
             index[w] = low[w] = counter++;
             stack.push(w);
@@ -226,8 +223,8 @@ export class FlowAnalysis {
             onStack[w] = 0;
             members.push(w);
           } while (w !== v);
-          const selfLoop = members.length === 1 && outs.some((e) => e.to!.index === v);
-          if (members.length > 1 || selfLoop) result.push(members.sort((a, b) => a - b).map((i) => this.graph.nodes[i]!));
+          const selfLoop = members.length === 1 && targets.slice(silentStart[v], silentStart[v + 1]).includes(v);
+          if (members.length > 1 || selfLoop) result.push(members.sort((a, b) => a - b).map((i) => nodes[i]!));
         }
       }
     }

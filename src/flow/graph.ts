@@ -319,13 +319,21 @@ export function scopeLabel(scope: Scope): string {
   return scope.kind === 'flow' ? 'the flow' : `component "${scope.name ?? scope.id}"`;
 }
 
+export interface ToolRef {
+  id: string;
+  pointer: string;
+}
+
+/** What toolRefs answers for the many nodes that call no tool: one shared list, not a new one a call. */
+const NO_TOOL_REFS: readonly ToolRef[] = Object.freeze([]);
+
 /** Tool ids a node can call: a function node's tool_id, a subagent's tool_ids. */
-export function toolRefs(node: GraphNode): { id: string; pointer: string }[] {
+export function toolRefs(node: GraphNode): readonly ToolRef[] {
   const n = node.raw;
   const field = node.facts.toolRefs;
   if (field === 'tool_id' && typeof n.tool_id === 'string') return [{ id: n.tool_id, pointer: join(node.pointer, 'tool_id') }];
   if (field === 'tool_ids' && Array.isArray(n.tool_ids)) {
     return n.tool_ids.flatMap((id, i) => (typeof id === 'string' ? [{ id, pointer: join(node.pointer, 'tool_ids', i) }] : []));
   }
-  return [];
+  return NO_TOOL_REFS;
 }
