@@ -18,8 +18,10 @@ export default defineRule({
     // Indexed: this loop runs once a lint, cold, and a cold for...of allocates a result an element.
     for (let k = 0; k < graph.nodes.length; k++) {
       const node = graph.nodes[k]!;
-      for (const ref of toolRefs(node)) {
-        const tool = node.scope.toolsById.get(ref.id);
+      // Indexed too: for...of over the refs would allocate an iterator for each node.
+      const refs = toolRefs(node);
+      for (let r = 0; r < refs.length; r++) {
+        const tool = node.scope.toolsById.get(refs[r]!.id);
         if (!tool) continue;
         const list = users.get(tool);
         if (list) list.push(node);
