@@ -444,9 +444,26 @@ function compile(schema) {
     code: { source: true, esm: true, optimize: true },
   });
   const validate = ajv.compile(schema);
-  const code = qualifySchemaPaths(standaloneCode(ajv, validate), validate, schema);
+  const code = positionalPaths(qualifySchemaPaths(standaloneCode(ajv, validate), validate, schema));
   if (/require\(/.test(code)) throw new Error('standalone code needs ajv runtime helpers through require(); adjust the schema or the options');
   return code;
+}
+
+/**
+ * ajv hands each definition's function `{instancePath, parentData, parentDataProperty, rootData}`, a new
+ * object for every value it checks (~50k on a 10k-node flow, garbage the scavenger then chases). Only
+ * instancePath is read: the others serve $data references and removeAdditional, which this schema and
+ * these options do not use. So the path goes as a plain argument; a leftover reference fails the build.
+ */
+function positionalPaths(code) {
+  const string = '"(?:[^"\\\\]|\\\\.)*"';
+  const expr = `(?:[^,"]|${string})*`;
+  const out = code
+    .replace(/\{instancePath="", parentData, parentDataProperty, rootData=data\}=\{\}/g, 'instancePath=""')
+    .replace(new RegExp(`, \\{instancePath:(${expr}),parentData:${expr},parentDataProperty:${expr},rootData\\}\\)`, 'g'), ', $1)')
+    .replaceAll(', {instancePath,parentData,parentDataProperty,rootData})', ', instancePath)');
+  if (/parentData|rootData/.test(out)) throw new Error('gen:schemas: the validator still passes parentData or rootData; update positionalPaths for this ajv');
+  return out;
 }
 
 /**
