@@ -126,6 +126,54 @@ export function isSilentEdge(edge: GraphEdge): boolean {
  */
 const NO_EDGES: GraphEdge[] = [];
 
+/**
+ * A node as buildGraph makes it. Its pointer is made when something asks (a finding, mostly): 10k
+ * nodes' and their edges' pointer strings were ~1.2 MB that lived as long as the lint, copied twice by
+ * the scavenger, for the few hundred pointers a lint reports.
+ */
+class FlowNode implements GraphNode {
+  out: GraphEdge[] = NO_EDGES;
+  in: GraphEdge[] = NO_EDGES;
+  // Set later for component nodes (as an edge's `to`, a scope's `start`): present from the start, so all
+  // nodes share one shape and the rules' reads of them stay monomorphic.
+  component: Scope | undefined = undefined;
+  constructor(
+    public index: number,
+    public id: string,
+    public type: string,
+    public name: string | undefined,
+    /** Index in its scope's `nodes` list. */
+    private readonly at: number,
+    public raw: Raw,
+    public scope: Scope,
+    public isGlobal: boolean,
+    public facts: NodeTypeFacts,
+  ) {}
+
+  get pointer(): string {
+    return `${this.scope.pointer}/nodes/${this.at}`;
+  }
+}
+
+class FlowEdge implements GraphEdge {
+  to: GraphNode | undefined = undefined;
+  constructor(
+    public index: number,
+    public id: string | undefined,
+    public kind: EdgeKind,
+    public from: GraphNode,
+    public destinationId: string | undefined,
+    public raw: Raw,
+    public condition: Raw | undefined,
+    /** Where in its node: an index in `edges`, or the path of a field (`else_edge`). */
+    private readonly slot: number | string,
+  ) {}
+
+  get pointer(): string {
+    return typeof this.slot === 'number' ? `${this.from.pointer}/edges/${this.slot}` : `${this.from.pointer}/${this.slot}`;
+  }
+}
+
 /** Build the graph of one flow. Never throws on malformed input: what is missing is simply absent. */
 export function buildGraph(flow: FlowInput, file: string): FlowGraph {
   const nodes: GraphNode[] = [];
@@ -170,27 +218,11 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
   const addNodes = (scope: Scope) => {
     const list = scope.raw.nodes;
     if (!Array.isArray(list)) return;
-    const base = scope.pointer + '/nodes/';
     for (let i = 0; i < list.length; i++) {
       const n: unknown = list[i];
       if (!isRaw(n)) continue;
       const type = typeof n.type === 'string' ? n.type : '';
-      const node: GraphNode = {
-        index: nodes.length,
-        id: typeof n.id === 'string' ? n.id : '',
-        type,
-        name: str(n.name),
-        pointer: base + i,
-        raw: n,
-        scope,
-        isGlobal: isRaw(n.global_node_setting),
-        facts: nodeType(type),
-        out: NO_EDGES,
-        in: NO_EDGES,
-        // Set later for component nodes (as an edge's `to`, a scope's `start`): present from the start,
-        // so all nodes share one shape and the rules' reads of them stay monomorphic.
-        component: undefined,
-      };
+      const node = new FlowNode(nodes.length, typeof n.id === 'string' ? n.id : '', type, str(n.name), i, n, scope, isRaw(n.global_node_setting), nodeType(type));
       nodes.push(node);
       scope.nodes.push(node);
       if (node.id && !scope.nodesById.has(node.id)) scope.nodesById.set(node.id, node);
@@ -214,20 +246,10 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
     });
   }
 
-  const addEdge = (from: GraphNode, kind: EdgeKind, e: unknown, pointer: string) => {
+  const addEdge = (from: GraphNode, kind: EdgeKind, e: unknown, slot: number | string) => {
     if (!isRaw(e)) return;
     const destinationId = str(e.destination_node_id) || undefined;
-    const edge: GraphEdge = {
-      index: edges.length,
-      id: str(e.id),
-      kind,
-      from,
-      destinationId,
-      pointer,
-      raw: e,
-      condition: isRaw(e.transition_condition) ? e.transition_condition : undefined,
-      to: undefined,
-    };
+    const edge = new FlowEdge(edges.length, str(e.id), kind, from, destinationId, e, isRaw(e.transition_condition) ? e.transition_condition : undefined, slot);
     if (destinationId !== undefined && kind !== 'go-back') {
       const to = from.scope.nodesById.get(destinationId);
       if (to) {
@@ -247,22 +269,21 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
     const facts = node.facts;
     const list = n.edges;
     if (Array.isArray(list)) {
-      const base = node.pointer + '/edges/';
-      for (let i = 0; i < list.length; i++) addEdge(node, 'normal', list[i], base + i);
+      for (let i = 0; i < list.length; i++) addEdge(node, 'normal', list[i], i);
     }
-    if (n.else_edge !== undefined) addEdge(node, 'else', n.else_edge, node.pointer + '/else_edge');
-    if (n.always_edge !== undefined) addEdge(node, 'always', n.always_edge, node.pointer + '/always_edge');
-    if (n.skip_response_edge !== undefined) addEdge(node, 'skip-response', n.skip_response_edge, node.pointer + '/skip_response_edge');
+    if (n.else_edge !== undefined) addEdge(node, 'else', n.else_edge, 'else_edge');
+    if (n.always_edge !== undefined) addEdge(node, 'always', n.always_edge, 'always_edge');
+    if (n.skip_response_edge !== undefined) addEdge(node, 'skip-response', n.skip_response_edge, 'skip_response_edge');
     if (n.edge !== undefined) {
       // `edge` is the failure edge of a transfer or a swap; on any other type it reads as a transfer's.
       const kind: EdgeKind = facts.failureEdges.find((f) => f.field === 'edge')?.kind ?? 'transfer-failed';
-      addEdge(node, kind, n.edge, join(node.pointer, 'edge'));
+      addEdge(node, kind, n.edge, 'edge');
     }
-    if (n.success_edge !== undefined) addEdge(node, 'sms-success', n.success_edge, join(node.pointer, 'success_edge'));
-    if (n.failed_edge !== undefined) addEdge(node, 'sms-failed', n.failed_edge, join(node.pointer, 'failed_edge'));
+    if (n.success_edge !== undefined) addEdge(node, 'sms-success', n.success_edge, 'success_edge');
+    if (n.failed_edge !== undefined) addEdge(node, 'sms-failed', n.failed_edge, 'failed_edge');
     const setting = n.global_node_setting;
     if (isRaw(setting) && Array.isArray(setting.go_back_conditions)) {
-      setting.go_back_conditions.forEach((e, i) => addEdge(node, 'go-back', e, join(node.pointer, 'global_node_setting', 'go_back_conditions', i)));
+      setting.go_back_conditions.forEach((e, i) => addEdge(node, 'go-back', e, `global_node_setting/go_back_conditions/${i}`));
     }
     if (facts.entersComponent) {
       const ref = str(n.component_id);
