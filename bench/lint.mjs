@@ -187,7 +187,7 @@ try {
 
   out(`Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${os.cpus().length} × ${cpu}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on the machine inflates every number alike).`);
   if (quick) out('Run with --quick (3 runs, no 100k flow) on a machine shared with other helpers: ratios to the parse floor are inflated by the load; the comparison against another build, run alternately, is the steadier number.');
-  out(`Whole-process wall time, median of ${quick ? 3 : 7} runs (3 at 100k; ${quick ? 5 : 15} for start-up) after a warm-up, the compared commands taking turns; \"best runs\" divides the fastest runs, which other work on the machine disturbs least. Peak RSS from one more run. \`lint\` is \`node bin/retell-kit.js lint <file> --format json\`, with the code cache its warm-up run wrote (README: Start-up); \`parse floor\` is \`node -e\` reading and \`JSON.parse\`-ing the same file.`);
+  out(`Whole-process wall time, median of ${quick ? 3 : 7} runs (3 at 100k; ${quick ? 5 : 15} for start-up) after a warm-up, the compared commands taking turns; \"best runs\" divides the fastest runs, which other work on the machine disturbs least. Peak RSS from one more run. \`lint\` is \`node bin/retell-kit.js lint <file> --format json\`, with the code cache its warm-up run wrote (README: Start-up) and, for the 10k-node file, V8's on-stack replacement off as the CLI sets it for 1-24 MB (README: Big flows); \`parse floor\` is \`node -e\` reading and \`JSON.parse\`-ing the same file.`);
   out('');
   out('| flow | file | parse floor | lint | lint / floor (best runs) | lint per 1k nodes | peak RSS (floor / lint) | findings |');
   out('|---|---|---|---|---|---|---|---|');

@@ -223,7 +223,8 @@ export class FlowAnalysis {
             onStack[w] = 0;
             members.push(w);
           } while (w !== v);
-          const selfLoop = members.length === 1 && targets.slice(silentStart[v], silentStart[v + 1]).includes(v);
+          let selfLoop = false;
+          if (members.length === 1) for (let t = silentStart[v]!; t < silentStart[v + 1]! && !selfLoop; t++) selfLoop = targets[t] === v;
           if (members.length > 1 || selfLoop) result.push(members.sort((a, b) => a - b).map((i) => nodes[i]!));
         }
       }
