@@ -216,16 +216,22 @@ export class FlowAnalysis {
           low[parent] = Math.min(low[parent]!, low[v]!);
         }
         if (low[v] === index[v]) {
-          const members: number[] = [];
-          let w: number;
-          do {
-            w = stack.pop()!;
-            onStack[w] = 0;
-            members.push(w);
-          } while (w !== v);
-          let selfLoop = false;
-          if (members.length === 1) for (let t = silentStart[v]!; t < silentStart[v + 1]! && !selfLoop; t++) selfLoop = targets[t] === v;
-          if (members.length > 1 || selfLoop) result.push(members.sort((a, b) => a - b).map((i) => nodes[i]!));
+          let w = stack.pop()!;
+          onStack[w] = 0;
+          if (w === v) {
+            // A component of one node, as most are: a cycle only through an edge to itself (no list for it).
+            let selfLoop = false;
+            for (let t = silentStart[v]!; t < silentStart[v + 1]! && !selfLoop; t++) selfLoop = targets[t] === v;
+            if (selfLoop) result.push([nodes[v]!]);
+          } else {
+            const members: number[] = [w];
+            do {
+              w = stack.pop()!;
+              onStack[w] = 0;
+              members.push(w);
+            } while (w !== v);
+            result.push(members.sort((a, b) => a - b).map((i) => nodes[i]!));
+          }
         }
       }
     }
