@@ -70,6 +70,23 @@ class LineIndex {
   }
 }
 
+/**
+ * Just past the closing quote of the string that opens at `open` (the text's end if it never closes).
+ * indexOf jumps over the text (most of a flow is prompt text); a quote after an odd number of
+ * backslashes is escaped.
+ */
+function stringEnd(text: string, open: number): number {
+  let from = open + 1;
+  for (;;) {
+    const q = text.indexOf('"', from);
+    if (q === -1) return text.length;
+    let b = q - 1;
+    while (b > open && text.charCodeAt(b) === 92) b--;
+    if ((q - 1 - b) % 2 === 0) return q + 1;
+    from = q + 1;
+  }
+}
+
 /** The line feeds skipContainer passed, and where the line after the last one starts. */
 const skipped = { lines: 0, lineStart: 0 };
 
@@ -91,24 +108,7 @@ function skipContainer(text: string, i: number): number {
       continue;
     }
     if (d === 34) {
-      // indexOf jumps over the text (most of a flow is prompt text); a quote after an odd number of
-      // backslashes is escaped.
-      const open = i;
-      let from = i + 1;
-      for (;;) {
-        const q = text.indexOf('"', from);
-        if (q === -1) {
-          i = n;
-          break;
-        }
-        let b = q - 1;
-        while (b > open && text.charCodeAt(b) === 92) b--;
-        if ((q - 1 - b) % 2 === 0) {
-          i = q + 1;
-          break;
-        }
-        from = q + 1;
-      }
+      i = stringEnd(text, i);
       continue;
     }
     i++;
@@ -148,23 +148,8 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indi
     }
   };
   const skipString = () => {
-    // i at the opening quote. indexOf jumps over the text (most of a flow is prompt text); a quote
-    // preceded by an odd number of backslashes is escaped.
-    let from = i + 1;
-    for (;;) {
-      const q = text.indexOf('"', from);
-      if (q === -1) {
-        i = n;
-        return;
-      }
-      let backslashes = 0;
-      for (let b = q - 1; b > i && text.charCodeAt(b) === 92; b--) backslashes++;
-      if (backslashes % 2 === 0) {
-        i = q + 1;
-        return;
-      }
-      from = q + 1;
-    }
+    // i at the opening quote.
+    i = stringEnd(text, i);
   };
   const readString = (): string => {
     const start = i;
