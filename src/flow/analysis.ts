@@ -1,4 +1,4 @@
-import { isSilentEdge, isTerminal, type FlowGraph, type GraphEdge, type GraphNode, type Scope } from './graph.js';
+import { isSilentEdge, isTerminal, type FlowGraph, type GraphNode, type Scope } from './graph.js';
 
 /**
  * Graph facts several rules need, computed once per flow on first use. Every walk is iterative so a

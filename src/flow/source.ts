@@ -147,13 +147,9 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indi
       else break;
     }
   };
-  const skipString = () => {
-    // i at the opening quote.
-    i = stringEnd(text, i);
-  };
   const readString = (): string => {
     const start = i;
-    skipString();
+    i = stringEnd(text, i);
     try {
       return JSON.parse(text.slice(start, i)) as string;
     } catch {
@@ -162,7 +158,10 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indi
   };
   const skipValue = () => {
     const c = text.charCodeAt(i);
-    if (c === 34) return skipString();
+    if (c === 34) {
+      i = stringEnd(text, i);
+      return;
+    }
     if (c === 123 || c === 91) {
       i = skipContainer(text, i);
       if (skipped.lines > 0) {
