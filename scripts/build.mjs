@@ -95,7 +95,7 @@ const fsThroughRequire = {
 // without side effects at load, whose imports are all in the list too (checked below).
 const CORE = [
   'errors.ts', 'diagnostic.ts', 'docs/index.ts', 'version.ts', 'util/import-module.ts', 'util/suggest.ts', 'util/color.ts', 'util/stdout.ts', 'config/severity.ts', 'config/load.ts',
-  'flow/pointer.ts', 'flow/load.ts', 'flow/non-retell.ts', 'flow/source.ts', 'flow/json-syntax.ts', 'retell/wire.ts', 'report/index.ts', 'report/write.ts', 'util/atomic-write.ts',
+  'flow/pointer.ts', 'flow/load.ts', 'flow/non-retell.ts', 'flow/source.ts', 'flow/json-index.ts', 'flow/json-index-wasm.ts', 'flow/json-syntax.ts', 'retell/wire.ts', 'report/index.ts', 'report/write.ts', 'util/atomic-write.ts',
 ].map((f) => path.join(root, 'src', f));
 const sharedCore = {
   name: 'shared-core-chunk',

@@ -1,8 +1,9 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { KitError } from '../errors.js';
 import { recognise, type NotAFlow, type Recognised } from '../retell/wire.js';
 import { isKnownNonRetellFile, WALK_IGNORES } from './non-retell.js';
+import { readFileForIndex, type IndexLease } from './json-index.js';
 import { parseSource, type Range, type SourceFormat, type SourceText } from './source.js';
 
 /** One conversation flow found inside a file, with the pointer to where it sits. */
@@ -112,7 +113,14 @@ export function utf16Of(buf: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | undefined {
 }
 
 /** Load bytes (a file, stdin): UTF-8 text is parsed; UTF-16 is one problem saying so and how to convert. */
-export function loadBytes(buf: Buffer, options: { path?: string; format?: SourceFormat } = {}): LoadedFile {
+/** Where a text comes from: the name shown for it, its format when known, and (big files) its bytes in the index's memory. */
+export interface TextOptions {
+  path?: string;
+  format?: SourceFormat;
+  lease?: IndexLease;
+}
+
+export function loadBytes(buf: Buffer, options: TextOptions = {}): LoadedFile {
   const encoding = utf16Of(buf);
   if (!encoding) return loadText(buf.toString('utf8'), options);
   const shownPath = options.path ?? '<input>';
@@ -121,10 +129,10 @@ export function loadBytes(buf: Buffer, options: { path?: string; format?: Source
 }
 
 /** Parse text that is already in memory (stdin, tests, the programmatic API). */
-export function loadText(text: string, options: { path?: string; format?: SourceFormat } = {}): LoadedFile {
+export function loadText(text: string, options: TextOptions = {}): LoadedFile {
   const shownPath = options.path ?? '<input>';
   const format = options.format ?? sniffFormat(text, shownPath);
-  const parsed = parseSource(shownPath, text, format);
+  const parsed = parseSource(shownPath, text, format, options.lease);
   if (!parsed.ok) {
     return {
       path: shownPath,
@@ -140,16 +148,17 @@ export function loadText(text: string, options: { path?: string; format?: Source
 
 export async function loadFile(file: string, cwd = process.cwd()): Promise<LoadedFile> {
   const abs = path.resolve(cwd, file);
-  let buf: Buffer;
+  let read: ReturnType<typeof readFileForIndex>;
   try {
     // One decode of the whole buffer: readFile(path, 'utf8') decodes chunk by chunk, 4x slower on big flows.
     // One synchronous read, as ESLint does: the promise API reads a big flow in 512 kB round trips
-    // through the thread pool, and lint has nothing else to do meanwhile.
-    buf = readFileSync(abs);
+    // through the thread pool, and lint has nothing else to do meanwhile. A big file is read where the
+    // position index wants its bytes (flow/json-index.ts).
+    read = readFileForIndex(abs);
   } catch (error) {
     throw ioError(file, error);
   }
-  return loadBytes(buf, { path: displayPath(file, cwd), format: formatOf(file) });
+  return loadBytes(read.bytes, { path: displayPath(file, cwd), format: formatOf(file), lease: read.lease });
 }
 
 function ioError(file: string, error: unknown): KitError {

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Document } from 'yaml';
+import { indexJson, type ContainerIndex, type IndexLease } from './json-index.js';
 import { findJsonSyntaxError } from './json-syntax.js';
 import { split } from './pointer.js';
 
@@ -128,9 +129,10 @@ function skipContainer(text: string, i: number): number {
 /**
  * Range of the value at each requested pointer, found in one pass over JSON text. Lines are counted
  * during the same pass (a JSON string never holds a raw newline, so only whitespace between tokens
- * can): a separate index of every line start cost as much as the scan itself on big flows.
+ * can): a separate index of every line start cost as much as the scan itself on big flows. With a
+ * container index (big texts), a skipped object or array is one lookup instead of a read of it.
  */
-function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indices: Map<string, Set<number>>): Map<string, Range> {
+function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indices: Map<string, Set<number>>, containers: ContainerIndex | undefined): Map<string, Range> {
   const found = new Map<string, Range>();
   let i = 0;
   const n = text.length;
@@ -150,11 +152,28 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indi
   const readString = (): string => {
     const start = i;
     i = stringEnd(text, i);
+    // Keys are short and rarely escaped: JSON.parse only for one with a backslash.
+    let k = start + 1;
+    while (k < i - 1 && text.charCodeAt(k) !== 92) k++;
+    if (k === i - 1) return text.slice(start + 1, k);
     try {
       return JSON.parse(text.slice(start, i)) as string;
     } catch {
       return text.slice(start + 1, i - 1);
     }
+  };
+  /** On to the line of `offset` (1-based `lineAt`): the line's start is looked up only when it changed. */
+  const moveTo = (offset: number, lineAt: number) => {
+    if (lineAt !== line) {
+      line = lineAt;
+      lineStart = text.lastIndexOf('\n', offset) + 1;
+    }
+    i = offset;
+  };
+  /** Just past the closing bracket at `close`, on line `lineAt`. */
+  const closeAt = (close: number, lineAt: number) => {
+    moveTo(close, lineAt);
+    i = close + 1;
   };
   const skipValue = () => {
     const c = text.charCodeAt(i);
@@ -163,6 +182,11 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indi
       return;
     }
     if (c === 123 || c === 91) {
+      const k = containers ? containers.at(i) : -1;
+      if (k !== -1) {
+        closeAt(containers!.close(k), containers!.closeLine(k));
+        return;
+      }
       i = skipContainer(text, i);
       if (skipped.lines > 0) {
         line += skipped.lines;
@@ -181,7 +205,22 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indi
 
   // Iterative walk: a stack of open containers that some wanted pointer enters.
   // `hits`: for an array, the indexes some pointer goes to (the others are skipped without a pointer string).
-  type Frame = { pointer: string; isArray: boolean; index: number; line: number; column: number; hits: Set<number> | undefined };
+  // `entry`: for an array of objects or arrays in the container index, its entry (else -1); the scan then
+  // jumps from one element some pointer goes to straight to the next (`child`: the entry of element
+  // `index`; `next`: position in `order`, the hits in ascending order).
+  type Frame = {
+    pointer: string;
+    isArray: boolean;
+    index: number;
+    line: number;
+    column: number;
+    hits: Set<number> | undefined;
+    entry: number;
+    elements: number;
+    child: number;
+    order: number[];
+    next: number;
+  };
   const stack: Frame[] = [];
   const enterValue = (pointer: string): void => {
     ws();
@@ -189,8 +228,23 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indi
     const startColumn = i - lineStart + 1;
     const c = text.charCodeAt(i);
     if ((c === 123 || c === 91) && prefixes.has(pointer)) {
+      const hits = c === 91 ? indices.get(pointer) : undefined;
+      const entry = hits && containers ? containers.at(i) : -1;
+      const elements = entry === -1 ? -1 : containers!.containerElements(entry);
       i++;
-      stack.push({ pointer, isArray: c === 91, index: 0, line: startLine, column: startColumn, hits: c === 91 ? indices.get(pointer) : undefined });
+      stack.push({
+        pointer,
+        isArray: c === 91,
+        index: 0,
+        line: startLine,
+        column: startColumn,
+        hits,
+        entry: elements === -1 ? -1 : entry,
+        elements,
+        child: entry + 1,
+        order: elements === -1 ? [] : [...hits!].sort((a, b) => a - b),
+        next: 0,
+      });
       return;
     }
     skipValue();
@@ -200,6 +254,29 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indi
   enterValue('');
   while (stack.length > 0 && i < n) {
     const frame = stack[stack.length - 1]!;
+    if (frame.entry !== -1) {
+      // An indexed array of containers: straight to the next element a pointer goes to, or to its end.
+      const order = frame.order;
+      while (frame.next < order.length && order[frame.next]! < frame.index) frame.next++;
+      const hit = frame.next < order.length ? order[frame.next]! : frame.elements;
+      if (hit >= frame.elements) {
+        closeAt(containers!.close(frame.entry), containers!.closeLine(frame.entry));
+        stack.pop();
+        if (wanted.has(frame.pointer)) found.set(frame.pointer, range(frame.line, frame.column));
+        continue;
+      }
+      while (frame.index < hit) {
+        frame.child = containers!.next(frame.child);
+        frame.index++;
+      }
+      const child = frame.child;
+      moveTo(containers!.open(child), containers!.openLine(child));
+      containers!.moveTo(child);
+      frame.child = containers!.next(child);
+      frame.index++;
+      enterValue(frame.pointer + '/' + hit);
+      continue;
+    }
     ws();
     const c = text.charCodeAt(i);
     if (c === 44) {
@@ -256,6 +333,8 @@ export class JsonSource implements SourceText {
   constructor(
     readonly path: string,
     readonly text: string,
+    /** The file's bytes in the position index's memory, when it was read there (big files). */
+    private readonly lease?: IndexLease,
   ) {
     this.lines = new LineIndex(text);
   }
@@ -285,7 +364,7 @@ export class JsonSource implements SourceText {
       if (!set) indices.set(parent, (set = new Set()));
       set.add(Number(token));
     }
-    const ranges = scanJson(this.text, wanted, prefixes, indices);
+    const ranges = scanJson(this.text, wanted, prefixes, indices, indexJson(this.text, this.lease));
     const out = new Map<string, Range>();
     for (const p of pointers) {
       let hit = ranges.get(p);
@@ -339,10 +418,10 @@ export type ParseResult =
   | { ok: true; value: unknown; source: SourceText }
   | { ok: false; error: ParseFailure; source: SourceText };
 
-export function parseSource(path: string, rawText: string, format: SourceFormat): ParseResult {
+export function parseSource(path: string, rawText: string, format: SourceFormat, lease?: IndexLease): ParseResult {
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   if (format === 'json') {
-    const source = new JsonSource(path, text);
+    const source = new JsonSource(path, text, lease);
     try {
       return { ok: true, value: JSON.parse(text), source };
     } catch (error) {
