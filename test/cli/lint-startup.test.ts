@@ -3,7 +3,8 @@ import { closeSync, constants, openSync, readFileSync, readSync, rmSync, writeFi
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, tempDir } from '../helpers/cli.js';
+import { buildProgram } from '../../src/cli.js';
+import { BIN, cli, ROOT, tempDir } from '../helpers/cli.js';
 
 // What a cold `lint` loads: start-up is most of a real-sized lint (bench:lint, issue 12), so what it
 // reads and compiles is kept to what linting needs. A resolve hook registered before the binary runs
@@ -80,6 +81,15 @@ describe('lint start-up', () => {
     // readline) are loaded.
     const plain = loadedBy(['lint', path.join(ROOT, 'fixtures/flows/valid/salon-booking.json'), '--format', 'json'], { hooks: false });
     expect(plain.builtins.filter((m) => /^NativeModule (net|stream|tty|child_process|fs\/promises|readline)$/.test(m))).toEqual([]);
+  });
+
+  it('a lint command line registers lint alone; any other registers every command (a typo still finds lint)', () => {
+    expect(buildProgram({ only: 'lint' }).commands.map((c) => c.name())).toEqual(['lint']);
+    expect(buildProgram().commands.map((c) => c.name())).toEqual(expect.arrayContaining(['lint', 'serve', 'replay', 'diff', 'pull', 'deploy', 'canary']));
+    const typo = cli(['lnt', 'flow.json']);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain('Did you mean lint?');
+    expect(cli(['--debug', 'lint', '--help']).stdout).toContain('Usage: retell-kit lint');
   });
 
   it('says nothing on stderr on every Node it runs on: the bundle reads no deprecated fs export (F_OK warns on Node 24)', () => {
