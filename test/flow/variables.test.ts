@@ -34,6 +34,14 @@ describe('extractVariables', () => {
       expect(extractVariables(text), text).toEqual(byRegex(text));
     }
   });
+
+  it('reads a long run of braces once: one step a brace, not a search to the far end from each', () => {
+    // A search for the closing brace from every `{{` took minutes here (quadratic); the scan takes milliseconds.
+    const text = `${'{'.repeat(1_000_000)}x}}`;
+    expect(extractVariables(text)).toEqual([{ name: 'x', index: 999_998 }]);
+    expect(templateNamesInJson(text)).toEqual(new Set(['x']));
+    // A hang guard, not a speed target: the linear scan needs ~50 ms, the quadratic one ~20 s.
+  }, 5_000);
 });
 
 /** The definition unknownVariables implements: every string in document order, the first use of each unknown name. */
