@@ -30,23 +30,23 @@ interface Exports {
   adjust(): number;
 }
 
-let module: Exports | null | undefined;
+let exportsOf: Exports | null | undefined;
 
 /**
  * The instance, made on first use; null where WebAssembly (or its SIMD) is not available, or with
  * RETELL_KIT_WASM=0 (the JavaScript scanner alone: same positions, slower on big flows).
  */
 function instance(): Exports | null {
-  if (module === undefined) {
-    if (process.env.RETELL_KIT_WASM === '0') return (module = null);
+  if (exportsOf === undefined) {
+    if (process.env.RETELL_KIT_WASM === '0') return (exportsOf = null);
     try {
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(JSON_INDEX_WASM, 'base64')));
-      module = instance.exports as unknown as Exports;
+      const made = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(JSON_INDEX_WASM, 'base64')));
+      exportsOf = made.exports as unknown as Exports;
     } catch {
-      module = null;
+      exportsOf = null;
     }
   }
-  return module;
+  return exportsOf;
 }
 
 /** Fields of an entry (json-index.wat): a container in the order containers open. */

@@ -185,6 +185,8 @@ function scanJson(text: string, wanted: Set<string>, prefixes: Set<string>, indi
       const k = containers ? containers.at(i) : -1;
       if (k !== -1) {
         closeAt(containers!.close(k), containers!.closeLine(k));
+        // Lookups go on after its descendants, not through them.
+        containers!.moveTo(containers!.next(k));
         return;
       }
       i = skipContainer(text, i);
