@@ -112,14 +112,15 @@ export function utf16Of(buf: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | undefined {
   return undefined;
 }
 
-/** Load bytes (a file, stdin): UTF-8 text is parsed; UTF-16 is one problem saying so and how to convert. */
-/** Where a text comes from: the name shown for it, its format when known, and (big files) its bytes in the index's memory. */
+/** Where a text comes from: the name shown for it and its format when known. */
 export interface TextOptions {
   path?: string;
   format?: SourceFormat;
+  /** Set by loadFile for a big file it read into the position index's memory (flow/json-index.ts); callers leave it out. */
   lease?: IndexLease;
 }
 
+/** Load bytes (a file, stdin): UTF-8 text is parsed; UTF-16 is one problem saying so and how to convert. */
 export function loadBytes(buf: Buffer, options: TextOptions = {}): LoadedFile {
   const encoding = utf16Of(buf);
   if (!encoding) return loadText(buf.toString('utf8'), options);
