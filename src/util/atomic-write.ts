@@ -1,4 +1,26 @@
-import * as fs from 'node:fs';
+import {
+  close,
+  closeSync,
+  fchmod,
+  fchmodSync,
+  fsync,
+  fsyncSync,
+  mkdir,
+  mkdirSync,
+  open,
+  openSync,
+  realpath,
+  realpathSync,
+  rename,
+  renameSync,
+  rm,
+  rmSync,
+  stat,
+  statSync,
+  writeFile,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -16,16 +38,22 @@ export interface AtomicWriteOptions {
   durable?: boolean;
 }
 
-const stat = promisify(fs.stat);
-const realpath = promisify(fs.realpath);
-const mkdir = promisify(fs.mkdir);
-const writeFile = promisify(fs.writeFile);
-const open = promisify(fs.open);
-const fchmod = promisify(fs.fchmod);
-const fsync = promisify(fs.fsync);
-const close = promisify(fs.close);
-const rename = promisify(fs.rename);
-const rm = promisify(fs.rm);
+/** The promise forms of the fs calls, made at the first asynchronous write: lint loads this module at start and rarely writes a file. */
+function promised() {
+  return {
+    stat: promisify(stat),
+    realpath: promisify(realpath),
+    mkdir: promisify(mkdir),
+    writeFile: promisify(writeFile),
+    open: promisify(open),
+    fchmod: promisify(fchmod),
+    fsync: promisify(fsync),
+    close: promisify(close),
+    rename: promisify(rename),
+    rm: promisify(rm),
+  };
+}
+let fsp: ReturnType<typeof promised> | undefined;
 
 let written = 0;
 /** A temp name of its own per write: two writes of one file (in one process or two) never share one. */
@@ -39,53 +67,54 @@ function missing(error: unknown): undefined {
 }
 
 export async function writeFileAtomic(file: string, text: string, options: AtomicWriteOptions = {}): Promise<void> {
-  const existing = await stat(file).catch(missing);
-  if (existing && !existing.isFile()) return writeFile(file, text);
-  const target = existing ? await realpath(file) : file;
-  await mkdir(path.dirname(path.resolve(target)), { recursive: true });
+  const p = (fsp ??= promised());
+  const existing = await p.stat(file).catch(missing);
+  if (existing && !existing.isFile()) return p.writeFile(file, text);
+  const target = existing ? await p.realpath(file) : file;
+  await p.mkdir(path.dirname(path.resolve(target)), { recursive: true });
   const tmp = tempOf(target);
   try {
-    const fd = await open(tmp, 'w', options.mode);
+    const fd = await p.open(tmp, 'w', options.mode);
     try {
       // writeFile on a descriptor writes the whole text, however many write calls that takes.
-      await writeFile(fd, text);
+      await p.writeFile(fd, text);
       const mode = options.mode ?? (existing ? existing.mode & 0o777 : undefined);
-      if (mode !== undefined) await fchmod(fd, mode);
-      if (options.durable) await fsync(fd);
+      if (mode !== undefined) await p.fchmod(fd, mode);
+      if (options.durable) await p.fsync(fd);
     } finally {
-      await close(fd);
+      await p.close(fd);
     }
-    await rename(tmp, target);
+    await p.rename(tmp, target);
   } catch (error) {
-    await rm(tmp, { force: true }).catch(() => {});
+    await p.rm(tmp, { force: true }).catch(() => {});
     throw error;
   }
 }
 
 export function writeFileAtomicSync(file: string, text: string, options: AtomicWriteOptions = {}): void {
-  let existing: fs.Stats | undefined;
+  let existing: Stats | undefined;
   try {
-    existing = fs.statSync(file);
+    existing = statSync(file);
   } catch (error) {
     missing(error);
   }
-  if (existing && !existing.isFile()) return fs.writeFileSync(file, text);
-  const target = existing ? fs.realpathSync(file) : file;
-  fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
+  if (existing && !existing.isFile()) return writeFileSync(file, text);
+  const target = existing ? realpathSync(file) : file;
+  mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
   const tmp = tempOf(target);
   try {
-    const fd = fs.openSync(tmp, 'w', options.mode);
+    const fd = openSync(tmp, 'w', options.mode);
     try {
-      fs.writeFileSync(fd, text);
+      writeFileSync(fd, text);
       const mode = options.mode ?? (existing ? existing.mode & 0o777 : undefined);
-      if (mode !== undefined) fs.fchmodSync(fd, mode);
-      if (options.durable) fs.fsyncSync(fd);
+      if (mode !== undefined) fchmodSync(fd, mode);
+      if (options.durable) fsyncSync(fd);
     } finally {
-      fs.closeSync(fd);
+      closeSync(fd);
     }
-    fs.renameSync(tmp, target);
+    renameSync(tmp, target);
   } catch (error) {
-    fs.rmSync(tmp, { force: true });
+    rmSync(tmp, { force: true });
     throw error;
   }
 }
