@@ -28,6 +28,9 @@ interface Exports {
   count(): number;
   depth(): number;
   adjust(): number;
+  refsInit(table: number): void;
+  refs(from: number, to: number, len: number, out: number, max: number): number;
+  refCount(): number;
 }
 
 let exportsOf: Exports | null | undefined;
@@ -175,11 +178,63 @@ export function readFileForIndex(file: string): { bytes: Buffer; lease?: IndexLe
   }
 }
 
+/** The write whose bytes inPlace last found to be valid UTF-8 without a BOM (checked once a write). */
+let checkedWrite = -1;
+
 /** The leased bytes are still in memory, and they are the text's own: valid UTF-8 without a BOM. */
 function inPlace(wasm: Exports, lease: IndexLease | undefined): boolean {
   if (!lease || lease.write !== writes) return false;
+  if (checkedWrite === lease.write) return true;
   const bytes = Buffer.from(wasm.memory.buffer, 0, lease.bytes);
-  return !(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) && isUtf8(bytes);
+  if ((bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) || !isUtf8(bytes)) return false;
+  checkedWrite = lease.write;
+  return true;
+}
+
+/** The text a lease's bytes were decoded into (parseSource says so): what templateReferences can answer for. */
+let leased: { text: string; lease: IndexLease } | undefined;
+
+/** Says that `text` is the decoding of the bytes `lease` holds (until the next read). */
+export function noteLease(text: string, lease: IndexLease | undefined): void {
+  leased = lease ? { text, lease } : undefined;
+}
+
+/** Distinct names refs() keeps (its hash table has twice as many slots); a text with more falls back. */
+const MAX_NAMES = 32768;
+const TABLE_BYTES = 65536 * 4;
+
+/**
+ * The distinct raw names (untrimmed, as written) of the complete `{{name}}` references in `text`: the
+ * names variables.ts's loop meets, found by refs() in the bytes the text was read from. Undefined unless
+ * noteLease tied the text to bytes still in memory (big files), where WebAssembly is unavailable, or
+ * past MAX_NAMES. On a 10k-node flow that loop met ~14k references of ~400 names and ~96k other braces,
+ * all as cold code (~10 ms).
+ */
+export function templateReferences(text: string): string[] | undefined {
+  const wasm = leased?.text === text ? instance() : undefined;
+  if (!wasm || !inPlace(wasm, leased!.lease)) return undefined;
+  const bytes = leased!.lease.bytes;
+  // Table and names go where the index's entries go (reserved when the file was read; indexJson writes
+  // them afresh): growing the memory here made V8 count 16 MB more external memory and start a full GC.
+  const { out: table, end } = layout(bytes);
+  const out = table + TABLE_BYTES;
+  if (out + MAX_NAMES * 8 > end) return undefined;
+  wasm.refsInit(table);
+  for (let from = 0; from < bytes; from += SLICE_BLOCKS * 64) {
+    if (wasm.refs(from, Math.min(bytes, from + SLICE_BLOCKS * 64), bytes, out, MAX_NAMES) !== 0) return undefined;
+  }
+  const count = wasm.refCount();
+  const pairs = new Int32Array(wasm.memory.buffer, out, count * 2);
+  const names = new Array<string>(count);
+  if (bytes === text.length) {
+    // ASCII: byte offsets are the string's offsets.
+    for (let k = 0; k < count; k++) names[k] = text.slice(pairs[2 * k], pairs[2 * k + 1]);
+  } else {
+    // The bytes are the text's UTF-8 (inPlace), and braces are never inside a multi-byte character.
+    const memory = Buffer.from(wasm.memory.buffer);
+    for (let k = 0; k < count; k++) names[k] = memory.toString('utf8', pairs[2 * k], pairs[2 * k + 1]);
+  }
+  return names;
 }
 
 /**

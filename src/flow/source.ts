@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Document } from 'yaml';
-import { indexJson, type ContainerIndex, type IndexLease } from './json-index.js';
+import { indexJson, noteLease, type ContainerIndex, type IndexLease } from './json-index.js';
 import { findJsonSyntaxError } from './json-syntax.js';
 import { split } from './pointer.js';
 
@@ -424,6 +424,7 @@ export function parseSource(path: string, rawText: string, format: SourceFormat,
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   if (format === 'json') {
     const source = new JsonSource(path, text, lease);
+    noteLease(text, lease);
     try {
       return { ok: true, value: JSON.parse(text), source };
     } catch (error) {

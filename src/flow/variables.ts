@@ -3,6 +3,7 @@
  * variables, what a flow declares, what a node's call writes, and every template string in a value.
  */
 import { isRaw, type FlowGraph, type GraphNode } from './graph.js';
+import { templateReferences } from './json-index.js';
 import { escapeToken } from './pointer.js';
 
 export interface VariableRef {
@@ -67,6 +68,12 @@ function namesInJson(text: string): ReadonlySet<string> | undefined {
   const escape = text.indexOf('\\u007');
   if (escape !== -1 && /\\u007[bd]/i.test(text.slice(escape))) return undefined;
   const names = new Set<string>();
+  // A big file's bytes are still where it was read: the WebAssembly scan finds the references there.
+  const found = templateReferences(text);
+  if (found) {
+    for (let k = 0; k < found.length; k++) if (!addName(names, found[k]!)) return undefined;
+    return names;
+  }
   // extractVariables' loop without a ref object each: a big flow has tens of thousands (~5 ms cold).
   for (let at = nextReference(text, 0); at !== -1; at = nextReference(text, referenceEnd + 2)) {
     if (!addName(names, text.slice(at + 2, referenceEnd))) return undefined;

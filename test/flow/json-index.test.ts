@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assemble, OUTPUT } from '../../scripts/gen-wasm.mjs';
 import { syntheticFlow } from '../../bench/synthetic-flow.mjs';
-import { indexJson, INDEX_FROM_CHARS, readFileForIndex, type ContainerIndex } from '../../src/flow/json-index.js';
+import { indexJson, INDEX_FROM_CHARS, noteLease, readFileForIndex, templateReferences, type ContainerIndex } from '../../src/flow/json-index.js';
+import { templateNamesInJson } from '../../src/flow/variables.js';
 import { loadFile, loadText } from '../../src/flow/load.js';
 import { cli, tempDir } from '../helpers/cli.js';
 
@@ -112,6 +113,81 @@ describe('json-index.wat', () => {
     // Small files are read as ever, with no lease.
     writeFileSync(first, '{"nodes": []}');
     expect(readFileForIndex(first)).toEqual({ bytes: Buffer.from('{"nodes": []}') });
+  });
+});
+
+/** What refs() must find: the distinct raw names of /\{\{([^{}]*)\}\}/g, the loop variables.ts documents. */
+function referenceNames(text: string): string[] {
+  return [...new Set([...text.matchAll(/\{\{([^{}]*)\}\}/g)].map((m) => m[1]!))].sort();
+}
+
+describe('{{name}} references from the bytes a big file was read into', () => {
+  const dir = tempDir('retell-kit-refs-');
+  /** Writes `text` padded to an indexed size, reads it into the module's memory, ties text and bytes. */
+  const read = (text: string, name = 'refs.json') => {
+    const file = path.join(dir, name);
+    writeFileSync(file, big(text));
+    const { bytes, lease } = readFileForIndex(file);
+    expect(lease).toBeDefined();
+    const decoded = bytes.toString('utf8');
+    noteLease(decoded, lease);
+    return decoded;
+  };
+
+  it('finds what the regex finds: nested, unterminated and runs of braces, non-ASCII names, keys', () => {
+    const parts = ['{{a}}', '{{ spaced }}', '{{a{{inner}}}}', '{{{x}}', '{{}}', '{{y}', '{{z}}}}', '}}{{', '{{{{{{w}}', '{{é}}', '{{😀 x}}', '{{a}}', 'text {{', '{{unclosed', '{{ spaced }}'];
+    const values = Array.from({ length: 3000 }, (_, i) => ({ [`{{key${i % 7}}}`]: `${'x'.repeat(i % 37)}${parts[i % parts.length]}${'y'.repeat(i % 19)}` }));
+    const text = read(JSON.stringify(values));
+    const names = templateReferences(text);
+    expect(names).toBeDefined();
+    expect([...names!].sort()).toEqual(referenceNames(text));
+    expect(names).toContain('é');
+    expect(names).toContain('😀 x');
+  });
+
+  it('finds a reference at every offset of a block and across the slices the scan is fed in', () => {
+    // Shift one reference across every position of 16- and 64-byte blocks, and one across the 256 KB
+    // slice boundary; and one that ends the text (no space padding after it: the file is read exactly).
+    const text = read(`[${Array.from({ length: 80 }, (_, i) => JSON.stringify(`${' '.repeat(i)}{{n${i}}}`)).join(',')}, "${'p'.repeat(262144 - 40)}{{slice}}"]`);
+    const names = templateReferences(text)!;
+    expect(names.length).toBe(81);
+    expect([...names].sort()).toEqual(referenceNames(text));
+    const file = path.join(dir, 'end.json');
+    writeFileSync(file, `${' '.repeat(INDEX_FROM_CHARS)}"{{last}}"`);
+    const { bytes, lease } = readFileForIndex(file);
+    const atEnd = bytes.toString('utf8');
+    noteLease(atEnd, lease);
+    expect(templateReferences(atEnd)).toEqual(['last']);
+  });
+
+  it('answers only for the text whose bytes are in memory, and leaves too many names to the JavaScript loop', () => {
+    const text = read(JSON.stringify({ a: '{{one}} {{two}}' }));
+    expect(templateReferences(`${text} `)).toBeUndefined();
+    expect(templateReferences(text)).toEqual(['one', 'two']);
+    read(JSON.stringify({ b: '{{three}}' }), 'other.json');
+    // text's lease is stale: another file's bytes are there now.
+    noteLease(text, undefined);
+    expect(templateReferences(text)).toBeUndefined();
+    expect(templateNamesInJson(text)).toEqual(new Set(['one', 'two']));
+    // Thousands of names share hash slots: each still comes out once.
+    const several = read(JSON.stringify(Array.from({ length: 5000 }, (_, i) => `{{v${i}}} {{v${(i * 7) % 5000}}}`)), 'several.json');
+    expect([...templateReferences(several)!].sort()).toEqual(referenceNames(several));
+    // More distinct names than the table takes: undefined here, the same names from the loop.
+    const many = read(JSON.stringify(Array.from({ length: 40000 }, (_, i) => `{{v${i}}}`)));
+    expect(templateReferences(many)).toBeUndefined();
+    expect(templateNamesInJson(many)!.size).toBe(40000);
+  });
+
+  it('gives variables.ts the same names with the bytes in memory as from its own loop', () => {
+    const flow = JSON.stringify(syntheticFlow(1500, 3), null, 2);
+    const text = read(flow);
+    expect(templateReferences(text)).toBeDefined();
+    const fromBytes = templateNamesInJson(text);
+    noteLease(text, undefined);
+    // A text of its own (templateNamesInJson remembers its last one): the loop alone.
+    const fromLoop = templateNamesInJson(`${text} `);
+    expect(fromBytes).toEqual(fromLoop);
+    expect(fromBytes!.size).toBeGreaterThan(3);
   });
 });
 
