@@ -47,14 +47,12 @@
     (global.set $maxDepth (local.get $maxDepth))
     (global.set $maxCount (local.get $maxCount)))
 
-  ;; State of refs() between slices: where the last reference found ends, how many distinct names there
-  ;; are, and the hash table of those (65536 slots of 4 bytes: 0 free, else 1 + the name's number).
-  (global $refResume (mut i32) (i32.const 0))
+  ;; State of refs() between slices: how many distinct names there are, and the hash table of those
+  ;; (65536 slots of 4 bytes: 0 free, else 1 + the name's number).
   (global $refCount (mut i32) (i32.const 0))
   (global $refTable (mut i32) (i32.const 0))
 
   (func (export "refsInit") (param $table i32)
-    (global.set $refResume (i32.const 0))
     (global.set $refCount (i32.const 0))
     (global.set $refTable (local.get $table))
     (memory.fill (local.get $table) (i32.const 0) (i32.const 262144)))
@@ -111,7 +109,8 @@
 
   ;; Every complete reference whose "{{" starts in [from, to) of a text of $len bytes, as the regex
   ;; /\{\{([^{}]*)\}\}/g finds them: a "{{", the bytes up to the first brace after it, and that brace is
-  ;; "}}"; the next search starts after it. Each distinct name (its bytes as written, untrimmed) goes
+  ;; "}}". (The regex's next search starts after that "}}"; no "{{" can start before it, as the name holds no
+  ;; brace, so every pair is tried.) Each distinct name (its bytes as written, untrimmed) goes
   ;; once to $out + 8 * its number: [name start, name end), i32 each. 0 when fine; -1 when there would be
   ;; more than $max names (the caller falls back to its own loop). Reads up to 16 bytes past $to: the
   ;; caller's memory has room there.
@@ -133,8 +132,6 @@
             ;; Past the slice or the text (bytes there are not the text's): so is every later pair.
             (br_if $pairsDone (i32.ge_u (local.get $c) (local.get $to)))
             (br_if $pairsDone (i32.ge_u (i32.add (local.get $c) (i32.const 1)) (local.get $len)))
-            ;; Inside the last reference found (its closing braces included).
-            (br_if $pairs (i32.lt_u (local.get $c) (global.get $refResume)))
             ;; The first brace after the pair, or the end of the text.
             (local.set $j (i32.add (local.get $c) (i32.const 2)))
             (block $brace
@@ -152,8 +149,7 @@
                       (i32.eq (i32.load8_u offset=1 (local.get $j)) (i32.const 0x7d)))
                   (then
                     (if (call $addRef (i32.add (local.get $c) (i32.const 2)) (local.get $j) (local.get $out) (local.get $max))
-                      (then (return (i32.const -1))))
-                    (global.set $refResume (i32.add (local.get $j) (i32.const 2)))))))
+                      (then (return (i32.const -1))))))))
             (br $pairs)))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $blocks)))
