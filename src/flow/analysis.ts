@@ -10,7 +10,9 @@ export class FlowAnalysis {
   private _reachesDeadEnd?: Uint8Array;
   private _silentCycles?: GraphNode[][];
   private _usedComponents?: Set<Scope>;
-  private readonly _pathTrees = new Map<Scope, Map<GraphNode, GraphNode | null>>();
+  private _terminal?: Uint8Array;
+  private _pathPrev?: Int32Array;
+  private readonly _pathScopes = new Set<Scope>();
   private readonly _entries = new Map<Scope, GraphNode[]>();
 
   constructor(readonly graph: FlowGraph) {}
@@ -39,30 +41,34 @@ export class FlowAnalysis {
   /** 1 for nodes reachable from the flow's start or a global node, through connected edges and into used components. */
   get reachable(): Uint8Array {
     if (this._reachable) return this._reachable;
-    const seen = new Uint8Array(this.graph.nodes.length);
+    const nodes = this.graph.nodes;
+    const { outStart, outTarget } = this.graph.adjacency;
+    const seen = new Uint8Array(nodes.length);
     const used = new Set<Scope>();
-    const stack: GraphNode[] = [];
+    // Each node is stacked at most once.
+    const stack = new Int32Array(nodes.length);
+    let top = 0;
     const enterScope = (scope: Scope) => {
       for (const e of this.entries(scope)) {
         if (!seen[e.index]) {
           seen[e.index] = 1;
-          stack.push(e);
+          stack[top++] = e.index;
         }
       }
     };
     enterScope(this.graph.root);
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      if (node.component && !used.has(node.component)) {
-        used.add(node.component);
-        enterScope(node.component);
+    while (top > 0) {
+      const v = stack[--top]!;
+      const component = nodes[v]!.component;
+      if (component && !used.has(component)) {
+        used.add(component);
+        enterScope(component);
       }
-      const out = node.out;
-      for (let k = 0; k < out.length; k++) {
-        const to = out[k]!.to;
-        if (to && !seen[to.index]) {
-          seen[to.index] = 1;
-          stack.push(to);
+      for (let k = outStart[v]!, end = outStart[v + 1]!; k < end; k++) {
+        const w = outTarget[k]!;
+        if (!seen[w]) {
+          seen[w] = 1;
+          stack[top++] = w;
         }
       }
     }
@@ -74,17 +80,25 @@ export class FlowAnalysis {
     return this.reachable[node.index] === 1;
   }
 
+  /** 1 for terminal nodes (isTerminal), decided once for the walks below. */
+  private get terminal(): Uint8Array {
+    if (this._terminal) return this._terminal;
+    const nodes = this.graph.nodes;
+    const terminal = new Uint8Array(nodes.length);
+    for (let k = 0; k < nodes.length; k++) if (isTerminal(nodes[k]!)) terminal[k] = 1;
+    return (this._terminal = terminal);
+  }
+
   /** 1 for nodes from which a terminal node (or a component exit) can be reached along connected edges. */
   get canFinish(): Uint8Array {
     if (this._canFinish) return this._canFinish;
-    const ok = new Uint8Array(this.graph.nodes.length);
-    const stack: GraphNode[] = [];
-    const nodes = this.graph.nodes;
-    for (let k = 0; k < nodes.length; k++) {
-      const n = nodes[k]!;
-      if (isTerminal(n)) {
-        ok[n.index] = 1;
-        stack.push(n);
+    const terminal = this.terminal;
+    const ok = new Uint8Array(terminal.length);
+    const stack: number[] = [];
+    for (let k = 0; k < terminal.length; k++) {
+      if (terminal[k]) {
+        ok[k] = 1;
+        stack.push(k);
       }
     }
     this.walkBack(stack, ok);
@@ -94,34 +108,31 @@ export class FlowAnalysis {
   /** 1 for nodes from which a dead end (a non-terminal node with no connected way out) can be reached. */
   get reachesDeadEnd(): Uint8Array {
     if (this._reachesDeadEnd) return this._reachesDeadEnd;
-    const hit = new Uint8Array(this.graph.nodes.length);
-    const stack: GraphNode[] = [];
+    const terminal = this.terminal;
+    const { outStart } = this.graph.adjacency;
     const nodes = this.graph.nodes;
+    const hit = new Uint8Array(nodes.length);
+    const stack: number[] = [];
     for (let k = 0; k < nodes.length; k++) {
-      const n = nodes[k]!;
-      if (isTerminal(n)) continue;
       // A way on: a connected edge, or a go-back condition (it returns the caller to the node they
-      // came from). A loop, not out.some(): no closure a node.
-      const out = n.out;
-      let wayOn = false;
-      for (let j = 0; j < out.length && !wayOn; j++) wayOn = out[j]!.to !== undefined || out[j]!.kind === 'go-back';
-      if (!wayOn) {
-        hit[n.index] = 1;
-        stack.push(n);
-      }
+      // came from; go-back edges are never connected, so only nodes without connected edges are read).
+      if (terminal[k] || outStart[k + 1]! > outStart[k]! || returns(nodes[k]!)) continue;
+      hit[k] = 1;
+      stack.push(k);
     }
     this.walkBack(stack, hit);
     return (this._reachesDeadEnd = hit);
   }
 
-  private walkBack(stack: GraphNode[], mark: Uint8Array): void {
+  /** Marks every node with a path of connected edges to a node on the stack. */
+  private walkBack(stack: number[], mark: Uint8Array): void {
+    const { inStart, inSource } = this.graph.adjacency;
     while (stack.length > 0) {
-      const node = stack.pop()!;
-      const incoming = node.in;
-      for (let k = 0; k < incoming.length; k++) {
-        const from = incoming[k]!.from;
-        if (!mark[from.index]) {
-          mark[from.index] = 1;
+      const v = stack.pop()!;
+      for (let k = inStart[v]!, end = inStart[v + 1]!; k < end; k++) {
+        const from = inSource[k]!;
+        if (!mark[from]) {
+          mark[from] = 1;
           stack.push(from);
         }
       }
@@ -131,28 +142,33 @@ export class FlowAnalysis {
   /** Shortest path of nodes from the scope's entries to `target` (inclusive), for messages. */
   pathTo(target: GraphNode): GraphNode[] {
     // One breadth-first tree per scope, built on first use: rules ask for many paths in one flow.
-    let prev = this._pathTrees.get(target.scope);
-    if (!prev) {
-      prev = new Map<GraphNode, GraphNode | null>();
-      const queue: GraphNode[] = [];
+    // Scopes share no nodes (edges resolve inside their scope), so one array of predecessors serves
+    // them all: -2 not reached, -1 an entry.
+    const nodes = this.graph.nodes;
+    let prev = this._pathPrev;
+    if (!prev) prev = this._pathPrev = new Int32Array(nodes.length).fill(-2);
+    if (!this._pathScopes.has(target.scope)) {
+      this._pathScopes.add(target.scope);
+      const { outStart, outTarget } = this.graph.adjacency;
+      const queue: number[] = [];
       for (const e of this.entries(target.scope)) {
-        prev.set(e, null);
-        queue.push(e);
+        prev[e.index] = -1;
+        queue.push(e.index);
       }
       for (let head = 0; head < queue.length; head++) {
-        for (const edge of queue[head]!.out) {
-          const to = edge.to;
-          if (to && !prev.has(to)) {
-            prev.set(to, queue[head]!);
-            queue.push(to);
+        const v = queue[head]!;
+        for (let k = outStart[v]!, end = outStart[v + 1]!; k < end; k++) {
+          const w = outTarget[k]!;
+          if (prev[w] === -2) {
+            prev[w] = v;
+            queue.push(w);
           }
         }
       }
-      this._pathTrees.set(target.scope, prev);
     }
-    if (!prev.has(target)) return [target];
+    if (prev[target.index] === -2) return [target];
     const path: GraphNode[] = [];
-    for (let n: GraphNode | null | undefined = target; n; n = prev.get(n)) path.push(n);
+    for (let v = target.index; v >= 0; v = prev[v]!) path.push(nodes[v]!);
     return path.reverse();
   }
 
@@ -168,17 +184,14 @@ export class FlowAnalysis {
     const onStack = new Uint8Array(n);
     const stack: number[] = [];
     // Silent edges as one compressed list (their targets, node by node, from silentStart[v] to
-    // silentStart[v + 1]): no array a node, and most nodes, which wait for the caller, have none.
+    // silentStart[v + 1]), cut from the connected ones: most nodes wait for the caller and have none.
     const nodes = this.graph.nodes;
+    const { outStart, outTarget, outSilent } = this.graph.adjacency;
     const silentStart = new Int32Array(n + 1);
     const targets: number[] = [];
     for (let k = 0; k < n; k++) {
       silentStart[k] = targets.length;
-      const out = nodes[k]!.out;
-      for (let j = 0; j < out.length; j++) {
-        const e = out[j]!;
-        if (e.to && isSilentEdge(e)) targets.push(e.to.index);
-      }
+      for (let j = outStart[k]!, end = outStart[k + 1]!; j < end; j++) if (outSilent[j]) targets.push(outTarget[j]!);
     }
     silentStart[n] = targets.length;
     const result: GraphNode[][] = [];
@@ -266,4 +279,11 @@ export class FlowAnalysis {
     }
     return [start, start];
   }
+}
+
+/** True when the node has go-back conditions (they return the caller to the node they came from). */
+export function returns(n: GraphNode): boolean {
+  const out = n.out;
+  for (let j = 0; j < out.length; j++) if (out[j]!.kind === 'go-back') return true;
+  return false;
 }

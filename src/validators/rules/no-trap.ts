@@ -1,4 +1,5 @@
-import { isTerminal, label, type GraphNode, type Scope } from '../../flow/graph.js';
+import { returns } from '../../flow/analysis.js';
+import { isTerminal, label, type FlowGraph, type GraphNode, type Scope } from '../../flow/graph.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule({
@@ -35,7 +36,7 @@ export default defineRule({
     const entryPoints = new Set<GraphNode>();
     for (const scope of [graph.root, ...graph.components]) for (const e of analysis.entries(scope)) entryPoints.add(e);
 
-    const regions = trappedRegions(graph.nodes, trapped);
+    const regions = trappedRegions(graph, isTrapped);
     // Named in the message, but still an error: a global fires only when its condition happens to
     // match (e.g. "caller asks for a person"), which a caller stuck in a loop may never say. Only
     // globals of the same scope count: whether flow globals fire inside a component is not documented.
@@ -63,13 +64,6 @@ export default defineRule({
   },
 });
 
-/** True when the node has go-back conditions. */
-function returns(n: GraphNode): boolean {
-  const out = n.out;
-  for (let j = 0; j < out.length; j++) if (out[j]!.kind === 'go-back') return true;
-  return false;
-}
-
 /** Long paths keep their start and the last steps into the trap. */
 function shortPath(path: GraphNode[]): string {
   if (path.length <= 6) return path.map(label).join(' -> ');
@@ -93,26 +87,36 @@ function cycleFrom(start: GraphNode, trapped: (n: GraphNode) => boolean): GraphN
   return node ? [...walk.slice(at.get(node)!), node] : walk;
 }
 
-/** Each trapped node's region: trapped nodes joined by edges in either direction, shared by its members. */
-function trappedRegions(nodes: GraphNode[], trapped: (n: GraphNode) => boolean): Map<GraphNode, GraphNode[]> {
-  const sizes = new Map<GraphNode, GraphNode[]>();
-  for (let k = 0; k < nodes.length; k++) {
-    const seed = nodes[k]!;
-    if (!trapped(seed) || sizes.has(seed)) continue;
-    const region = [seed];
-    sizes.set(seed, region);
-    const visit = (n: GraphNode | undefined) => {
-      if (n && trapped(n) && !sizes.has(n)) {
-        sizes.set(n, region);
-        region.push(n);
+/** Each trapped node's region: trapped nodes joined by connected edges in either direction, shared by its members. */
+function trappedRegions(graph: FlowGraph, isTrapped: Uint8Array): Map<GraphNode, GraphNode[]> {
+  const nodes = graph.nodes;
+  const { outStart, outTarget, inStart, inSource } = graph.adjacency;
+  const regions = new Map<GraphNode, GraphNode[]>();
+  const placed = new Uint8Array(nodes.length);
+  for (let seed = 0; seed < nodes.length; seed++) {
+    if (!isTrapped[seed] || placed[seed]) continue;
+    placed[seed] = 1;
+    const members = [seed];
+    for (let head = 0; head < members.length; head++) {
+      const v = members[head]!;
+      for (let k = outStart[v]!, end = outStart[v + 1]!; k < end; k++) {
+        const w = outTarget[k]!;
+        if (isTrapped[w] && !placed[w]) {
+          placed[w] = 1;
+          members.push(w);
+        }
       }
-    };
-    for (let head = 0; head < region.length; head++) {
-      const n = region[head]!;
-      for (const e of n.out) visit(e.to);
-      for (const e of n.in) visit(e.from);
+      for (let k = inStart[v]!, end = inStart[v + 1]!; k < end; k++) {
+        const w = inSource[k]!;
+        if (isTrapped[w] && !placed[w]) {
+          placed[w] = 1;
+          members.push(w);
+        }
+      }
     }
-    region.sort((a, b) => a.index - b.index);
+    members.sort((x, y) => x - y);
+    const region = members.map((v) => nodes[v]!);
+    for (const n of region) regions.set(n, region);
   }
-  return sizes;
+  return regions;
 }

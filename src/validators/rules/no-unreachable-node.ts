@@ -1,4 +1,4 @@
-import { label, type GraphNode, type Scope } from '../../flow/graph.js';
+import { label, type FlowGraph, type GraphNode, type Scope } from '../../flow/graph.js';
 import type { FlowAnalysis } from '../../flow/analysis.js';
 import { defineRule } from '../rule.js';
 
@@ -15,9 +15,10 @@ export default defineRule({
   check({ graph, analysis, report }) {
     // Nodes of unused components are component-exit's finding; a scope without a start is start-node's.
     const scopes = [graph.root, ...graph.components.filter((c) => analysis.usedComponents.has(c))];
+    const marks = new RegionMarks(graph.nodes.length);
     for (const scope of scopes) {
       if (!scope.start) continue;
-      for (const { root, members } of unreachableRegions(scope, analysis)) {
+      for (const { root, members } of unreachableRegions(scope, graph, analysis, marks)) {
         const data = { type: root.type || 'untyped', node: label(root), count: members.length, nodes: members.map((m) => m.id) };
         report({ messageId: members.length > 1 ? 'unreachableRegion' : 'unreachable', data, node: root, ...(members.length > 1 ? { related: members } : {}) });
       }
@@ -26,72 +27,113 @@ export default defineRule({
 });
 
 /**
+ * Per node marks for the walks below, by node index. Scopes share no nodes, so one set serves every
+ * scope of a flow without being cleared.
+ */
+class RegionMarks {
+  readonly lost: Uint8Array;
+  readonly visited: Uint8Array;
+  readonly covered: Uint8Array;
+  /** The region (its number + 1) a node was put in; likewise the root cycle. */
+  readonly region: Int32Array;
+  readonly cycle: Int32Array;
+  regions = 0;
+  constructor(n: number) {
+    this.lost = new Uint8Array(n);
+    this.visited = new Uint8Array(n);
+    this.covered = new Uint8Array(n);
+    this.region = new Int32Array(n);
+    this.cycle = new Int32Array(n);
+  }
+}
+
+/**
  * Splits a scope's unreachable nodes into regions, each hanging off one root: a node of a source
  * strongly connected set of the unreachable subgraph. Kosaraju's first pass gives the order: the
- * unvisited node that finished last always lies in a source set of what is left.
+ * unvisited node that finished last always lies in a source set of what is left. The walks follow
+ * the graph's adjacency arrays (node indexes), not the edge objects.
  */
-function unreachableRegions(scope: Scope, analysis: FlowAnalysis): { root: GraphNode; members: GraphNode[] }[] {
+function unreachableRegions(scope: Scope, graph: FlowGraph, analysis: FlowAnalysis, marks: RegionMarks): { root: GraphNode; members: GraphNode[] }[] {
+  const reachable = analysis.reachable;
+  const nodes = graph.nodes;
+  const { outStart, outTarget, inStart, inSource } = graph.adjacency;
+  const { lost: isLost, visited, covered, region: regionOf, cycle: cycleOf } = marks;
   // A node that repeats an earlier id can never be reached by id: no-duplicate-id says so.
-  const isOut = (n: GraphNode) => !analysis.isReachable(n) && (!n.id || scope.nodesById.get(n.id) === n);
-  const lost = scope.nodes.filter(isOut);
+  const lost: number[] = [];
+  for (const n of scope.nodes) {
+    if (!reachable[n.index] && (!n.id || scope.nodesById.get(n.id) === n)) {
+      lost.push(n.index);
+      isLost[n.index] = 1;
+    }
+  }
   if (lost.length === 0) return [];
-  const inLost = new Set(lost);
-  const next = (n: GraphNode) => n.out.flatMap((e) => (e.to && inLost.has(e.to) ? [e.to] : []));
 
-  const finishOrder: GraphNode[] = [];
-  const visited = new Set<GraphNode>();
+  const finishOrder: number[] = [];
+  // The depth-first walk's own stack: a node and the place in its targets to go on from.
+  const workNode = new Int32Array(lost.length);
+  const workNext = new Int32Array(lost.length);
   // Starting from the last node makes earlier nodes finish last, so shared nodes go to the first root.
   for (let i = lost.length - 1; i >= 0; i--) {
     const start = lost[i]!;
-    if (visited.has(start)) continue;
-    visited.add(start);
-    const work: [GraphNode, GraphNode[], number][] = [[start, next(start), 0]];
-    while (work.length > 0) {
-      const frame = work[work.length - 1]!;
-      if (frame[2] < frame[1].length) {
-        const to = frame[1][frame[2]++]!;
-        if (!visited.has(to)) {
-          visited.add(to);
-          work.push([to, next(to), 0]);
-        }
+    if (visited[start]) continue;
+    visited[start] = 1;
+    let top = 0;
+    workNode[0] = start;
+    workNext[0] = outStart[start]!;
+    while (top >= 0) {
+      const v = workNode[top]!;
+      const end = outStart[v + 1]!;
+      let k = workNext[top]!;
+      while (k < end && (!isLost[outTarget[k]!] || visited[outTarget[k]!])) k++;
+      if (k < end) {
+        const to = outTarget[k]!;
+        workNext[top] = k + 1;
+        visited[to] = 1;
+        top++;
+        workNode[top] = to;
+        workNext[top] = outStart[to]!;
       } else {
-        work.pop();
-        finishOrder.push(frame[0]);
+        top--;
+        finishOrder.push(v);
       }
     }
   }
 
-  const covered = new Set<GraphNode>();
   const regions: { root: GraphNode; members: GraphNode[] }[] = [];
   for (let i = finishOrder.length - 1; i >= 0; i--) {
     const first = finishOrder[i]!;
-    if (covered.has(first)) continue;
-    const region = new Set<GraphNode>([first]);
-    const queue = [first];
-    for (let head = 0; head < queue.length; head++) {
-      for (const to of next(queue[head]!)) {
-        if (!covered.has(to) && !region.has(to)) {
-          region.add(to);
-          queue.push(to);
+    if (covered[first]) continue;
+    const id = ++marks.regions;
+    regionOf[first] = id;
+    const members = [first];
+    for (let head = 0; head < members.length; head++) {
+      const v = members[head]!;
+      for (let k = outStart[v]!, end = outStart[v + 1]!; k < end; k++) {
+        const to = outTarget[k]!;
+        if (isLost[to] && !covered[to] && regionOf[to] !== id) {
+          regionOf[to] = id;
+          members.push(to);
         }
       }
     }
     // Name the region by the earliest node of its root cycle (the nodes in it that lead back to `first`).
     let root = first;
+    cycleOf[first] = id;
     const back = [first];
-    const cycle = new Set<GraphNode>([first]);
     while (back.length > 0) {
-      for (const e of back.pop()!.in) {
-        const from = e.from;
-        if (region.has(from) && !cycle.has(from)) {
-          cycle.add(from);
+      const v = back.pop()!;
+      for (let k = inStart[v]!, end = inStart[v + 1]!; k < end; k++) {
+        const from = inSource[k]!;
+        if (regionOf[from] === id && cycleOf[from] !== id) {
+          cycleOf[from] = id;
           back.push(from);
-          if (from.index < root.index) root = from;
+          if (from < root) root = from;
         }
       }
     }
-    for (const n of region) covered.add(n);
-    regions.push({ root, members: [...region].sort((a, b) => a.index - b.index) });
+    for (const v of members) covered[v] = 1;
+    members.sort((x, y) => x - y);
+    regions.push({ root: nodes[root]!, members: members.map((v) => nodes[v]!) });
   }
-  return regions.sort((a, b) => a.root.index - b.root.index);
+  return regions.sort((x, y) => x.root.index - y.root.index);
 }
