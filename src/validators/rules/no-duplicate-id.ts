@@ -57,6 +57,10 @@ export default defineRule({
 function checkNodes(scope: Scope, report: (r: Report<'node'>) => void): void {
   // The graph already keeps the first node of each id. Indexed loops: no iterator a node.
   const nodes = scope.nodes;
+  // As many nodes with an id as distinct ids: none repeats, and no node needs a lookup.
+  let withId = 0;
+  for (let k = 0; k < nodes.length; k++) if (nodes[k]!.id) withId++;
+  if (withId === scope.nodesById.size) return;
   for (let k = 0; k < nodes.length; k++) {
     const node = nodes[k]!;
     if (!node.id) continue;
@@ -66,6 +70,7 @@ function checkNodes(scope: Scope, report: (r: Report<'node'>) => void): void {
 }
 
 function checkEdges(scope: Scope, report: (r: Report<'edge'>) => void): void {
+  if (!repeatsEdgeId(scope)) return;
   const edges = new FirstSeen<GraphEdge>();
   const nodes = scope.nodes;
   for (let k = 0; k < nodes.length; k++) {
@@ -78,6 +83,25 @@ function checkEdges(scope: Scope, report: (r: Report<'edge'>) => void): void {
       if (first) report({ messageId: 'edge', data: { id: edge.id, scope: scopeLabel(scope), node: label(node), first: first.pointer }, edge, pointer: join(edge.pointer, 'id') });
     }
   }
+}
+
+/**
+ * Whether two edges of the scope share an id. Most flows repeat none: a set of the ids answers with
+ * one operation an edge, where the findings need a map of each id's first edge (two).
+ */
+function repeatsEdgeId(scope: Scope): boolean {
+  const ids = new Set<string>();
+  const nodes = scope.nodes;
+  for (let k = 0; k < nodes.length; k++) {
+    const out = nodes[k]!.out;
+    for (let j = 0; j < out.length; j++) {
+      const id = out[j]!.id;
+      if (!id) continue;
+      const before = ids.size;
+      if (ids.add(id).size === before) return true;
+    }
+  }
+  return false;
 }
 
 /**

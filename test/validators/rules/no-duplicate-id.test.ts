@@ -51,6 +51,29 @@ ruleTester('no-duplicate-id', {
       errors: [{ messageId: 'node', pointer: '/components/0/nodes/2/id', data: { id: 'x', scope: 'component "comp"', first: '/components/0/nodes/1' } }],
     },
     {
+      name: 'nodes without an id do not hide a repeated one (the quick count of ids)',
+      flow: baseFlow({ nodes: [...base(), { type: 'end' }, { type: 'end' }, conv('greet', 'bye', 'e-other')] }),
+      errors: [{ messageId: 'node', pointer: '/nodes/4/id', data: { id: 'greet', scope: 'the flow', first: '/nodes/0' } }],
+    },
+    {
+      name: 'a repeated edge id on one node',
+      flow: baseFlow({
+        nodes: [
+          ...base(),
+          {
+            id: 'two',
+            type: 'conversation',
+            instruction: { type: 'prompt', text: 'Talk' },
+            edges: [
+              { id: 'e-two', transition_condition: { type: 'prompt', prompt: 'Yes' }, destination_node_id: 'bye' },
+              { id: 'e-two', transition_condition: { type: 'prompt', prompt: 'No' }, destination_node_id: 'bye' },
+            ],
+          },
+        ],
+      }),
+      errors: [{ messageId: 'edge', pointer: '/nodes/2/edges/1/id', data: { id: 'e-two', node: '"two"', first: '/nodes/2/edges/0' } }],
+    },
+    {
       name: 'a repeated edge id across nodes of one scope',
       flow: baseFlow({ nodes: [...base(), conv('other', 'bye', 'e-greet')] }),
       errors: [{ messageId: 'edge', pointer: '/nodes/2/edges/0/id', data: { id: 'e-greet', node: '"other"', first: '/nodes/0/edges/0' } }],
