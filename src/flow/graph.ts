@@ -371,6 +371,20 @@ export interface ToolRef {
   pointer: string;
 }
 
+/** A tool id a node names; its pointer is made when asked (a finding's), not for every function node a rule reads. */
+class NodeToolRef implements ToolRef {
+  constructor(
+    readonly id: string,
+    private readonly node: GraphNode,
+    /** tool_ids index, or -1 for a function node's tool_id. */
+    private readonly at: number,
+  ) {}
+
+  get pointer(): string {
+    return this.at < 0 ? join(this.node.pointer, 'tool_id') : join(this.node.pointer, 'tool_ids', this.at);
+  }
+}
+
 /** What toolRefs answers for the many nodes that call no tool: one shared list, not a new one a call. */
 const NO_TOOL_REFS: readonly ToolRef[] = Object.freeze([]);
 
@@ -378,9 +392,9 @@ const NO_TOOL_REFS: readonly ToolRef[] = Object.freeze([]);
 export function toolRefs(node: GraphNode): readonly ToolRef[] {
   const n = node.raw;
   const field = node.facts.toolRefs;
-  if (field === 'tool_id' && typeof n.tool_id === 'string') return [{ id: n.tool_id, pointer: join(node.pointer, 'tool_id') }];
+  if (field === 'tool_id' && typeof n.tool_id === 'string') return [new NodeToolRef(n.tool_id, node, -1)];
   if (field === 'tool_ids' && Array.isArray(n.tool_ids)) {
-    return n.tool_ids.flatMap((id, i) => (typeof id === 'string' ? [{ id, pointer: join(node.pointer, 'tool_ids', i) }] : []));
+    return n.tool_ids.flatMap((id, i) => (typeof id === 'string' ? [new NodeToolRef(id, node, i)] : []));
   }
   return NO_TOOL_REFS;
 }

@@ -24,7 +24,8 @@ export default defineRule({
       const written = new Set(nodeResponseVariables(node));
       for (const edge of node.out) {
         if (edge.kind === 'go-back') continue;
-        const condition = join(edge.pointer, 'transition_condition');
+        // Pointers are built for the findings only: most edges have none.
+        const condition = () => join(edge.pointer, 'transition_condition');
         const text = promptText(edge);
         if (text !== undefined) {
           const word = resultWord(text);
@@ -33,24 +34,31 @@ export default defineRule({
               messageId: 'promptReadsResult',
               data: { type: node.type, node: label(node), text: text.trim().slice(0, 80), word },
               edge,
-              pointer: join(condition, 'prompt'),
+              pointer: join(condition(), 'prompt'),
             });
           }
           continue;
         }
         if (edge.condition?.type !== 'equation' || !Array.isArray(edge.condition.equations)) continue;
         // One finding per edge: the first equation that reads a response variable.
-        const hit = edge.condition.equations
-          .map((eq, i) => ({ eq, i }))
-          .flatMap(({ eq, i }) =>
-            isRaw(eq)
-              ? (['left', 'right'] as const).flatMap((side) =>
-                  typeof eq[side] === 'string' ? extractVariables(eq[side]).filter((v) => written.has(v.name)).map((v) => ({ name: v.name, pointer: join(condition, 'equations', i, side) })) : [],
-                )
-              : [],
-          )[0];
-        if (hit) report({ messageId: 'equationReadsResult', data: { type: node.type, node: label(node), variable: `{{${hit.name}}}` }, edge, pointer: hit.pointer });
+        const hit = firstRead(edge.condition.equations, written);
+        if (hit) report({ messageId: 'equationReadsResult', data: { type: node.type, node: label(node), variable: `{{${hit.name}}}` }, edge, pointer: join(condition(), 'equations', hit.index, hit.side) });
       }
     }
   },
 });
+
+/** The first equation side, in order, that reads one of the variables `written`. */
+function firstRead(equations: unknown[], written: Set<string>): { name: string; index: number; side: 'left' | 'right' } | undefined {
+  for (let i = 0; i < equations.length; i++) {
+    const eq = equations[i];
+    if (!isRaw(eq)) continue;
+    for (const side of ['left', 'right'] as const) {
+      const value = eq[side];
+      if (typeof value !== 'string') continue;
+      const read = extractVariables(value).find((v) => written.has(v.name));
+      if (read) return { name: read.name, index: i, side };
+    }
+  }
+  return undefined;
+}
