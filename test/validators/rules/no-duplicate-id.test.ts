@@ -58,18 +58,7 @@ ruleTester('no-duplicate-id', {
     {
       name: 'a repeated edge id on one node',
       flow: baseFlow({
-        nodes: [
-          ...base(),
-          {
-            id: 'two',
-            type: 'conversation',
-            instruction: { type: 'prompt', text: 'Talk' },
-            edges: [
-              { id: 'e-two', transition_condition: { type: 'prompt', prompt: 'Yes' }, destination_node_id: 'bye' },
-              { id: 'e-two', transition_condition: { type: 'prompt', prompt: 'No' }, destination_node_id: 'bye' },
-            ],
-          },
-        ],
+        nodes: [...base(), { ...conv('two'), edges: ['Yes', 'No'].map((prompt) => ({ id: 'e-two', transition_condition: { type: 'prompt', prompt }, destination_node_id: 'bye' })) }],
       }),
       errors: [{ messageId: 'edge', pointer: '/nodes/2/edges/1/id', data: { id: 'e-two', node: '"two"', first: '/nodes/2/edges/0' } }],
     },
