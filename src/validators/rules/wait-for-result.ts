@@ -1,4 +1,4 @@
-import { isRaw, label } from '../../flow/graph.js';
+import { isRaw, label, type GraphEdge } from '../../flow/graph.js';
 import { extractVariables, nodeResponseVariables } from '../../flow/variables.js';
 import { join } from '../../flow/pointer.js';
 import { defineRule } from '../rule.js';
@@ -24,8 +24,6 @@ export default defineRule({
       const written = new Set(nodeResponseVariables(node));
       for (const edge of node.out) {
         if (edge.kind === 'go-back') continue;
-        // Pointers are built for the findings only: most edges have none.
-        const condition = () => join(edge.pointer, 'transition_condition');
         const text = promptText(edge);
         if (text !== undefined) {
           const word = resultWord(text);
@@ -34,7 +32,7 @@ export default defineRule({
               messageId: 'promptReadsResult',
               data: { type: node.type, node: label(node), text: text.trim().slice(0, 80), word },
               edge,
-              pointer: join(condition(), 'prompt'),
+              pointer: join(conditionPointer(edge), 'prompt'),
             });
           }
           continue;
@@ -42,11 +40,16 @@ export default defineRule({
         if (edge.condition?.type !== 'equation' || !Array.isArray(edge.condition.equations)) continue;
         // One finding per edge: the first equation that reads a response variable.
         const hit = firstRead(edge.condition.equations, written);
-        if (hit) report({ messageId: 'equationReadsResult', data: { type: node.type, node: label(node), variable: `{{${hit.name}}}` }, edge, pointer: join(condition(), 'equations', hit.index, hit.side) });
+        if (hit) report({ messageId: 'equationReadsResult', data: { type: node.type, node: label(node), variable: `{{${hit.name}}}` }, edge, pointer: join(conditionPointer(edge), 'equations', hit.index, hit.side) });
       }
     }
   },
 });
+
+/** Built for a finding only: most edges have none. */
+function conditionPointer(edge: GraphEdge): string {
+  return join(edge.pointer, 'transition_condition');
+}
 
 /** The first equation side, in order, that reads one of the variables `written`. */
 function firstRead(equations: unknown[], written: Set<string>): { name: string; index: number; side: 'left' | 'right' } | undefined {
