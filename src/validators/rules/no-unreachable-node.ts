@@ -33,15 +33,13 @@ export default defineRule({
 class RegionMarks {
   readonly lost: Uint8Array;
   readonly visited: Uint8Array;
-  readonly covered: Uint8Array;
-  /** The region (its number + 1) a node was put in; likewise the root cycle. */
+  /** The region (its number + 1) a node was put in, 0 while in none; likewise the root cycle. */
   readonly region: Int32Array;
   readonly cycle: Int32Array;
   regions = 0;
   constructor(n: number) {
     this.lost = new Uint8Array(n);
     this.visited = new Uint8Array(n);
-    this.covered = new Uint8Array(n);
     this.region = new Int32Array(n);
     this.cycle = new Int32Array(n);
   }
@@ -57,7 +55,7 @@ function unreachableRegions(scope: Scope, graph: FlowGraph, analysis: FlowAnalys
   const reachable = analysis.reachable;
   const nodes = graph.nodes;
   const { outStart, outTarget, inStart, inSource } = graph.adjacency;
-  const { lost: isLost, visited, covered, region: regionOf, cycle: cycleOf } = marks;
+  const { lost: isLost, visited, region: regionOf, cycle: cycleOf } = marks;
   // A node that repeats an earlier id can never be reached by id: no-duplicate-id says so.
   const lost: number[] = [];
   for (const n of scope.nodes) {
@@ -102,7 +100,7 @@ function unreachableRegions(scope: Scope, graph: FlowGraph, analysis: FlowAnalys
   const regions: { root: GraphNode; members: GraphNode[] }[] = [];
   for (let i = finishOrder.length - 1; i >= 0; i--) {
     const first = finishOrder[i]!;
-    if (covered[first]) continue;
+    if (regionOf[first] !== 0) continue;
     const id = ++marks.regions;
     regionOf[first] = id;
     const members = [first];
@@ -110,7 +108,7 @@ function unreachableRegions(scope: Scope, graph: FlowGraph, analysis: FlowAnalys
       const v = members[head]!;
       for (let k = outStart[v]!, end = outStart[v + 1]!; k < end; k++) {
         const to = outTarget[k]!;
-        if (isLost[to] && !covered[to] && regionOf[to] !== id) {
+        if (isLost[to] && regionOf[to] === 0) {
           regionOf[to] = id;
           members.push(to);
         }
@@ -131,7 +129,6 @@ function unreachableRegions(scope: Scope, graph: FlowGraph, analysis: FlowAnalys
         }
       }
     }
-    for (const v of members) covered[v] = 1;
     members.sort((x, y) => x - y);
     regions.push({ root: nodes[root]!, members: members.map((v) => nodes[v]!) });
   }
