@@ -35,7 +35,11 @@ export interface GraphNode {
   /** What Retell does with this node's type (flow/node-types.ts), looked up once when the graph is built. */
   facts: NodeTypeFacts;
   out: GraphEdge[];
-  in: GraphEdge[];
+  /**
+   * The connected edges into this node, in edge order. Made when asked (few rules ask, for few nodes):
+   * a new list each time, so keep it rather than asking again in a loop.
+   */
+  readonly in: GraphEdge[];
   /** For component nodes: the local component they enter, when it resolves. */
   component?: Scope;
 }
@@ -136,10 +140,10 @@ export function isSilentEdge(edge: GraphEdge): boolean {
 }
 
 /**
- * `in` and `out` of a node that has no edge there: one shared empty list. Lists with edges are made
- * once, at their final length, after every edge exists: arrays grown by push held most of what a
- * 10k-node graph allocated, and all of it lives as long as the lint (the scavenger copies it twice).
- * Only buildGraph makes the lists; nothing may push to a node's lists.
+ * `out` of a node without edges: one shared empty list. Lists with edges are cut once, at their final
+ * length, from `edges`: arrays grown by push held most of what a 10k-node graph allocated, and all of
+ * it lives as long as the lint (the scavenger copies it twice). Only buildGraph makes the lists;
+ * nothing may push to a node's lists.
  */
 const NO_EDGES: GraphEdge[] = [];
 
@@ -148,9 +152,18 @@ const NO_EDGES: GraphEdge[] = [];
  * nodes' and their edges' pointer strings were ~1.2 MB that lived as long as the lint, copied twice by
  * the scavenger, for the few hundred pointers a lint reports.
  */
+/**
+ * Where a graph's in lists come from (buildGraph fills it once every edge exists): the edges into node v
+ * are edges[inEdge[k]] for k from adjacency.inStart[v] up to inStart[v + 1], in edge order.
+ */
+interface Incoming {
+  start: Int32Array;
+  edge: Int32Array;
+  edges: GraphEdge[];
+}
+
 class FlowNode implements GraphNode {
   out: GraphEdge[] = NO_EDGES;
-  in: GraphEdge[] = NO_EDGES;
   // Set later for component nodes (as an edge's `to`, a scope's `start`): present from the start, so all
   // nodes share one shape and the rules' reads of them stay monomorphic.
   component: Scope | undefined = undefined;
@@ -165,10 +178,21 @@ class FlowNode implements GraphNode {
     public scope: Scope,
     public isGlobal: boolean,
     public facts: NodeTypeFacts,
+    private readonly incoming: Incoming,
   ) {}
 
   get pointer(): string {
     return `${this.scope.pointer}/nodes/${this.at}`;
+  }
+
+  get in(): GraphEdge[] {
+    const { start, edge, edges } = this.incoming;
+    const from = start[this.index]!;
+    const to = start[this.index + 1]!;
+    if (to === from) return [];
+    const list = new Array<GraphEdge>(to - from);
+    for (let k = from; k < to; k++) list[k - from] = edges[edge[k]!]!;
+    return list;
   }
 }
 
@@ -195,6 +219,8 @@ class FlowEdge implements GraphEdge {
 export function buildGraph(flow: FlowInput, file: string): FlowGraph {
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
+  // Filled in once every edge exists (below).
+  const incoming: Incoming = { start: new Int32Array(0), edge: new Int32Array(0), edges };
   const tools: ToolDef[] = [];
   const raw = flow.value;
 
@@ -239,10 +265,16 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
       const n: unknown = list[i];
       if (!isRaw(n)) continue;
       const type = typeof n.type === 'string' ? n.type : '';
-      const node = new FlowNode(nodes.length, typeof n.id === 'string' ? n.id : '', type, str(n.name), i, n, scope, isRaw(n.global_node_setting), nodeType(type));
+      const node = new FlowNode(nodes.length, typeof n.id === 'string' ? n.id : '', type, str(n.name), i, n, scope, isRaw(n.global_node_setting), nodeType(type), incoming);
       nodes.push(node);
       scope.nodes.push(node);
-      if (node.id && !scope.nodesById.has(node.id)) scope.nodesById.set(node.id, node);
+    }
+    // The first node of each id, set from the last node to the first so that the first one stays: one
+    // map operation a node instead of a lookup and an insert (nothing iterates the map, so its order is free).
+    const own = scope.nodes;
+    for (let k = own.length - 1; k >= 0; k--) {
+      const node = own[k]!;
+      if (node.id) scope.nodesById.set(node.id, node);
     }
   };
 
@@ -272,16 +304,28 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
       if (to) {
         edge.to = to;
         inDegree[to.index] = inDegree[to.index]! + 1;
-        outTarget.push(to.index);
-        outSilent.push(kind === 'skip-response' || !from.facts.waitsForCaller ? 1 : 0);
+        if (connected === outTarget.length) {
+          // Grown by doubling, as a JavaScript array would be, but without an array of numbers to convert at the end.
+          const target = new Int32Array(2 * connected);
+          target.set(outTarget);
+          outTarget = target;
+          const silent = new Uint8Array(2 * connected);
+          silent.set(outSilent);
+          outSilent = silent;
+        }
+        outTarget[connected] = to.index;
+        outSilent[connected] = kind === 'skip-response' || !from.facts.waitsForCaller ? 1 : 0;
+        connected++;
       }
     }
     edges.push(edge);
   };
   const inDegree = new Int32Array(nodes.length);
   const outStart = new Int32Array(nodes.length + 1);
-  const outTarget: number[] = [];
-  const outSilent: number[] = [];
+  // Connected edges so far, and their targets and silent marks (capacity: a guess, grown when short).
+  let connected = 0;
+  let outTarget = new Int32Array(2 * nodes.length + 16);
+  let outSilent = new Uint8Array(outTarget.length);
 
   // Indexed loops in the per-node passes: a cold for...of runs the iterator protocol per element.
   for (let k = 0; k < nodes.length; k++) {
@@ -319,11 +363,12 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
     }
     // A node's edges are made one after another: its out list is that stretch of `edges`.
     if (edges.length > firstEdge) node.out = edges.slice(firstEdge);
-    outStart[k + 1] = outTarget.length;
+    outStart[k + 1] = connected;
   }
 
-  // In lists by a counting sort of the edges over their targets: each node's incoming edges in edge
-  // order, cut from one array at their exact lengths.
+  // The edges into each node by a counting sort of the edges over their targets, in edge order: the
+  // source nodes for the analysis, the edge indexes for the in lists, made only when a rule asks. Ten
+  // thousand lists cut up front cost more than building the rest of the graph's lists.
   let total = 0;
   const start = new Int32Array(nodes.length + 1);
   for (let k = 0; k < nodes.length; k++) {
@@ -332,27 +377,26 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
   }
   start[nodes.length] = total;
   const inSource = new Int32Array(total);
+  const inEdge = new Int32Array(total);
   if (total > 0) {
-    const byTarget: GraphEdge[] = new Array<GraphEdge>(total);
     const fill = start.slice(0, nodes.length);
     for (let k = 0; k < edges.length; k++) {
       const edge = edges[k]!;
       if (edge.to === undefined) continue;
       const at = fill[edge.to.index]!;
-      byTarget[at] = edge;
+      inEdge[at] = k;
       inSource[at] = edge.from.index;
       fill[edge.to.index] = at + 1;
     }
-    for (let k = 0; k < nodes.length; k++) {
-      if (start[k + 1]! > start[k]!) nodes[k]!.in = byTarget.slice(start[k], start[k + 1]);
-    }
   }
+  incoming.start = start;
+  incoming.edge = inEdge;
 
   for (const scope of [root, ...components]) {
     if (scope.startNodeId !== undefined) scope.start = scope.nodesById.get(scope.startNodeId);
   }
 
-  const adjacency: Adjacency = { outStart, outTarget: Int32Array.from(outTarget), outSilent: Uint8Array.from(outSilent), inStart: start, inSource };
+  const adjacency: Adjacency = { outStart, outTarget: outTarget.subarray(0, connected), outSilent: outSilent.subarray(0, connected), inStart: start, inSource };
   return { file, flowId: flow.flowId, pointer: flow.pointer, raw, root, components, componentsById, nodes, edges, tools, adjacency };
 }
 

@@ -1,6 +1,6 @@
 import { label, type EdgeKind, type GraphEdge } from '../../flow/graph.js';
 import { join } from '../../flow/pointer.js';
-import { defineRule } from '../rule.js';
+import { defineRule, type Report } from '../rule.js';
 import { nodeResponseVariables } from '../../flow/variables.js';
 import { isPlaceholderNormalised, normalise, outcomeWord, promptText } from '../text.js';
 
@@ -87,6 +87,8 @@ function where(edge: GraphEdge): string {
   return edge.kind === 'go-back' ? `go-back condition of ${label(edge.from)}` : `edge of ${label(edge.from)}`;
 }
 
+type MessageId = 'empty' | 'placeholder' | 'generic' | 'literal' | 'preferEquation';
+
 export default defineRule({
   id: 'no-vague-transition',
   meta: {
@@ -106,63 +108,61 @@ export default defineRule({
     // Flows repeat their condition texts: each distinct text is judged once, and messages, pointers
     // and labels are built only for the edges reported (a big flow has tens of thousands of edges).
     const verdicts = new Map<string, Verdict>();
-    const verdictOf = (text: string): Verdict => {
-      let v = verdicts.get(text);
-      if (v === undefined) verdicts.set(text, (v = judge(text)));
-      return v;
-    };
     const edges = graph.edges;
-    for (let k = 0; k < edges.length; k++) {
-      const edge = edges[k]!;
-      if (!AUTHORED.has(edge.kind)) continue;
-      // An edge never attached is one leftover, reported once by no-unconnected-edge (which quotes its text).
-      if (edge.kind !== 'go-back' && edge.destinationId === undefined) continue;
-      const text = promptText(edge);
-      if (text === undefined) continue;
-      const verdict = verdictOf(text);
-      if (verdict.kind === 'empty') {
-        report({ messageId: 'empty', data: { where: where(edge) }, edge, pointer: edge.condition && 'prompt' in edge.condition ? promptPointer(edge) : edge.pointer });
-        continue;
-      }
-      if (verdict.kind === 'placeholder') {
-        report({ messageId: 'placeholder', data: baseOf(edge, text), edge, pointer: promptPointer(edge) });
-        continue;
-      }
-      const meant = edge.kind === 'normal' ? verdict.meant : undefined;
-      if (meant) {
-        // always_edge and skip_response_edge exist on conversation and subagent nodes only.
-        const facts = edge.from.facts;
-        const talking = facts.waitsForCaller && facts.follows.has('always');
-        const field = meant !== 'else_edge' && !talking ? 'else_edge' : meant;
-        const instead =
-          field === 'else_edge'
-            ? "for a fallback taken when nothing else matches use the node's else_edge"
-            : field === 'always_edge'
-              ? "for an unconditional move use the node's always_edge"
-              : "to move on without waiting for the caller use the node's skip_response_edge";
-        report({ messageId: 'literal', data: { ...baseOf(edge, text), instead }, edge, pointer: promptPointer(edge) });
-        continue;
-      }
-      if (verdict.kind === 'generic') {
-        report({ messageId: 'generic', data: baseOf(edge, text), edge, pointer: promptPointer(edge) });
-        continue;
-      }
-      const n = verdict.normalised;
-      // A node that waits for its call and stores the answer can route on the stored value.
-      // Only when the text names a stored variable's subject, so the suggestion is concrete; a hint, not a defect.
-      const from = edge.from;
-      if (edge.kind === 'normal' && from.facts.callsTool && from.raw.wait_for_result !== false && outcomeWord(text)) {
-        const variable = matchingVariable(n, nodeResponseVariables(from));
-        if (variable) {
-          report({
-            messageId: 'preferEquation',
-            data: { ...baseOf(edge, text), node: label(from), variable: `{{${variable}}}`, example: exampleEquation(variable) },
-            edge,
-            pointer: promptPointer(edge),
-            severity: 'info',
-          });
-        }
-      }
-    }
+    // A call an edge: a function that 13k calls make hot is optimised; a loop that runs once is not (OSR off).
+    for (let k = 0; k < edges.length; k++) checkEdge(edges[k]!, verdicts, report);
   },
 });
+
+function checkEdge(edge: GraphEdge, verdicts: Map<string, Verdict>, report: (r: Report<MessageId>) => void): void {
+    if (!AUTHORED.has(edge.kind)) return;
+    // An edge never attached is one leftover, reported once by no-unconnected-edge (which quotes its text).
+    if (edge.kind !== 'go-back' && edge.destinationId === undefined) return;
+    const text = promptText(edge);
+    if (text === undefined) return;
+    let verdict = verdicts.get(text);
+    if (verdict === undefined) verdicts.set(text, (verdict = judge(text)));
+    if (verdict.kind === 'empty') {
+      report({ messageId: 'empty', data: { where: where(edge) }, edge, pointer: edge.condition && 'prompt' in edge.condition ? promptPointer(edge) : edge.pointer });
+      return;
+    }
+    if (verdict.kind === 'placeholder') {
+      report({ messageId: 'placeholder', data: baseOf(edge, text), edge, pointer: promptPointer(edge) });
+      return;
+    }
+    const meant = edge.kind === 'normal' ? verdict.meant : undefined;
+    if (meant) {
+      // always_edge and skip_response_edge exist on conversation and subagent nodes only.
+      const facts = edge.from.facts;
+      const talking = facts.waitsForCaller && facts.follows.has('always');
+      const field = meant !== 'else_edge' && !talking ? 'else_edge' : meant;
+      const instead =
+        field === 'else_edge'
+          ? "for a fallback taken when nothing else matches use the node's else_edge"
+          : field === 'always_edge'
+            ? "for an unconditional move use the node's always_edge"
+            : "to move on without waiting for the caller use the node's skip_response_edge";
+      report({ messageId: 'literal', data: { ...baseOf(edge, text), instead }, edge, pointer: promptPointer(edge) });
+      return;
+    }
+    if (verdict.kind === 'generic') {
+      report({ messageId: 'generic', data: baseOf(edge, text), edge, pointer: promptPointer(edge) });
+      return;
+    }
+    const n = verdict.normalised;
+    // A node that waits for its call and stores the answer can route on the stored value.
+    // Only when the text names a stored variable's subject, so the suggestion is concrete; a hint, not a defect.
+    const from = edge.from;
+    if (edge.kind === 'normal' && from.facts.callsTool && from.raw.wait_for_result !== false && outcomeWord(text)) {
+      const variable = matchingVariable(n, nodeResponseVariables(from));
+      if (variable) {
+        report({
+          messageId: 'preferEquation',
+          data: { ...baseOf(edge, text), node: label(from), variable: `{{${variable}}}`, example: exampleEquation(variable) },
+          edge,
+          pointer: promptPointer(edge),
+          severity: 'info',
+        });
+      }
+    }
+}
