@@ -182,18 +182,21 @@ export class FlowAnalysis {
     const index = new Int32Array(n).fill(-1);
     const low = new Int32Array(n);
     const onStack = new Uint8Array(n);
-    const stack: number[] = [];
+    // Tarjan's stack, and the silent edges' targets below: typed arrays at their largest sizes, not arrays grown by push.
+    const stack = new Int32Array(n);
+    let depth = 0;
     // Silent edges as one compressed list (their targets, node by node, from silentStart[v] to
     // silentStart[v + 1]), cut from the connected ones: most nodes wait for the caller and have none.
     const nodes = this.graph.nodes;
     const { outStart, outTarget, outSilent } = this.graph.adjacency;
     const silentStart = new Int32Array(n + 1);
-    const targets: number[] = [];
+    const targets = new Int32Array(outTarget.length);
+    let silent = 0;
     for (let k = 0; k < n; k++) {
-      silentStart[k] = targets.length;
-      for (let j = outStart[k]!, end = outStart[k + 1]!; j < end; j++) if (outSilent[j]) targets.push(outTarget[j]!);
+      silentStart[k] = silent;
+      for (let j = outStart[k]!, end = outStart[k + 1]!; j < end; j++) if (outSilent[j]) targets[silent++] = outTarget[j]!;
     }
-    silentStart[n] = targets.length;
+    silentStart[n] = silent;
     const result: GraphNode[][] = [];
     let counter = 0;
     // The DFS's own stack as two typed arrays (node, next edge to try): no array per visited node.
@@ -205,7 +208,7 @@ export class FlowAnalysis {
       workNode[0] = root;
       workEdge[0] = 0;
       index[root] = low[root] = counter++;
-      stack.push(root);
+      stack[depth++] = root;
       onStack[root] = 1;
       while (top >= 0) {
         const v = workNode[top]!;
@@ -213,7 +216,7 @@ export class FlowAnalysis {
           const w = targets[silentStart[v]! + workEdge[top]!++]!;
           if (index[w] === -1) {
             index[w] = low[w] = counter++;
-            stack.push(w);
+            stack[depth++] = w;
             onStack[w] = 1;
             top++;
             workNode[top] = w;
@@ -229,7 +232,7 @@ export class FlowAnalysis {
           low[parent] = Math.min(low[parent]!, low[v]!);
         }
         if (low[v] === index[v]) {
-          let w = stack.pop()!;
+          let w = stack[--depth]!;
           onStack[w] = 0;
           if (w === v) {
             // A component of one node, as most are: a cycle only through an edge to itself (no list for it).
@@ -239,7 +242,7 @@ export class FlowAnalysis {
           } else {
             const members: number[] = [w];
             do {
-              w = stack.pop()!;
+              w = stack[--depth]!;
               onStack[w] = 0;
               members.push(w);
             } while (w !== v);

@@ -46,7 +46,10 @@ export default defineRule({
         continue;
       }
       const scope = node.scope.kind === 'flow' ? 'the flow' : `${scopeLabel(node.scope)} (nor the flow)`;
-      for (const ref of toolRefs(node)) {
+      // Indexed: most nodes call no tool, and a cold for...of over their empty list still makes an iterator.
+      const calls = toolRefs(node);
+      for (let r = 0; r < calls.length; r++) {
+        const ref = calls[r]!;
         if (node.scope.toolsById.has(ref.id)) continue;
         const hint = hintFor(ref.id, node);
         report({ messageId: 'missing', data: { type: node.type, node: label(node), id: ref.id, scope }, node, pointer: ref.pointer, ...(hint ? { hint } : {}) });

@@ -58,7 +58,10 @@ function unreachableRegions(scope: Scope, graph: FlowGraph, analysis: FlowAnalys
   const { lost: isLost, visited, region: regionOf, cycle: cycleOf } = marks;
   // A node that repeats an earlier id can never be reached by id: no-duplicate-id says so.
   const lost: number[] = [];
-  for (const n of scope.nodes) {
+  // Indexed: a cold for...of makes an iterator result for every node.
+  const own = scope.nodes;
+  for (let k = 0; k < own.length; k++) {
+    const n = own[k]!;
     if (!reachable[n.index] && (!n.id || scope.nodesById.get(n.id) === n)) {
       lost.push(n.index);
       isLost[n.index] = 1;

@@ -1,4 +1,6 @@
 import { baseFlow, ruleTester } from '../../helpers/rule-tester.js';
+import { describe, expect, it } from 'vitest';
+import { checkFlowSchema } from '../../../src/validators/schema/check.js';
 
 const nodes = (...extra: unknown[]) => [...(baseFlow().nodes as unknown[]), ...extra];
 const NODE_TYPES = 'conversation, subagent, end, function, code, transfer_call, press_digit, branch, sms, extract_dynamic_variables, agent_swap, mcp, component, bridge_transfer, cancel_transfer';
@@ -156,4 +158,29 @@ ruleTester('schema', {
       errors: [{ messageId: 'unrecognized', pointer: '', data: { keys: 'steps, entry' } }],
     },
   ],
+});
+
+describe('the validator keeps each value path on a stack (gen:schemas pathStack)', () => {
+  it('reports paths inside components and list elements, and starts every validation at the root', () => {
+    const deep = baseFlow({
+      components: [
+        {
+          name: 'Verify',
+          start_node_id: 'ask',
+          nodes: [
+            { id: 'ask', type: 'conversation', instruction: { type: 'prompt', text: 'Ask' }, edges: [] },
+            { id: 'route', type: 'conversation', instruction: { type: 'prompt', text: 'Route' }, edges: [{ id: 'e', destination_node_id: 'ask', transition_condition: { type: 'prompt', prompt: 7 } }] },
+          ],
+        },
+      ],
+    });
+    const paths = (flow: object) => {
+      const { problems, unknown } = checkFlowSchema(flow);
+      return [...problems.map((p) => p.path), ...unknown.map((u) => `${u.objectPath}:${u.key}`)].sort();
+    };
+    expect(paths(deep)).toEqual(['/components/0/nodes/1/edges/0/transition_condition/prompt']);
+    // A second validation must not start where the first one's parts were left.
+    expect(paths(baseFlow({ start_speaker: 'caller', extra_field: 1 }))).toEqual(['/start_speaker', ':extra_field']);
+    expect(paths(baseFlow())).toEqual([]);
+  });
 });
