@@ -59,11 +59,15 @@ const TALKING = kinds('normal', 'else', 'always', 'skip-response', 'go-back');
 const DECIDING = kinds('normal', 'else', 'go-back');
 const NONE = kinds('go-back');
 
+// Every row has every key, in this order (the optional ones too, as undefined): all rows then share one
+// shape, so a rule's read of node.facts.x sees one object layout instead of one per combination of keys.
 const base: NodeTypeFacts = {
   terminal: false,
   edgeless: false,
   waitsForCaller: false,
   callsTool: false,
+  toolRefs: undefined,
+  responseVariables: undefined,
   extractsVariables: false,
   inlineTools: false,
   entersComponent: false,
