@@ -261,14 +261,15 @@ export function buildGraph(flow: FlowInput, file: string): FlowGraph {
   const addNodes = (scope: Scope) => {
     const list = scope.raw.nodes;
     if (!Array.isArray(list)) return;
+    const first = nodes.length;
     for (let i = 0; i < list.length; i++) {
       const n: unknown = list[i];
       if (!isRaw(n)) continue;
       const type = typeof n.type === 'string' ? n.type : '';
-      const node = new FlowNode(nodes.length, typeof n.id === 'string' ? n.id : '', type, str(n.name), i, n, scope, isRaw(n.global_node_setting), nodeType(type), incoming);
-      nodes.push(node);
-      scope.nodes.push(node);
+      nodes.push(new FlowNode(nodes.length, typeof n.id === 'string' ? n.id : '', type, str(n.name), i, n, scope, isRaw(n.global_node_setting), nodeType(type), incoming));
     }
+    // A scope's nodes are one stretch of the graph's: cut once at its length, not grown by push.
+    if (nodes.length > first) scope.nodes = nodes.slice(first);
     // The first node of each id, set from the last node to the first so that the first one stays: one
     // map operation a node instead of a lookup and an insert (nothing iterates the map, so its order is free).
     const own = scope.nodes;
