@@ -15,18 +15,26 @@ export default defineRule({
   },
   check({ graph, analysis, report }) {
     const users = new Map<ToolDef, GraphNode[]>();
+    const use = (node: GraphNode, id: string): void => {
+      const tool = node.scope.toolsById.get(id);
+      if (!tool) return;
+      const list = users.get(tool);
+      if (list) list.push(node);
+      else users.set(tool, [node]);
+    };
     // Indexed: this loop runs once a lint, cold, and a cold for...of allocates a result an element.
     for (let k = 0; k < graph.nodes.length; k++) {
       const node = graph.nodes[k]!;
-      // Indexed too: for...of over the refs would allocate an iterator for each node.
-      const refs = toolRefs(node);
-      for (let r = 0; r < refs.length; r++) {
-        const tool = node.scope.toolsById.get(refs[r]!.id);
-        if (!tool) continue;
-        const list = users.get(tool);
-        if (list) list.push(node);
-        else users.set(tool, [node]);
+      const field = node.facts.toolRefs;
+      if (field === undefined) continue;
+      // A function node's one tool id, read as toolRefs reads it but without a list and a ref for each of
+      // the thousands of function nodes a big flow has (only their ids are needed here).
+      if (field === 'tool_id') {
+        if (typeof node.raw.tool_id === 'string') use(node, node.raw.tool_id);
+        continue;
       }
+      const refs = toolRefs(node);
+      for (let r = 0; r < refs.length; r++) use(node, refs[r]!.id);
     }
     for (let k = 0; k < graph.tools.length; k++) {
       const tool = graph.tools[k]!;
