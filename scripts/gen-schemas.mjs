@@ -444,7 +444,7 @@ function compile(schema) {
     code: { source: true, esm: true, optimize: true },
   });
   const validate = ajv.compile(schema);
-  const code = pathStack(positionalPaths(qualifySchemaPaths(standaloneCode(ajv, validate), validate, schema)));
+  const code = errorsOutOfLine(pathStack(positionalPaths(qualifySchemaPaths(standaloneCode(ajv, validate), validate, schema))));
   if (/require\(/.test(code)) throw new Error('standalone code needs ajv runtime helpers through require(); adjust the schema or the options');
   return code;
 }
@@ -499,6 +499,37 @@ function pathStack(code) {
     'var __path=[];var __depth=0;var __valid;' +
     'function __pathNow(){let path="";for(let k=0;k<__depth;k++)path+=__path[k];return path;}';
   return out.replace('"use strict";', `"use strict";${helpers}`);
+}
+
+/**
+ * ajv writes every place that can fail as the whole error in line: an object literal with its path, its
+ * schema path, its keyword and its params, then "start the list or push to it". Those ~1,500 places were
+ * 58 % of the module, in code a valid flow never runs but every run pays for: V8 reads, caches and
+ * compiles all of it, and optimises a function later the bigger its bytecode is. Each place now passes
+ * the four parts to one function that makes the same object (same keys, same order) and adds it. The
+ * empty objects of an if/else (dropped again right after) stay as ajv writes them. A place left in line
+ * fails the build, so a new ajv cannot bring the old form back unnoticed.
+ */
+function errorsOutOfLine(code) {
+  const string = '"(?:[^"\\\\]|\\\\.)*"';
+  const flat = `(?:[^{}"]|${string})*`;
+  // params: an object literal, with at most one level of braces inside ({ type: ..., limit: ... }).
+  const params = `\\{${flat}(?:\\{${flat}\\}${flat})*\\}`;
+  const site = new RegExp(
+    `const (err\\d+) = \\{instancePath:((?:(?!const err|;).)*?),schemaPath:(${string}),keyword:(${string}),params:(${params})\\};` +
+      'if\\(vErrors === null\\)\\{vErrors = \\[\\1\\];\\}else \\{vErrors\\.push\\(\\1\\);\\}errors\\+\\+;',
+    'g',
+  );
+  let sites = 0;
+  const out = code.replace(site, (_all, _name, instancePath, schemaPath, keyword, paramsObject) => {
+    sites++;
+    return `vErrors=__error(vErrors,${instancePath},${schemaPath},${keyword},${paramsObject});errors++;`;
+  });
+  if (sites === 0 || /const err\d+ = \{(?!\})/.test(out)) throw new Error('gen:schemas: an error is still made in line; update errorsOutOfLine for this ajv');
+  const helper =
+    'function __error(errors,instancePath,schemaPath,keyword,params){' +
+    'const error={instancePath,schemaPath,keyword,params};if(errors===null)return [error];errors.push(error);return errors;}';
+  return out.replace('"use strict";', `"use strict";${helper}`);
 }
 
 /**

@@ -184,3 +184,25 @@ describe('the validator keeps each value path on a stack (gen:schemas pathStack)
     expect(paths(baseFlow())).toEqual([]);
   });
 });
+
+describe('the validator makes its errors in one place (gen:schemas errorsOutOfLine)', () => {
+  it('gives every error the keys ajv gives, in its order, and keeps all of them', async () => {
+    const { default: validate } = await import('../../../src/validators/schema/flow-validator.js');
+    const flow = baseFlow({
+      start_speaker: 'caller',
+      extra_field: 1,
+      nodes: [{ id: 7, type: 'conversation', instruction: { type: 'prompt', text: 'Hi' }, display_position: { x: 'left', y: 0 } }],
+    });
+    expect(validate(flow)).toBe(false);
+    const errors = validate.errors ?? [];
+    for (const error of errors) expect(Object.keys(error)).toEqual(['instancePath', 'schemaPath', 'keyword', 'params']);
+    expect(errors.map((e) => `${e.instancePath} ${e.keyword}`).sort()).toEqual([
+      ' additionalProperties',
+      '/nodes/0/display_position/x type',
+      '/nodes/0/id type',
+      '/start_speaker enum',
+    ]);
+    expect(errors.find((e) => e.keyword === 'enum')).toMatchObject({ schemaPath: '#/definitions/Flow/properties/start_speaker/enum', params: { allowedValues: ['user', 'agent'] } });
+    expect(errors.find((e) => e.keyword === 'additionalProperties')?.params).toEqual({ additionalProperty: 'extra_field' });
+  });
+});
