@@ -1,7 +1,7 @@
 import { KitError } from '../errors.js';
 import type { FileResult } from '../validators/engine.js';
 import { isFormatName, loadFormatter, unknownFormat, type FormatContext, type FormatName } from './index.js';
-import { writeAtomically } from './write.js';
+import { writeAtomicallySync } from './write.js';
 
 export interface PlannedOutput {
   format: FormatName;
@@ -40,8 +40,9 @@ export function planOutputs(formats: readonly string[], outputFiles: readonly st
 }
 
 /**
- * Format the results once per planned output and send each to its file (written atomically) or to
- * stdout. `color` says whether an output to stdout may use colour; the command decides that.
+ * Format the results once per planned output and send each to its file (written atomically, and
+ * synchronously: lint exits right after) or to stdout. `color` says whether an output to stdout may use
+ * colour; the command decides that.
  */
 export async function writeOutputs(
   outputs: readonly PlannedOutput[],
@@ -52,7 +53,7 @@ export async function writeOutputs(
   for (const output of outputs) {
     const format = await loadFormatter(output.format);
     const text = format(results, { ...context, color: context.color(output) });
-    if (output.file) await writeAtomically(output.file, text);
+    if (output.file) writeAtomicallySync(output.file, text);
     else stdout.write(text);
   }
 }

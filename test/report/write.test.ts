@@ -3,7 +3,7 @@ import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, s
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KitError } from '../../src/errors.js';
-import { writeAtomically } from '../../src/report/write.js';
+import { writeAtomically, writeAtomicallySync } from '../../src/report/write.js';
 import { cli, ROOT, tempDir } from '../helpers/cli.js';
 
 // `-o /dev/null` once renamed a temporary file over /dev/null itself (as root, the device was gone
@@ -65,5 +65,26 @@ describe('writeAtomically', () => {
     expect(error).toBeInstanceOf(KitError);
     expect((error as KitError).message).toMatch(/^cannot write baseline: EISDIR/);
     expect(readdirSync(dir).sort()).toEqual(['a', 'taken']);
+  });
+
+  it('the synchronous form (lint -o) does the same: folders made, a link kept, trouble one error naming what it writes', () => {
+    const dir = tempDir('retell-kit-write-');
+    writeAtomicallySync(path.join(dir, 'a', 'report.sarif'), 'x');
+    expect(readFileSync(path.join(dir, 'a', 'report.sarif'), 'utf8')).toBe('x');
+    symlinkSync(path.join('a', 'report.sarif'), path.join(dir, 'link.sarif'));
+    writeAtomicallySync(path.join(dir, 'link.sarif'), 'y');
+    expect(lstatSync(path.join(dir, 'link.sarif')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(path.join(dir, 'a', 'report.sarif'), 'utf8')).toBe('y');
+    mkdirSync(path.join(dir, 'taken'));
+    let error: unknown;
+    try {
+      writeAtomicallySync(path.join(dir, 'taken'), 'x');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(KitError);
+    expect((error as KitError).message).toMatch(/^cannot write report: EISDIR/);
+    expect(readdirSync(dir).sort()).toEqual(['a', 'link.sarif', 'taken']);
+    expect(readdirSync(path.join(dir, 'a'))).toEqual(['report.sarif']);
   });
 });
