@@ -10,7 +10,7 @@ export async function writeAtomically(file: string, text: string, what = 'report
   try {
     await writeFileAtomic(file, text);
   } catch (error) {
-    throw new KitError('io', `cannot write ${what}: ${(error as Error).message}`, { file, cause: error });
+    throw writeError(file, what, error);
   }
 }
 
@@ -23,6 +23,11 @@ export function writeAtomicallySync(file: string, text: string, what = 'report')
   try {
     writeFileAtomicSync(file, text);
   } catch (error) {
-    throw new KitError('io', `cannot write ${what}: ${(error as Error).message}`, { file, cause: error });
+    throw writeError(file, what, error);
   }
+}
+
+/** The one error both forms throw. */
+function writeError(file: string, what: string, error: unknown): KitError {
+  return new KitError('io', `cannot write ${what}: ${(error as Error).message}`, { file, cause: error });
 }
