@@ -143,6 +143,27 @@ console.log(`${allProblems.length ? 'FAIL' : 'ok  '} whole folder in one run: ex
 for (const p of allProblems) console.log(`       - ${p}`);
 if (allProblems.length) failed++;
 
+// A {{variable}} finding points at its own braces in the string, not at the whole prompt: in these files'
+// prompts of thousands of characters the string's start says nothing about where to look.
+{
+  const problems = [];
+  let exact = 0;
+  for (const result of allDiagnostics.length ? JSON.parse(all.stdout).results : []) {
+    const text = readFileSync(path.resolve(result.file), 'utf8');
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    for (const d of result.diagnostics) {
+      if (d.ruleId !== 'no-undefined-variable') continue;
+      const covered = text.slice(starts[d.line - 1] + d.column - 1, starts[d.endLine - 1] + d.endColumn - 1);
+      if (covered.startsWith('{{') && covered.replace(/\s+/g, '') === d.data.ref.replace(/\s+/g, '')) exact++;
+      else problems.push(`${path.basename(result.file)} ${d.pointer}: ${d.line}:${d.column} covers ${JSON.stringify(covered.slice(0, 40))}, not ${d.data.ref}`);
+    }
+  }
+  console.log(`${problems.length ? 'FAIL' : 'ok  '} {{variable}} findings at their braces: ${exact} of ${exact + problems.length}`);
+  for (const p of problems.slice(0, 10)) console.log(`       - ${p}`);
+  if (problems.length) failed++;
+}
+
 // The whole folder as SARIF, through Microsoft's validator with its default rules and GitHub's
 // ingestion rules (--rule-kind Gh): what code scanning would accept, with no error or warning.
 {

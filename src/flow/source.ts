@@ -13,6 +13,15 @@ export interface Range {
 
 export type SourceFormat = 'json' | 'yaml';
 
+/**
+ * Part of a string value, as UTF-16 offsets into the string as parsed (escapes decoded): where in a long
+ * prompt a finding is, e.g. one `{{variable}}` of many.
+ */
+export interface Span {
+  start: number;
+  end: number;
+}
+
 type Yaml = typeof import('yaml');
 let yamlModule: Yaml | undefined;
 
@@ -33,6 +42,12 @@ export interface SourceText {
   /** Ranges for many pointers at once; a missing pointer falls back to its nearest existing ancestor. */
   locate(pointers: readonly string[]): Map<string, Range>;
   rangeAtOffset(start: number, end: number): Range;
+  /**
+   * The range of `span` of the string `value` whose whole range locate gave as `range`; `range` itself
+   * when the text there does not show that part of the string as written (then the finding keeps the
+   * whole value's range, never a wrong one).
+   */
+  narrow(range: Range, value: string, span: Span): Range;
 }
 
 class LineIndex {
@@ -62,6 +77,12 @@ class LineIndex {
       else hi = mid - 1;
     }
     return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  }
+
+  /** The offset of a 1-based line and column (columns in UTF-16 code units, as position gives them). */
+  offset(line: number, column: number): number {
+    const starts = this.lineStarts();
+    return (starts[line - 1] ?? this.text.length) + column - 1;
   }
 
   range(start: number, end: number): Range {
@@ -379,6 +400,28 @@ export class JsonSource implements SourceText {
   rangeAtOffset(start: number, end: number): Range {
     return this.lines.range(start, end);
   }
+
+  narrow(range: Range, value: string, span: Span): Range {
+    const open = this.lines.offset(range.line, range.column);
+    if (this.text.charCodeAt(open) !== 34 || span.start < 0 || span.start > span.end || span.end > value.length) return range;
+    // Walk the literal: an escape is one character of the value (a \uXXXX one UTF-16 unit, as the value
+    // counts a surrogate pair as two), anything else itself.
+    const text = this.text;
+    let at = open + 1;
+    let start = -1;
+    for (let k = 0; ; k++) {
+      if (k === span.start) start = at;
+      if (k === span.end) break;
+      const c = text.charCodeAt(at);
+      if (c === 34 || at >= text.length) return range;
+      at += c !== 92 ? 1 : text.charCodeAt(at + 1) === 117 ? 6 : 2;
+    }
+    // A literal that does not spell this part of the value is not the value's (locate fell back to an
+    // ancestor): keep the whole range. The slice holds whole escapes, so it decodes on its own.
+    const raw = text.slice(start, at);
+    if ((raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw) !== value.slice(span.start, span.end)) return range;
+    return this.lines.range(start, at);
+  }
 }
 
 export class YamlSource implements SourceText {
@@ -409,6 +452,29 @@ export class YamlSource implements SourceText {
   rangeAtOffset(start: number, end: number): Range {
     return this.lines.range(start, end);
   }
+
+  /**
+   * YAML writes a string in five styles (plain, quoted twice, block literal or folded), folding lines
+   * and stripping indentation: rather than undo each, the part is found as written. When the scalar's
+   * source holds the part's text exactly as often as the value does, the k-th there is the k-th in the value.
+   */
+  narrow(range: Range, value: string, span: Span): Range {
+    const part = value.slice(span.start, span.end);
+    if (part === '' || span.start < 0 || span.end > value.length) return range;
+    const from = this.lines.offset(range.line, range.column);
+    const source = this.text.slice(from, this.lines.offset(range.endLine, range.endColumn));
+    if (occurrences(value, part, value.length) !== occurrences(source, part, source.length)) return range;
+    let at = source.indexOf(part);
+    for (let k = occurrences(value, part, span.start); k > 0; k--) at = source.indexOf(part, at + 1);
+    return this.lines.range(from + at, from + at + part.length);
+  }
+}
+
+/** How many times `part` starts in `text` before `limit` (overlapping ones too). */
+function occurrences(text: string, part: string, limit: number): number {
+  let n = 0;
+  for (let at = text.indexOf(part); at !== -1 && at < limit; at = text.indexOf(part, at + 1)) n++;
+  return n;
 }
 
 export interface ParseFailure {

@@ -5,6 +5,7 @@
 import { isRaw, type FlowGraph, type GraphNode } from './graph.js';
 import { templateReferences } from './json-index.js';
 import { escapeToken } from './pointer.js';
+import type { Span } from './source.js';
 
 export interface VariableRef {
   /** The name with surrounding whitespace trimmed (Retell trims it too). */
@@ -181,10 +182,12 @@ export function nodeResponseVariables(node: GraphNode): string[] {
   return isRaw(map) ? Object.keys(map).filter((k) => k.trim()) : [];
 }
 
-/** A variable's first use in a walk, with the pointer of the string it is in. */
+/** A variable's first use in a walk: the pointer of the string it is in, and where in that string. */
 export interface VariableAt {
   name: string;
   pointer: string;
+  /** The `{{...}}` in the string: offsets of its first brace and just past its last. */
+  span: Span;
 }
 
 // One set of stacks for every walk: lint walks each node of a flow, and a fresh set per call was
@@ -276,7 +279,7 @@ function scan(text: string, depth: number, pointer: string, known: ReadonlySet<s
     if (name && !known.has(name) && !out.some((u) => u.name === name)) {
       let p = pointer;
       for (let d = 0; d <= depth; d++) p += '/' + escapeToken(PATH[d]!);
-      out.push({ name, pointer: p });
+      out.push({ name, pointer: p, span: { start: at, end: referenceEnd + 2 } });
     }
   }
 }

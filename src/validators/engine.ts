@@ -2,6 +2,7 @@ import { compareDiagnostics, docsUrl, RELATED_LIMIT, type Diagnostic, type FileR
 import { FlowAnalysis } from '../flow/analysis.js';
 import { buildGraph, label } from '../flow/graph.js';
 import { edgeKey, flowAt, nodeKey } from '../flow/identity.js';
+import { get } from '../flow/pointer.js';
 import type { LoadedFile } from '../flow/load.js';
 import type { Range } from '../flow/source.js';
 import { findingOf } from './loader-problems.js';
@@ -130,7 +131,7 @@ export function lintLoaded(file: LoadedFile, options: LintOptions = {}, ruleSet:
     if (!Object.hasOwn(p.rule.meta.messages, p.report.messageId)) p = unknownMessage(p);
     const severity = severityOf(p.rule, options, p.report);
     if (severity === 'off') continue;
-    const range = p.range ?? ranges.get(p.pointer)!;
+    const range = p.range ?? narrowed(file, ranges.get(p.pointer)!, p);
     const template = p.rule.meta.messages[p.report.messageId]!;
     const data = p.report.data ?? {};
     const d: Diagnostic = {
@@ -166,6 +167,14 @@ export function lintLoaded(file: LoadedFile, options: LintOptions = {}, ruleSet:
   }
   diagnostics.sort(compareDiagnostics);
   return { file: file.path, diagnostics };
+}
+
+/** A finding's range, narrowed to the part of the string it names (Report.span) where the text shows that part. */
+function narrowed(file: LoadedFile, range: Range, p: Pending): Range {
+  const span = p.report.span;
+  if (!span) return range;
+  const value = get(file.value, p.pointer);
+  return typeof value === 'string' ? file.source.narrow(range, value, span) : range;
 }
 
 /** defineRule makes an unknown messageId a type error; one that slips through (plain JS, a cast) is a bug to report, not a bare id to print. */

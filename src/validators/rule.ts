@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { DiagnosticData, Severity } from '../diagnostic.js';
 import type { FlowAnalysis } from '../flow/analysis.js';
 import type { FlowGraph, GraphEdge, GraphNode } from '../flow/graph.js';
+import type { Span } from '../flow/source.js';
 
 export interface RuleMeta<MessageId extends string = string> {
   /** One sentence: what the rule finds. Shown by --list-rules and in SARIF. */
@@ -39,6 +40,11 @@ export interface Report<MessageId extends string = string> {
   data?: DiagnosticData;
   /** Absolute JSON pointer in the file. Defaults to the node's or edge's pointer. */
   pointer?: string;
+  /**
+   * When the pointer names a string: the part of it the finding is about (e.g. one `{{variable}}` of a
+   * long prompt). The position narrows to that part where the file shows it as written.
+   */
+  span?: Span;
   node?: GraphNode;
   edge?: GraphEdge;
   /** Overrides the rule's default severity for this finding (a config severity still wins). */

@@ -62,6 +62,60 @@ describe('positions', () => {
   });
 });
 
+/** The text a range covers, in a text of several lines. */
+function covered(text: string, r: { line: number; column: number; endLine: number; endColumn: number }): string {
+  const starts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)];
+  return text.slice(starts[r.line - 1]! + r.column - 1, starts[r.endLine - 1]! + r.endColumn - 1);
+}
+
+describe('positions inside a string (narrow)', () => {
+  /** The range of the part of the string at `pointer` that starts at the first `part`, or at its `nth` occurrence. */
+  const narrowed = (text: string, path: string, pointer: string, part: string, nth = 0) => {
+    const f = loadText(text, { path });
+    const value = pointer.split('/').slice(1).reduce<any>((v, k) => v[k], f.value);
+    let start = value.indexOf(part);
+    for (let k = 0; k < nth; k++) start = value.indexOf(part, start + 1);
+    const whole = f.source.locate([pointer]).get(pointer)!;
+    return { range: f.source.narrow(whole, value, { start, end: start + part.length }), whole };
+  };
+
+  it('finds the part of a JSON string as written, escapes before it counted as one character each', () => {
+    const text = '{\n  "p": "line one\\nsays \\"hi\\" \\\\ \\u00e9 \\ud83d\\ude00 😀 then {{who}} and {{who}}"\n}';
+    const { range } = narrowed(text, 'f.json', '/p', '{{who}}', 1);
+    expect(covered(text, range)).toBe('{{who}}');
+    expect(range).toMatchObject({ line: 2, column: text.split('\n')[1]!.lastIndexOf('{{who}}') + 1 });
+  });
+
+  it('narrows to a part written with an escape, and keeps the whole value when the literal is not the value', () => {
+    const text = '{"p": "a \\u007b{x}} b"}';
+    const f = loadText(text, { path: 'f.json' });
+    const whole = f.source.locate(['/p']).get('/p')!;
+    // The value is "a {{x}} b": its braces start at 2, written "\u007b{x}}".
+    expect(covered(text, f.source.narrow(whole, 'a {{x}} b', { start: 2, end: 7 }))).toBe('\\u007b{x}}');
+    expect(f.source.narrow(whole, 'a different string entirely', { start: 2, end: 7 })).toEqual(whole);
+    expect(f.source.narrow(whole, 'a {{x}} b', { start: 2, end: 99 })).toEqual(whole);
+  });
+
+  it('finds the part in YAML block, plain and quoted strings', () => {
+    const block = 'p: |\n  Hello {{name}},\n  your {{slot}} is {{slot}}.\n';
+    const b = narrowed(block, 'f.yaml', '/p', '{{slot}}', 1);
+    expect(b.range).toMatchObject({ line: 3 });
+    expect(covered(block, b.range)).toBe('{{slot}}');
+    expect(b.range.column).toBe(block.split('\n')[2]!.lastIndexOf('{{slot}}') + 1);
+    const plain = 'q: 1\np: Hi {{name}} there\n';
+    expect(covered(plain, narrowed(plain, 'f.yaml', '/p', '{{name}}').range)).toBe('{{name}}');
+    const quoted = 'p: "tab\\there {{name}}"\n';
+    expect(covered(quoted, narrowed(quoted, 'f.yaml', '/p', '{{name}}').range)).toBe('{{name}}');
+  });
+
+  it('keeps the whole YAML value when the source holds the part a different number of times', () => {
+    // A folded block joins its lines with a space: the value's "{{first}} b" is never written so in the source.
+    const text = 'p: >\n  a {{first}}\n  b\n';
+    const { range, whole } = narrowed(text, 'f.yaml', '/p', '{{first}}\nb'.replace('\n', ' '));
+    expect(range).toEqual(whole);
+  });
+});
+
 describe('parse errors', () => {
   it('reports invalid JSON at the syntax error', () => {
     const f = loadText('{\n  "nodes": [1,,2]\n}', { path: 'bad.json' });

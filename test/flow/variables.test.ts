@@ -45,9 +45,11 @@ describe('extractVariables', () => {
 });
 
 /** The definition unknownVariables implements: every string in document order, the first use of each unknown name. */
-function byWalk(value: unknown, pointer: string, skip: ReadonlySet<string>, known: ReadonlySet<string>, out: { name: string; pointer: string }[] = []) {
+function byWalk(value: unknown, pointer: string, skip: ReadonlySet<string>, known: ReadonlySet<string>, out: { name: string; pointer: string; span: { start: number; end: number } }[] = []) {
   if (typeof value === 'string') {
-    for (const { name } of extractVariables(value)) if (!known.has(name) && !out.some((u) => u.name === name)) out.push({ name, pointer });
+    for (const { name, index } of extractVariables(value)) {
+      if (!known.has(name) && !out.some((u) => u.name === name)) out.push({ name, pointer, span: { start: index, end: value.indexOf('}}', index) + 2 } });
+    }
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => byWalk(v, `${pointer}/${i}`, skip, known, out));
   } else if (value !== null && typeof value === 'object') {
@@ -70,19 +72,19 @@ describe('unknownVariables', () => {
     ignored: '{{not_a_field}}',
   };
 
-  it('gives the first use of each unknown name, with its pointer, in document order', () => {
+  it('gives the first use of each unknown name, with its pointer and its braces in that string, in document order', () => {
     expect(unknownVariables(node, ['instruction', 'edges', 'else_edge'], '/nodes/4', skip, known)).toEqual([
-      { name: 'who', pointer: '/nodes/4/instruction/text' },
-      { name: 'when', pointer: '/nodes/4/instruction/text' },
-      { name: 'where', pointer: '/nodes/4/edges/0/transition_condition/equations/1/left' },
-      { name: 'slashed', pointer: '/nodes/4/edges/1/a~1b~0c/0' },
-      { name: 'late', pointer: '/nodes/4/else_edge' },
+      { name: 'who', pointer: '/nodes/4/instruction/text', span: { start: 3, end: 12 } },
+      { name: 'when', pointer: '/nodes/4/instruction/text', span: { start: 28, end: 36 } },
+      { name: 'where', pointer: '/nodes/4/edges/0/transition_condition/equations/1/left', span: { start: 0, end: 9 } },
+      { name: 'slashed', pointer: '/nodes/4/edges/1/a~1b~0c/0', span: { start: 0, end: 11 } },
+      { name: 'late', pointer: '/nodes/4/else_edge', span: { start: 9, end: 17 } },
     ]);
   });
 
   it('walks a whole value like the recursive definition', () => {
     expect(unknownVariables(node, undefined, '/tools/0', skip, known)).toEqual(byWalk(node, '/tools/0', skip, known));
-    expect(unknownVariables('{{a}} {{known}} {{a}}', undefined, '/global_prompt', skip, known)).toEqual([{ name: 'a', pointer: '/global_prompt' }]);
+    expect(unknownVariables('{{a}} {{known}} {{a}}', undefined, '/global_prompt', skip, known)).toEqual([{ name: 'a', pointer: '/global_prompt', span: { start: 0, end: 5 } }]);
     expect(unknownVariables(7, undefined, '', skip, known)).toEqual([]);
   });
 });

@@ -79,11 +79,11 @@ export default defineRule({
     const check = (place: string | GraphNode, found: VariableAt[], node?: GraphNode) => {
       let where: string | undefined;
       for (let f = 0; f < found.length; f++) {
-        const { name, pointer } = found[f]!;
+        const { name, pointer, span } = found[f]!;
         where ??= typeof place === 'string' ? place : `${place.type ? `${place.type} node` : 'node'} ${label(place)}`;
         if (isSystemVariable(name)) {
           const zone = unknownZone(name);
-          if (zone !== undefined) report({ messageId: 'unknownZone', data: { ref: `{{${name}}}`, where, zone }, pointer, node });
+          if (zone !== undefined) report({ messageId: 'unknownZone', data: { ref: `{{${name}}}`, where, zone }, pointer, span, node });
           continue;
         }
         const near = nearest(name);
@@ -91,6 +91,7 @@ export default defineRule({
           messageId: 'undefined',
           data: { ref: `{{${name}}}`, name, where, didYouMean: near ? ` (did you mean {{${near}}}?)` : '' },
           pointer,
+          span,
           node,
           hint: HINT,
         });

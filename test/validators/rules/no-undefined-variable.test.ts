@@ -1,3 +1,7 @@
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { loadText } from '../../../src/flow/load.js';
+import { lintLoaded } from '../../../src/validators/engine.js';
 import { baseFlow, ruleTester } from '../../helpers/rule-tester.js';
 
 /** greet speaks `text`; everything else from baseFlow. */
@@ -95,4 +99,39 @@ ruleTester('no-undefined-variable', {
       errors: [{ messageId: 'unknownZone', pointer: GREET_TEXT, data: { zone: 'America/NewYork', ref: '{{current_time_America/NewYork}}' } }],
     },
   ],
+});
+
+describe('no-undefined-variable positions', () => {
+  // A global prompt of a few thousand characters names several variables: each finding points at its own braces.
+  const prompt = `You are Clara.\n\n## Rules\n- Say "hi" to {{first_name}}.\n${'Be kind. '.repeat(300)}\nRemind {{first_name}} of {{med_name}} at {{time}}.`;
+  const flow = baseFlow({ global_prompt: prompt });
+  const lint = (text: string, path: string) => lintLoaded(loadText(text, { path }), { only: ['no-undefined-variable'] }).diagnostics;
+  /** What each finding's range covers in the text. */
+  const covered = (text: string, path: string) => {
+    const starts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)];
+    return lint(text, path).map((d) => text.slice(starts[d.line - 1]! + d.column - 1, starts[d.endLine - 1]! + d.endColumn - 1));
+  };
+
+  it('points at the braces of the first use in JSON, after escaped quotes and line breaks', () => {
+    const text = JSON.stringify(flow, null, 2);
+    expect(covered(text, 'flow.json')).toEqual(['{{first_name}}', '{{med_name}}', '{{time}}']);
+    const [first, med] = lint(text, 'flow.json');
+    const line = text.split('\n')[first!.line - 1]!;
+    expect(first!.column).toBe(line.indexOf('{{first_name}}') + 1);
+    expect(med!.column).toBe(line.indexOf('{{med_name}}') + 1);
+  });
+
+  it('points at the braces in a YAML block scalar, on their own line', () => {
+    const text = stringify(flow, { blockQuote: 'literal' });
+    expect(text).toContain('global_prompt: |');
+    expect(covered(text, 'flow.yaml')).toEqual(['{{first_name}}', '{{med_name}}', '{{time}}']);
+  });
+
+  it('in YAML folded at line ends, points at the braces or keeps the whole prompt, never elsewhere', () => {
+    const text = stringify(flow, { lineWidth: 40 });
+    expect(text).toContain('global_prompt: >');
+    const got = covered(text, 'flow.yaml');
+    expect(got).toHaveLength(3);
+    for (const c of got) expect(c.startsWith('{{') || c.startsWith('>')).toBe(true);
+  });
 });
