@@ -106,7 +106,9 @@ export function unifiedDiff(file: string, before: string, after: string, context
   const b = after.split('\n');
   if (a.length !== b.length) throw new Error('unifiedDiff: fixes changed the number of lines');
   const changed = a.map((line, i) => line !== b[i]);
-  const out = [`--- a/${file}`, `+++ b/${file}`];
+  // As git diff --no-index writes it: an absolute path loses its leading slash after a/ and b/ (patch -p1 refuses a//abs).
+  const name = file.replace(/^\/+/, '');
+  const out = [`--- a/${name}`, `+++ b/${name}`];
   let i = 0;
   while (i < a.length) {
     if (!changed[i]) {

@@ -39,6 +39,17 @@ describe('--fix and --fix-dry-run (mechanical fixes only)', () => {
     expect(r.stderr).toBe('retell-kit: --fix-dry-run: 3 fixes in 1 file (nothing written)\n');
   });
 
+  it('--fix-dry-run names a file given by its absolute path as git does: a/ and b/ without a second slash', () => {
+    const dir = project();
+    const file = path.join(dir, 'flow.json');
+    // From another folder the file is shown by its absolute path (inside the folder it is flow.json).
+    const r = cli(['lint', file, '--fix-dry-run'], { cwd: tempDir() });
+    expect(r.status).toBe(0);
+    const name = file.replace(/^\/+/, '');
+    expect(name).not.toBe(file);
+    expect(r.stdout.replace(/\r/g, '')).toContain(`--- a/${name}\n+++ b/${name}\n@@ -1,11 +1,11 @@\n`);
+  });
+
   it('--fix changes only those bytes: line endings, indentation and key order stay; then reports what is left', () => {
     const dir = project();
     const r = cli(['lint', 'flow.json', '--fix', '-f', 'json'], { cwd: dir });
