@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findFlows, loadText } from '../../src/flow/load.js';
+import { covered } from '../helpers/covered.js';
 
 const json = `{
   "start_node_id": "a",
@@ -61,12 +62,6 @@ describe('positions', () => {
     expect(y.source.locate(['/nodes/0/type']).get('/nodes/0/type')).toMatchObject({ line: 4, column: 11 });
   });
 });
-
-/** The text a range covers, in a text of several lines. */
-function covered(text: string, r: { line: number; column: number; endLine: number; endColumn: number }): string {
-  const starts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)];
-  return text.slice(starts[r.line - 1]! + r.column - 1, starts[r.endLine - 1]! + r.endColumn - 1);
-}
 
 describe('positions inside a string (narrow)', () => {
   /** The range of the part of the string at `pointer` that starts at the first `part`, or at its `nth` occurrence. */

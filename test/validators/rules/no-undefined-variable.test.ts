@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadText } from '../../../src/flow/load.js';
 import { lintLoaded } from '../../../src/validators/engine.js';
+import { covered } from '../../helpers/covered.js';
 import { baseFlow, ruleTester } from '../../helpers/rule-tester.js';
 
 /** greet speaks `text`; everything else from baseFlow. */
@@ -107,14 +108,11 @@ describe('no-undefined-variable positions', () => {
   const flow = baseFlow({ global_prompt: prompt });
   const lint = (text: string, path: string) => lintLoaded(loadText(text, { path }), { only: ['no-undefined-variable'] }).diagnostics;
   /** What each finding's range covers in the text. */
-  const covered = (text: string, path: string) => {
-    const starts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)];
-    return lint(text, path).map((d) => text.slice(starts[d.line - 1]! + d.column - 1, starts[d.endLine - 1]! + d.endColumn - 1));
-  };
+  const coveredBy = (text: string, path: string) => lint(text, path).map((d) => covered(text, d));
 
   it('points at the braces of the first use in JSON, after escaped quotes and line breaks', () => {
     const text = JSON.stringify(flow, null, 2);
-    expect(covered(text, 'flow.json')).toEqual(['{{first_name}}', '{{med_name}}', '{{time}}']);
+    expect(coveredBy(text, 'flow.json')).toEqual(['{{first_name}}', '{{med_name}}', '{{time}}']);
     const [first, med] = lint(text, 'flow.json');
     const line = text.split('\n')[first!.line - 1]!;
     expect(first!.column).toBe(line.indexOf('{{first_name}}') + 1);
@@ -124,13 +122,13 @@ describe('no-undefined-variable positions', () => {
   it('points at the braces in a YAML block scalar, on their own line', () => {
     const text = stringify(flow, { blockQuote: 'literal' });
     expect(text).toContain('global_prompt: |');
-    expect(covered(text, 'flow.yaml')).toEqual(['{{first_name}}', '{{med_name}}', '{{time}}']);
+    expect(coveredBy(text, 'flow.yaml')).toEqual(['{{first_name}}', '{{med_name}}', '{{time}}']);
   });
 
   it('in YAML folded at line ends, points at the braces or keeps the whole prompt, never elsewhere', () => {
     const text = stringify(flow, { lineWidth: 40 });
     expect(text).toContain('global_prompt: >');
-    const got = covered(text, 'flow.yaml');
+    const got = coveredBy(text, 'flow.yaml');
     expect(got).toHaveLength(3);
     for (const c of got) expect(c.startsWith('{{') || c.startsWith('>')).toBe(true);
   });
