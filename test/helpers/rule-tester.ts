@@ -11,6 +11,8 @@ export interface ExpectedDiagnostic {
   severity?: Severity;
   nodeId?: string;
   line?: number;
+  /** The hint as printed after the message. */
+  hint?: string;
 }
 
 export interface ValidCase {
@@ -75,6 +77,7 @@ export function ruleTester(ruleId: string, cases: { valid: ValidCase[]; invalid:
           if (want.severity) expect(d.severity).toBe(want.severity);
           if (want.nodeId) expect(d.nodeId).toBe(want.nodeId);
           if (want.line) expect(d.line).toBe(want.line);
+          if (want.hint !== undefined) expect(d.hint).toBe(want.hint);
         });
       });
     }

@@ -45,7 +45,7 @@ const NODE_TEMPLATE_FIELDS: readonly string[] = [
 ];
 
 const HINT =
-  'If every call passes it (retell_llm_dynamic_variables, the inbound webhook), list it under lint.variables in your retell-kit config; otherwise give it a value in default_dynamic_variables.';
+  'if every call passes it (retell_llm_dynamic_variables, the inbound webhook), list it under lint.variables in your retell-kit config; otherwise give it a value in default_dynamic_variables';
 
 export default defineRule({
   id: 'no-undefined-variable',

@@ -53,7 +53,7 @@ ruleTester('no-undefined-variable', {
     {
       name: 'an undeclared variable, with a did-you-mean and the hint',
       flow: saying('Hi {{customer_nme}}', { default_dynamic_variables: { customer_name: 'there' } }),
-      errors: [{ messageId: 'undefined', pointer: GREET_TEXT, severity: 'warning', nodeId: 'greet', data: { ref: '{{customer_nme}}', name: 'customer_nme', where: 'conversation node "greet"', didYouMean: ' (did you mean {{customer_name}}?)' } }],
+      errors: [{ messageId: 'undefined', pointer: GREET_TEXT, severity: 'warning', nodeId: 'greet', data: { ref: '{{customer_nme}}', name: 'customer_nme', where: 'conversation node "greet"', didYouMean: ' (did you mean {{customer_name}}?)' }, hint: 'if every call passes it (retell_llm_dynamic_variables, the inbound webhook), list it under lint.variables in your retell-kit config; otherwise give it a value in default_dynamic_variables' }],
     },
     {
       name: 'once per variable per node, at its first use',
