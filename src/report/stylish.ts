@@ -69,10 +69,15 @@ const stylish: Formatter = (results, context) => {
   for (const r of results) {
     if (r.diagnostics.length === 0) continue;
     lines.push(c.underline(printable(r.file)));
+    // A hint says what to do about a kind of finding: printed at its first finding in the file, not at each
+    // (ten undefined variables would repeat the same 180 characters ten times). JSON and SARIF keep every one.
+    const hinted = new Set<string>();
     const rows = collapse(r.diagnostics).map(({ shown: d, more }) => {
       const sev = d.severity === 'error' ? c.red('error') : d.severity === 'warning' ? c.yellow('warning') : c.blue('info');
       const where = `${d.line}:${d.column}`;
-      const hint = d.hint ? c.dim(` (${printable(d.hint)})`) : '';
+      const firstHint = d.hint !== undefined && !hinted.has(d.hint);
+      if (firstHint) hinted.add(d.hint!);
+      const hint = firstHint ? c.dim(` (${printable(d.hint!)})`) : '';
       return { where, sev, plainSev: d.severity, text: `${printable(d.message)}${hint}`, rule: c.dim(d.ruleId), members: members(d), more: more && moreLine(more) };
     });
     const whereWidth = Math.max(...rows.map((r) => r.where.length));

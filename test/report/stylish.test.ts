@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import stylish, { COLLAPSE_ABOVE, COLLAPSE_SHOW, printable } from '../../src/report/stylish.js';
 import json from '../../src/report/json.js';
 import { brokenFlow, context, lint, sampleResults } from './sample.js';
+import { lintFlow } from '../../src/validators/lint.js';
 
 describe('stylish formatter', () => {
   it('prints a block per file with aligned "L:C  severity  message  rule" lines and a summary', () => {
@@ -40,6 +41,30 @@ describe('stylish formatter', () => {
     expect(out.at(-2)).toBe(`✖ ${result.diagnostics.length} problems (${result.diagnostics.length} errors, 0 warnings)`);
     // Machine formats keep every finding.
     expect(JSON.parse(json([result], context)).results[0].diagnostics).toHaveLength(result.diagnostics.length);
+  });
+
+  it('prints a hint repeated in a file at its first finding only; another hint, or the next file, prints its own', () => {
+    const flow = (names: string[]) => ({
+      start_speaker: 'agent',
+      model_choice: { type: 'cascading', model: 'gpt-4.1' },
+      start_node_id: 'a',
+      nodes: [
+        { id: 'a', type: 'conversation', instruction: { type: 'prompt', text: names.map((n) => `{{${n}}}`).join(' ') }, edges: [{ id: 'e', transition_condition: { type: 'prompt', prompt: 'Caller said goodbye' }, destination_node_id: 'b' }] },
+        { id: 'b', type: 'end' },
+      ],
+    });
+    const one = lintFlow(flow(['first', 'second', 'third']), { path: 'one.json' });
+    const two = lintFlow(flow(['other']), { path: 'two.json' });
+    const hinted = [...one.diagnostics, ...two.diagnostics].filter((d) => d.ruleId === 'no-undefined-variable');
+    expect(hinted).toHaveLength(4);
+    const hint = hinted[0]!.hint!;
+    expect(hinted.every((d) => d.hint === hint)).toBe(true);
+    const out = stylish([one, two], context).split('\n');
+    const rows = out.filter((l) => l.includes('no-undefined-variable'));
+    expect(rows).toHaveLength(4);
+    expect(rows.map((l) => l.includes(`(${hint})`))).toEqual([true, false, false, true]);
+    // The JSON report keeps the hint on every finding.
+    expect(JSON.parse(json([one, two], context)).results.flatMap((r: { diagnostics: { hint?: string }[] }) => r.diagnostics.map((d) => d.hint)).filter(Boolean)).toHaveLength(4);
   });
 
   it(`keeps every finding of a kind seen at most ${COLLAPSE_ABOVE} times`, () => {
