@@ -25,17 +25,17 @@ export function buildProgram({ only }: { only?: 'lint' } = {}): Command {
     .command('lint')
     .description('check conversation flows for defects that strand callers')
     .argument('[inputs...]', 'flow files (.json, .yaml, .yml), directories or globs; - reads stdin')
-    .option('-f, --format <name>', `${FORMAT_CHOICES} (repeatable)`, collect, [])
-    .option('-o, --output-file <[format=]path>', 'write a format to a file instead of stdout (repeatable: sarif=out.sarif)', collect, [])
+    .option('-f, --format <name>', `${FORMAT_CHOICES} (repeatable)`, collect)
+    .option('-o, --output-file <[format=]path>', 'write a format to a file instead of stdout (repeatable: sarif=out.sarif)', collect)
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', integerIn(-1, Number.MAX_SAFE_INTEGER))
     .option('--quiet', 'report errors only')
-    .option('--rule <id:severity>', 'set a rule\'s severity: off | error | warning | info (repeatable)', collect, [])
+    .option('--rule <id:severity>', 'set a rule\'s severity: off | error | warning | info (repeatable)', collect)
     .option('-c, --config <path>', 'config file (default: search for retell-kit.config.* from the current folder)')
     .option('--list-rules', 'list every rule with its default severity and exit')
     .option('--baseline <file>', 'report only findings not recorded in this baseline file')
     .option('--baseline-write <file>', 'record the current findings as the baseline and exit 0')
     .option('--stdin-filename <name>', 'name to show for input read from stdin')
-    .option('--ignore-pattern <glob>', 'skip files matching this glob, relative to the current folder (repeatable)', collect, [])
+    .option('--ignore-pattern <glob>', 'skip files matching this glob, relative to the current folder (repeatable)', collect)
     .option('--print-config <file>', 'print the rules and settings that apply to this file, as JSON, and exit')
     .option('--color', 'force colour in stylish output')
     .option('--no-color', 'disable colour in stylish output')
@@ -59,7 +59,8 @@ Exit codes: 0 clean, 1 errors (or more warnings than --max-warnings), 2 usage, c
     .action(async (inputs: string[], options) => {
       exitWhenDone = true;
       const { runLint } = await import('./commands/lint.js');
-      process.exitCode = await runLint(inputs, options);
+      const lists = { format: options.format ?? [], outputFile: options.outputFile ?? [], rule: options.rule ?? [], ignorePattern: options.ignorePattern ?? [] };
+      process.exitCode = await runLint(inputs, { ...options, ...lists });
     });
   if (only === 'lint') return program;
 
@@ -99,7 +100,7 @@ Exit codes: 0 after SIGTERM/SIGINT once in-flight work is done, 2 config or I/O 
     .argument('<inputs...>', 'recordings (serve --record), Retell call objects (GET /v2/get-call or a call_ended/call_analyzed body), folders or globs; - reads one from stdin')
     .option('-c, --config <path>', 'config file with the handlers (default: search for retell-kit.config.* from the current folder)')
     .option('-f, --format <name>', 'text | json | junit', 'text')
-    .option('--ignore <path>', 'leave an answer path out of comparisons: booking_id, **.timestamp, slots[*].id (repeatable)', collect, [])
+    .option('--ignore <path>', 'leave an answer path out of comparisons: booking_id, **.timestamp, slots[*].id (repeatable)', collect)
     .option('--update', 'write the new answers into the recordings (never into Retell call objects)')
     .option('--store <path>', 'one SQLite store for every call (default: a fresh in-memory store per call)')
     .option('--redeliver <n>', 'deliver every event and function call n times and fail unless side effects ran once and duplicates got the same answer', integerIn(1, 10_000))
@@ -190,7 +191,7 @@ Exit codes: 0 a 2xx answer (or a signature that verifies), 1 any other answer (o
     .option('--fail-on <level>', 'exit 1 on changes at or above: breaking | warning | any (default any, or diff.failOn in the config)')
     .option('--git <rev>', 'compare the path with itself at this git revision (e.g. origin/main)')
     .option('--no-lint', 'leave out the lint delta (findings b introduces and fixes)')
-    .option('--usage <path>', 'recordings or call objects (files, folders, globs; repeatable): changes on nodes and tools no call used drop a level, used ones are marked hot', collect, [])
+    .option('--usage <path>', 'recordings or call objects (files, folders, globs; repeatable): changes on nodes and tools no call used drop a level, used ones are marked hot', collect)
     .option('--list-changes', 'list every change kind with its default severity and exit')
     .option('-c, --config <path>', 'config file (default: search for retell-kit.config.* from the current folder)')
     .addHelpText(
@@ -284,7 +285,7 @@ I/O trouble (one line naming what and what to do).`,
     .argument('[folder]', 'the agent folder pull wrote (agent.json + conversation-flow.json; default deploy.folder)')
     .option('--dry-run', 'lint and print the plan (the diff against the serving version); change nothing')
     .option('--canary <percent>', "send this share of the agent's calls on the numbers to the new version (e.g. 10)")
-    .option('--number <phone>', 'an E.164 number whose inbound calls move (repeatable; default deploy.numbers)', collect, [])
+    .option('--number <phone>', 'an E.164 number whose inbound calls move (repeatable; default deploy.numbers)', collect)
     .option('-m, --message <text>', 'why: the version title, and its description with the git commit')
     .option('-y, --yes', 'apply without asking (needed without a terminal, e.g. in CI)')
     .option('--force', 'ship despite lint errors or breaking changes to tools a handler serves (recorded in the deployment)')
@@ -447,8 +448,12 @@ export async function loadServeRoutes(): Promise<void> {
   serveRouteList = [...lines, line].join('\n');
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/**
+ * A repeatable option's values. No [] default: commander would print "(default: [])" in the help, a default
+ * that says nothing (and contradicted --number's own "default deploy.numbers"); an option not given is undefined.
+ */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function parsePort(value: string): number {

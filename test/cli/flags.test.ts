@@ -29,6 +29,21 @@ describe('bad flag values: one line, exit 2 (found by trying them)', () => {
   });
 });
 
+describe('help', () => {
+  it.each(['lint', 'replay', 'diff', 'deploy'])('%s --help names no "(default: [])" for a repeatable option (found by reading it)', (command) => {
+    const r = cli([command, '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('repeatable');
+    expect(r.stdout).not.toContain('default: []');
+  });
+
+  it("deploy --help gives --number's one default: deploy.numbers", () => {
+    const help = cli(['deploy', '--help']).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('(repeatable; default deploy.numbers)');
+    expect(help).not.toMatch(/deploy\.numbers\) \(default/);
+  });
+});
+
 describe('-o with a format typo', () => {
   it('is an unknown-format error with a suggestion, and writes no file', () => {
     const dir = tempDir();
