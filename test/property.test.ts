@@ -191,16 +191,17 @@ const SEEDS: Json[] = [baseFlow() as Json, richFlow(), { conversationFlow: richF
 // ---------------------------------------------------------------------------------------------
 // Mutations: each is one small act of vandalism at a position chosen by fast-check.
 
-type Slot = { parent: Json[] | Obj; key: string | number };
+/** A place a mutation can write to; `depth`: how many containers hold it (the root's own slots: 1). */
+type Slot = { parent: Json[] | Obj; key: string | number; depth: number };
 
 /** Every slot (object property or array element) in the value, iteratively. */
 function slots(root: Json): Slot[] {
   const out: Slot[] = [];
-  const stack: Json[] = [root];
+  const stack: { v: Json; depth: number }[] = [{ v: root, depth: 1 }];
   while (stack.length) {
-    const v = stack.pop()!;
-    if (Array.isArray(v)) v.forEach((c, i) => (out.push({ parent: v, key: i }), stack.push(c)));
-    else if (v && typeof v === 'object') for (const k of Object.keys(v)) (out.push({ parent: v, key: k }), stack.push(v[k]!));
+    const { v, depth } = stack.pop()!;
+    if (Array.isArray(v)) v.forEach((c, i) => (out.push({ parent: v, key: i, depth }), stack.push({ v: c, depth: depth + 1 })));
+    else if (v && typeof v === 'object') for (const k of Object.keys(v)) (out.push({ parent: v, key: k, depth }), stack.push({ v: v[k]!, depth: depth + 1 }));
   }
   return out;
 }
@@ -235,6 +236,9 @@ function idsOf(root: Json): Json[] {
 }
 
 const pick = <T>(list: readonly T[], n: number): T | undefined => (list.length ? list[n % list.length] : undefined);
+
+/** How deep deepNest lets a mutated value get (with the few levels `wrap` adds, still far from any stack limit). */
+const MAX_DEPTH = 1_600;
 
 function deep(depth: number, asArray: boolean): Json {
   let v: Json = 'bottom';
@@ -314,8 +318,10 @@ function mutate(root: Json, m: Mutation): Json {
       return root;
     }
     case 'deepNest':
-      // JSON.stringify (used by lintFlow for objects) overflows V8's stack past ~4,000 levels: stay below.
-      if (slot) set(slot, deep(50 + (m.b % 1_500), m.a % 2 === 0));
+      // JSON.stringify (used by lintFlow for objects) overflows V8's stack past ~4,000 levels, and the
+      // structuredClone of another mutation sooner (~3,000 in a test worker): the whole value stays within
+      // MAX_DEPTH, also when this lands inside an earlier deep value.
+      if (slot && slot.depth + 50 < MAX_DEPTH) set(slot, deep(Math.min(50 + (m.b % 1_500), MAX_DEPTH - slot.depth), m.a % 2 === 0));
       return root;
     case 'nonStringId':
       if (target) target.id = pick([1, 0, -1, null, true, [], {}, ['a'], { id: 'a' }, 1e308, hostile()], m.b)!;
@@ -479,6 +485,22 @@ describe('lint never throws, never hangs, and every finding has a position', () 
       }),
       1_500,
     );
+  });
+
+  it('mutations that nest deep values into deep values stay within the stack (a CI run found it: seed -1557938104)', () => {
+    // Two deepNest mutations, the second inside the first, then a copy of the node that holds both:
+    // structuredClone in the mutation itself overflowed the stack before lint ever ran.
+    const mutations: Mutation[] = [
+      { kind: 'delete', a: 845472392, b: 668626626, value: 1.1578031894375301e287, text: '1^;H' },
+      { kind: 'deepNest', a: 379736067, b: 1538995470, value: [], text: 'V' },
+      { kind: 'deepNest', a: 22065767, b: 2115950771, value: '-W%*e', text: 'w7' },
+      { kind: 'wrap', a: 1708474496, b: 790835657, value: [-3.704924836716278e-279, 4.635972884558029e-248, null, 'Dk(#9Qp=I', 4.745833918505118e-120], text: 'n<Ky&]R}N' },
+      { kind: 'duplicateId', a: 973220345, b: 227454996, value: 'mJ2[;Y97', text: '3Cw8~h' },
+      { kind: 'delete', a: 1641429372, b: 1647242568, value: null, text: '6=PC' },
+    ];
+    let flow: Json = structuredClone(SEEDS[0]!);
+    for (const m of mutations) flow = mutate(flow, m);
+    lintObject(flow);
   });
 
   it('structured random flows (cycles, duplicates, components, globals), deterministically', () => {
