@@ -19,17 +19,26 @@ export class FlowAnalysis {
 
   /** Entry points of a scope: its start node and its global nodes (a shared array: do not change it). */
   entries(scope: Scope): GraphNode[] {
-    let out = this._entries.get(scope);
-    if (out) return out;
-    out = [];
-    if (scope.start) out.push(scope.start);
-    const nodes = scope.nodes;
-    for (let k = 0; k < nodes.length; k++) {
-      const n = nodes[k]!;
-      if (n.isGlobal && n !== scope.start) out.push(n);
+    if (this._entries.size === 0) this.findEntries();
+    return this._entries.get(scope) ?? [];
+  }
+
+  /**
+   * Every scope's entries in one call. Found per scope on first ask, V8 optimised the method after the
+   * flow's 10k nodes, at the next (a component's), for nothing: rules ask once a scope, then read the map.
+   */
+  private findEntries(): void {
+    const graph = this.graph;
+    for (const scope of [graph.root, ...graph.components]) {
+      const out: GraphNode[] = [];
+      if (scope.start) out.push(scope.start);
+      const nodes = scope.nodes;
+      for (let k = 0; k < nodes.length; k++) {
+        const n = nodes[k]!;
+        if (n.isGlobal && n !== scope.start) out.push(n);
+      }
+      this._entries.set(scope, out);
     }
-    this._entries.set(scope, out);
-    return out;
   }
 
   /** Scopes that can run: the flow, and every component entered from a reachable component node. */
@@ -40,7 +49,11 @@ export class FlowAnalysis {
 
   /** 1 for nodes reachable from the flow's start or a global node, through connected edges and into used components. */
   get reachable(): Uint8Array {
-    if (this._reachable) return this._reachable;
+    // Rules read this per node: a small getter that V8 optimises cheaply, the walk in a method of its own.
+    return this._reachable ?? this.walkForward();
+  }
+
+  private walkForward(): Uint8Array {
     const nodes = this.graph.nodes;
     const { outStart, outTarget } = this.graph.adjacency;
     const seen = new Uint8Array(nodes.length);
@@ -82,7 +95,10 @@ export class FlowAnalysis {
 
   /** 1 for terminal nodes (isTerminal), decided once for the walks below. */
   private get terminal(): Uint8Array {
-    if (this._terminal) return this._terminal;
+    return this._terminal ?? this.findTerminal();
+  }
+
+  private findTerminal(): Uint8Array {
     const nodes = this.graph.nodes;
     const terminal = new Uint8Array(nodes.length);
     for (let k = 0; k < nodes.length; k++) if (isTerminal(nodes[k]!)) terminal[k] = 1;

@@ -37,10 +37,11 @@ export default defineRule({
     },
   },
   check({ graph, report }) {
-    for (const scope of [graph.root, ...graph.components]) {
-      checkNodes(scope, report);
-      checkEdges(scope, report);
-    }
+    // All scopes in one call each: called per scope, V8 optimised both after the flow's 10k nodes, at the
+    // first component, for nothing.
+    const scopes = [graph.root, ...graph.components];
+    checkNodes(scopes, report);
+    checkEdges(scopes, report);
     checkTools(graph, report);
     // Two local components with one name: the dashboard and whoever edits the flow cannot tell them apart.
     const names = new Map<string, Scope>();
@@ -54,54 +55,63 @@ export default defineRule({
   },
 });
 
-function checkNodes(scope: Scope, report: (r: Report<'node'>) => void): void {
-  // The graph already keeps the first node of each id. Indexed loops: no iterator a node.
-  const nodes = scope.nodes;
-  // As many nodes with an id as distinct ids: none repeats, and no node needs a lookup.
-  let withId = 0;
-  for (let k = 0; k < nodes.length; k++) if (nodes[k]!.id) withId++;
-  if (withId === scope.nodesById.size) return;
-  for (let k = 0; k < nodes.length; k++) {
-    const node = nodes[k]!;
-    if (!node.id) continue;
-    const first = scope.nodesById.get(node.id);
-    if (first && first !== node) report({ messageId: 'node', data: { id: node.id, scope: scopeLabel(scope), first: first.pointer }, node, pointer: join(node.pointer, 'id') });
+function checkNodes(scopes: readonly Scope[], report: (r: Report<'node'>) => void): void {
+  for (const scope of scopes) {
+    // The graph already keeps the first node of each id. Indexed loops: no iterator a node.
+    const nodes = scope.nodes;
+    // As many nodes with an id as distinct ids: none repeats, and no node needs a lookup.
+    let withId = 0;
+    for (let k = 0; k < nodes.length; k++) if (nodes[k]!.id) withId++;
+    if (withId === scope.nodesById.size) continue;
+    for (let k = 0; k < nodes.length; k++) {
+      const node = nodes[k]!;
+      if (!node.id) continue;
+      const first = scope.nodesById.get(node.id);
+      if (first && first !== node) report({ messageId: 'node', data: { id: node.id, scope: scopeLabel(scope), first: first.pointer }, node, pointer: join(node.pointer, 'id') });
+    }
   }
 }
 
-function checkEdges(scope: Scope, report: (r: Report<'edge'>) => void): void {
-  if (!repeatsEdgeId(scope)) return;
-  const edges = new FirstSeen<GraphEdge>();
-  const nodes = scope.nodes;
-  for (let k = 0; k < nodes.length; k++) {
-    const node = nodes[k]!;
-    const out = node.out;
-    for (let j = 0; j < out.length; j++) {
-      const edge = out[j]!;
-      if (!edge.id) continue;
-      const first = edges.seen(edge.id, edge);
-      if (first) report({ messageId: 'edge', data: { id: edge.id, scope: scopeLabel(scope), node: label(node), first: first.pointer }, edge, pointer: join(edge.pointer, 'id') });
+function checkEdges(scopes: readonly Scope[], report: (r: Report<'edge'>) => void): void {
+  for (const scope of scopesRepeatingEdgeIds(scopes)) {
+    const edges = new FirstSeen<GraphEdge>();
+    const nodes = scope.nodes;
+    for (let k = 0; k < nodes.length; k++) {
+      const node = nodes[k]!;
+      const out = node.out;
+      for (let j = 0; j < out.length; j++) {
+        const edge = out[j]!;
+        if (!edge.id) continue;
+        const first = edges.seen(edge.id, edge);
+        if (first) report({ messageId: 'edge', data: { id: edge.id, scope: scopeLabel(scope), node: label(node), first: first.pointer }, edge, pointer: join(edge.pointer, 'id') });
+      }
     }
   }
 }
 
 /**
- * Whether two edges of the scope share an id. Most flows repeat none: a set of the ids answers with
+ * The scopes in which two edges share an id. Most flows repeat none: a set of the ids answers with
  * one operation an edge, where the findings need a map of each id's first edge (two).
  */
-function repeatsEdgeId(scope: Scope): boolean {
-  const ids = new Set<string>();
-  const nodes = scope.nodes;
-  for (let k = 0; k < nodes.length; k++) {
-    const out = nodes[k]!.out;
-    for (let j = 0; j < out.length; j++) {
-      const id = out[j]!.id;
-      if (!id) continue;
-      const before = ids.size;
-      if (ids.add(id).size === before) return true;
+function scopesRepeatingEdgeIds(scopes: readonly Scope[]): Scope[] {
+  const repeating: Scope[] = [];
+  for (const scope of scopes) {
+    const ids = new Set<string>();
+    const nodes = scope.nodes;
+    scan: for (let k = 0; k < nodes.length; k++) {
+      const out = nodes[k]!.out;
+      for (let j = 0; j < out.length; j++) {
+        const id = out[j]!.id;
+        if (!id) continue;
+        const before = ids.size;
+        if (ids.add(id).size === before) {
+          repeating.push(scope);
+          break scan;
+        }
+      }
     }
   }
-  return false;
+  return repeating;
 }
 
 /**

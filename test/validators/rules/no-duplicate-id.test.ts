@@ -68,6 +68,17 @@ ruleTester('no-duplicate-id', {
       errors: [{ messageId: 'edge', pointer: '/nodes/2/edges/0/id', data: { id: 'e-greet', node: '"other"', first: '/nodes/0/edges/0' } }],
     },
     {
+      name: 'repeated edge ids in the flow and in a component are each reported in their own scope',
+      flow: baseFlow({
+        nodes: [...base(), conv('other', 'bye', 'e-greet')],
+        components: [component('comp', [conv('c1', 'x', 'e-c'), conv('c2', 'x', 'e-c'), { id: 'x', type: 'end' }])],
+      }),
+      errors: [
+        { messageId: 'edge', pointer: '/nodes/2/edges/0/id', data: { id: 'e-greet', scope: 'the flow', first: '/nodes/0/edges/0' } },
+        { messageId: 'edge', pointer: '/components/0/nodes/1/edges/0/id', data: { id: 'e-c', scope: 'component "comp"', first: '/components/0/nodes/0/edges/0' } },
+      ],
+    },
+    {
       name: 'a repeated tool id is reported once, not again for its name',
       flow: baseFlow({ tools: [tool('t1', 'lookup'), tool('t1', 'lookup')] }),
       errors: [{ messageId: 'toolId', pointer: '/tools/1/tool_id', data: { id: 't1', first: '/tools/0' } }],
