@@ -75,9 +75,11 @@ const stylish: Formatter = (results, context) => {
     const rows = collapse(r.diagnostics).map(({ shown: d, more }) => {
       const sev = d.severity === 'error' ? c.red('error') : d.severity === 'warning' ? c.yellow('warning') : c.blue('info');
       const where = `${d.line}:${d.column}`;
-      const firstHint = d.hint !== undefined && !hinted.has(d.hint);
-      if (firstHint) hinted.add(d.hint!);
-      const hint = firstHint ? c.dim(` (${printable(d.hint!)})`) : '';
+      let hint = '';
+      if (d.hint !== undefined && !hinted.has(d.hint)) {
+        hinted.add(d.hint);
+        hint = c.dim(` (${printable(d.hint)})`);
+      }
       return { where, sev, plainSev: d.severity, text: `${printable(d.message)}${hint}`, rule: c.dim(d.ruleId), members: members(d), more: more && moreLine(more) };
     });
     const whereWidth = Math.max(...rows.map((r) => r.where.length));
