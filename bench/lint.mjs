@@ -112,6 +112,22 @@ function stagesOf(file) {
   return { parse: median('parse'), schema: median('schema'), graph: median('graph'), rules: median('rules'), positions: median('positions'), slowest: runs[1].slowest };
 }
 
+/**
+ * The CPU's name, with its family and model from /proc/cpuinfo where there is one: a VM reports "AMD EPYC"
+ * for hosts of different generations, and the ratios here moved from ~2.5x to ~1.8x between two of them.
+ */
+function cpuName() {
+  const name = os.cpus()[0]?.model ?? 'unknown CPU';
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const family = /^cpu family\s*:\s*(\d+)/m.exec(info)?.[1];
+    const model = /^model\s*:\s*(\d+)/m.exec(info)?.[1];
+    return family && model ? `${name} (family ${family}, model ${model})` : name;
+  } catch {
+    return name;
+  }
+}
+
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'retell-kit-bench-'));
 // lint keeps V8's compiled code between runs (src/boot/code-cache.cts): in a folder of the bench's own, so no
 // earlier run's cache counts; each measurement's warm-up run writes it, as a user's first run does.
@@ -196,7 +212,7 @@ try {
   const r100 = rows.find((r) => r.n === 100_000);
   const growth = r10 && r100 ? r100.lint.ms / r10.lint.ms : undefined;
   const coldRatio = cold.ms / nodeEmpty.ms;
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const cpu = cpuName();
 
   out(`Measured ${new Date().toISOString().slice(0, 10)} on Node ${nodeVersion}, ${os.cpus().length} × ${cpu}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on the machine inflates every number alike).`);
   if (quick) out('Run with --quick (3 runs, no 100k flow) on a machine shared with other helpers: ratios to the parse floor are inflated by the load; the comparison against another build, run alternately, is the steadier number.');
